@@ -1,0 +1,289 @@
+"""The command line: `ortaq ingest`, `items`, `quarantine`, `demo`, `serve`, `db`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from ortaq.chain import Chain, default_chain
+from ortaq.config import Settings
+from ortaq.ingest import Outcome, ingest_sources, retry_quarantined, sources_from_paths
+from ortaq.model import Hints
+from ortaq.store import Store, StoredItem
+from ortaq.store.migrate import current_revision, upgrade
+
+app = typer.Typer(
+    help="Ortaq: a news exchange for partner media organisations.", no_args_is_help=True
+)
+items_app = typer.Typer(help="Look at stored items.", no_args_is_help=True)
+quarantine_app = typer.Typer(
+    help="Inputs that could not be ingested, kept with the reason.", no_args_is_help=True
+)
+db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
+app.add_typer(items_app, name="items")
+app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(db_app, name="db")
+
+err = Console(stderr=True, soft_wrap=True)
+PROGRESS_THRESHOLD = 20  # batches larger than this get a progress bar on a terminal
+
+
+def open_store(settings: Settings | None = None) -> Store:
+    settings = settings or Settings.from_env()
+    return Store.open(settings.database_url)
+
+
+def chain_for(settings: Settings) -> Chain:
+    return default_chain(settings.max_input_bytes)
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for stdin.")],
+    provider: Annotated[str | None, typer.Option(help="Member slug that sent these items.")] = None,
+    format: Annotated[
+        str | None, typer.Option("--format", help="Force an input format instead of sniffing.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per item.")] = False,
+) -> None:
+    """Read news items from files and store them; bad input goes to quarantine (exit 1)."""
+    settings = Settings.from_env()
+    store = open_store(settings)
+    chain = chain_for(settings)
+    sources = list(sources_from_paths(paths))
+    hints = Hints(provider=provider, format=format)
+
+    def report(outcome: Outcome) -> None:
+        if outcome.kind == "quarantined":
+            err.print(f"[red]quarantined[/] {outcome.reason}", highlight=False)
+        elif outcome.kind == "skipped":
+            err.print(
+                f"[yellow]skipped[/] {outcome.source_name}: {outcome.reason}", highlight=False
+            )
+        if as_json:
+            print_json(outcome_json(outcome))
+
+    if len(sources) > PROGRESS_THRESHOLD and err.is_terminal:
+        with Progress(
+            TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+        ) as progress:
+            task = progress.add_task("ingest", total=len(sources))
+
+            def advance(outcome: Outcome) -> None:
+                report(outcome)
+                progress.advance(task)
+
+            summary = ingest_sources(store, chain, sources, hints, advance)
+    else:
+        summary = ingest_sources(store, chain, sources, hints, report)
+    counts = summary.as_dict()
+    err.print(
+        "ingested {new} new, {version} new versions, {unchanged} unchanged, "
+        "{status} status changes, {skipped} skipped, {quarantined} quarantined".format(**counts),
+        highlight=False,
+    )
+    if summary.quarantined:
+        raise typer.Exit(1)
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    data: dict[str, Any] = {"outcome": outcome.kind, "source": outcome.source_name}
+    if outcome.saved:
+        data.update(id=outcome.saved.item_id, uri=outcome.saved.uri, version=outcome.saved.version)
+    if outcome.item is not None:
+        data["item"] = outcome.item.to_json()
+    if outcome.reason:
+        data["reason"] = outcome.reason
+    if outcome.quarantine_id is not None:
+        data["quarantine_id"] = outcome.quarantine_id
+    return data
+
+
+def stored_json(stored: StoredItem) -> dict[str, Any]:
+    return {"id": stored.id, **stored.item.to_json(), "ingested_at": stored.ingested_at.isoformat()}
+
+
+@items_app.command("list")
+def items_list(
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 50,
+    language: Annotated[str | None, typer.Option(help="Only this language (ISO 639-1).")] = None,
+    provider: Annotated[str | None, typer.Option(help="Only this member's items.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Current versions of stored items, newest first."""
+    rows = open_store().list_items(limit=limit, language=language, provider=provider)
+    if as_json:
+        for stored in rows:
+            print_json(stored_json(stored))
+        return
+    table = Table("id", "lang", "provider", "v", "status", "headline")
+    for stored in rows:
+        item = stored.item
+        table.add_row(
+            str(stored.id),
+            item.language or "?",
+            item.provider or "",
+            str(item.version),
+            item.pubstatus,
+            (item.headline or "(no headline)")[:80],
+        )
+    Console().print(table)
+
+
+@items_app.command("show")
+def items_show(
+    key: Annotated[str, typer.Argument(help="Item uri or numeric id.")],
+    history: Annotated[bool, typer.Option(help="Every version, oldest first.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """One item: its fields, how each derived value was found, and its versions."""
+    store = open_store()
+    stored = store.get(int(key) if key.isdigit() else key)
+    if stored is None:
+        err.print(f"no item {key!r}")
+        raise typer.Exit(1)
+    versions = store.history(stored.item.uri) if history else [stored]
+    for version in versions:
+        data = stored_json(version)
+        if as_json:
+            print_json(data)
+        else:
+            Console().print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    all_records: Annotated[bool, typer.Option("--all", help="Include resolved records.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Inputs that were rejected, with the reason."""
+    records = open_store().quarantine_list(status=None if all_records else "open")
+    if as_json:
+        for record in records:
+            print_json(record.__dict__)
+        return
+    table = Table("id", "status", "tries", "bytes", "source", "reason")
+    for r in records:
+        table.add_row(str(r.id), r.status, str(r.attempts), str(r.size), r.source_name, r.reason)
+    Console().print(table)
+
+
+@quarantine_app.command("show")
+def quarantine_show(
+    record_id: int,
+    raw: Annotated[bool, typer.Option("--raw", help="Write the rejected bytes to stdout.")] = False,
+) -> None:
+    """One rejected input: the reason, or its original bytes with --raw."""
+    found = open_store().quarantine_get(record_id)
+    if found is None:
+        err.print(f"no quarantine record {record_id}")
+        raise typer.Exit(1)
+    record, data = found
+    if raw:
+        sys.stdout.buffer.write(data)
+        return
+    print_json({**record.__dict__, "preview": data[:300].decode("utf-8", "replace")})
+
+
+@quarantine_app.command("retry")
+def quarantine_retry(
+    record_ids: Annotated[list[int] | None, typer.Argument(help="Record ids.")] = None,
+    all_open: Annotated[bool, typer.Option("--all", help="Retry every open record.")] = False,
+) -> None:
+    """Run rejected inputs through the chain again; exit 1 if any are still rejected."""
+    settings = Settings.from_env()
+    store = open_store(settings)
+    chain = chain_for(settings)
+    ids = [r.id for r in store.quarantine_list("open")] if all_open else list(record_ids or [])
+    if not ids:
+        err.print("nothing to retry: give record ids or --all")
+        raise typer.Exit(2)
+    failed = 0
+    for record_id in ids:
+        try:
+            outcomes = retry_quarantined(store, chain, record_id)
+        except KeyError as error:
+            err.print(str(error.args[0]))
+            failed += 1
+            continue
+        bad = [o for o in outcomes if o.kind == "quarantined"]
+        failed += bool(bad)
+        state = f"still rejected: {bad[0].reason}" if bad else f"resolved ({len(outcomes)} results)"
+        err.print(f"{record_id}: {state}", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply schema migrations (every command also does this on start)."""
+    store = Store.open(Settings.from_env().database_url, migrate=False)
+    upgrade(store.engine, revision)
+    err.print(f"database at revision {current_revision(store.engine)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the schema revision the database is at."""
+    store = Store.open(Settings.from_env().database_url, migrate=False)
+    print(current_revision(store.engine) or "(empty)")
+
+
+@app.command()
+def demo(
+    reset: Annotated[bool, typer.Option(help="Delete existing data first (SQLite only).")] = False,
+) -> None:
+    """Load the invented demo corpus: members, stories, corrections and a kill."""
+    from ortaq.demo import load_demo
+
+    settings = Settings.from_env()
+    if reset:
+        reset_sqlite(settings)
+    store = open_store(settings)
+    summary = load_demo(store, chain_for(settings))
+    err.print("demo loaded: " + ", ".join(f"{k} {v}" for k, v in summary.items()), highlight=False)
+
+
+def reset_sqlite(settings: Settings) -> None:
+    if not settings.database_url.startswith("sqlite:///"):
+        err.print("--reset only deletes SQLite files; drop a PostgreSQL database yourself")
+        raise typer.Exit(2)
+    from pathlib import Path
+
+    path = Path(settings.database_url.removeprefix("sqlite:///"))
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web newsroom and the HTTP API."""
+    import uvicorn
+
+    from ortaq.api import create_app
+
+    uvicorn.run(create_app(open_store()), host=host, port=port, log_level="info")
+
+
+@app.command()
+def formats() -> None:
+    """List the input formats Ortaq reads."""
+    for adapter in default_chain().formats:
+        print(f"{adapter.name}\t{', '.join(adapter.media_types)}\t{', '.join(adapter.extensions)}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,87 @@
+"""The one interface every input format implements, and helpers they share."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import UTC, datetime
+
+import charset_normalizer
+from dateutil import parser as dateutil_parser
+
+from ortaq.model import Hints, IngestError, Item, Skipped
+
+ParseResult = list[Item | Skipped]
+UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+class InputFormat(ABC):
+    """Turns raw bytes of one format into items (one or several, e.g. a feed).
+
+    `sniff` says how sure the adapter is that the bytes are its format (0..1), cheaply
+    and without raising. `parse` raises `IngestError` with a one-line reason for bad
+    input, and returns `Skipped` for valid input that carries no text item.
+    """
+
+    name: str = ""
+    media_types: tuple[str, ...] = ()
+    extensions: tuple[str, ...] = ()
+
+    @abstractmethod
+    def sniff(self, raw: bytes, hints: Hints) -> float: ...
+
+    @abstractmethod
+    def parse(self, raw: bytes, hints: Hints) -> ParseResult: ...
+
+    def claims_extension(self, hints: Hints) -> bool:
+        return hints.source_name.lower().endswith(self.extensions) if self.extensions else False
+
+
+def decode_text(raw: bytes, source_name: str) -> str:
+    """Decode text of unknown encoding: UTF-8 first, then charset-normalizer's best guess."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw[:8192] and not raw.startswith(UTF16_32_BOMS):
+        raise IngestError(f"{source_name}: binary data (NUL bytes), not text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(raw).best()
+        if best is None:
+            raise IngestError(f"{source_name}: not text in any encoding we can detect") from None
+        text = str(best)
+    if "\x00" in text:
+        raise IngestError(f"{source_name}: binary data (NUL bytes), not text")
+    return text
+
+
+def head_text(raw: bytes, size: int = 2048) -> str:
+    """The first bytes as text for sniffing, whitespace and BOM stripped."""
+    return raw[:size].decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """Parse a date-time from metadata (ISO 8601, RFC 822, compact IPTC forms).
+
+    Naive values are taken as UTC: agencies that omit the zone mostly mean it.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        try:
+            parsed = dateutil_parser.parse(text)
+        except (ValueError, OverflowError, TypeError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def paragraphs_of(text: str) -> list[str]:
+    """Split plain text into paragraphs: scraped dumps put one paragraph on each line."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [p for p in (" ".join(line.split()) for line in lines) if p]

@@ -1,0 +1,450 @@
+"""The one store: items with their versions, raw originals, members and quarantine.
+
+SQLAlchemy Core over any URL: a SQLite file by default (WAL mode), PostgreSQL for
+shared deployments. Every read of items goes through `visible_items`, so the access
+policy lives in one place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ortaq.model import Derived, Item, Rejected
+from ortaq.store import schema
+from ortaq.store.migrate import upgrade
+
+SaveStatus = Literal["new", "version", "unchanged", "status"]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    status: SaveStatus  # new item, new version, identical re-send, or pubstatus change
+    item_id: int
+    uri: str
+    version: int
+
+
+@dataclass(frozen=True)
+class QuarantineRecord:
+    id: int
+    source_name: str
+    reason: str
+    provider: str | None
+    size: int
+    status: str
+    attempts: int
+    created_at: datetime
+    last_tried_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    id: int
+    item: Item
+    is_current: bool
+    ingested_at: datetime
+    raw_sha256: str | None
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_engine_for(url: str) -> Engine:
+    """An engine with the settings each backend needs to behave the same."""
+    if url.startswith("sqlite"):
+        database = url.split("///", 1)[-1]
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            if database and database != ":memory:":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    """Items, versions, raw bytes, members and quarantine in one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True) -> Store:
+        engine = create_engine_for(url)
+        if migrate:
+            upgrade(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writing items -------------------------------------------------------------
+
+    def save(self, item: Item) -> SaveResult:
+        """Store an item: identical content is a no-op, changed content a new version."""
+        with self.engine.begin() as conn:
+            return self._save(conn, item)
+
+    def _save(self, conn: Connection, item: Item) -> SaveResult:
+        items = schema.items
+        current = conn.execute(
+            sa.select(items.c.id, items.c.version, items.c.content_hash, items.c.pubstatus)
+            .where(items.c.uri == item.uri, items.c.is_current)
+            .with_for_update()
+        ).first()
+        content_hash = item.content_hash
+        if current is not None and current.content_hash == content_hash:
+            if current.pubstatus == item.pubstatus:
+                return SaveResult("unchanged", current.id, item.uri, current.version)
+            conn.execute(
+                items.update().where(items.c.id == current.id).values(pubstatus=item.pubstatus)
+            )
+            self._event(conn, item.uri, current.version, _status_event(item.pubstatus))
+            return SaveResult("status", current.id, item.uri, current.version)
+        version = 1 if current is None else current.version + 1
+        if current is not None:
+            conn.execute(items.update().where(items.c.id == current.id).values(is_current=False))
+        raw_sha = self._keep_raw(conn, item.raw) if item.raw else None
+        item.version = version
+        inserted = conn.execute(items.insert().values(**_item_row(item, raw_sha, content_hash)))
+        item_id = _new_id(inserted)
+        kind = "publish" if current is None else "correct"
+        if item.pubstatus != "usable":
+            kind = _status_event(item.pubstatus)
+        self._event(conn, item.uri, version, kind)
+        return SaveResult("new" if current is None else "version", item_id, item.uri, version)
+
+    def kill(self, uri: str, note: str | None = None) -> bool:
+        """Cancel an item: it stays on record with pubstatus canceled."""
+        return self._set_pubstatus(uri, "canceled", note)
+
+    def withhold(self, uri: str, note: str | None = None) -> bool:
+        return self._set_pubstatus(uri, "withheld", note)
+
+    def _set_pubstatus(self, uri: str, pubstatus: str, note: str | None) -> bool:
+        items = schema.items
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(items.c.id, items.c.version).where(items.c.uri == uri, items.c.is_current)
+            ).first()
+            if row is None:
+                return False
+            conn.execute(items.update().where(items.c.id == row.id).values(pubstatus=pubstatus))
+            self._event(conn, uri, row.version, _status_event(pubstatus), note)
+            return True
+
+    def _event(
+        self, conn: Connection, uri: str, version: int, kind: str, note: str | None = None
+    ) -> None:
+        conn.execute(
+            schema.item_events.insert().values(
+                uri=uri, version=version, kind=kind, note=note, at=utcnow()
+            )
+        )
+
+    def _keep_raw(self, conn: Connection, raw: bytes) -> str:
+        digest = hashlib.sha256(raw).hexdigest()
+        exists = conn.execute(
+            sa.select(schema.raw_documents.c.sha256).where(schema.raw_documents.c.sha256 == digest)
+        ).first()
+        if exists is None:
+            conn.execute(
+                schema.raw_documents.insert().values(
+                    sha256=digest, size=len(raw), data=raw, created_at=utcnow()
+                )
+            )
+        return digest
+
+    # -- reading items -------------------------------------------------------------
+
+    def visible_items(self, viewer: str | None = None) -> sa.Select[Any]:
+        """The base query of every item read. The exchange's access policy plugs in here.
+
+        Until members and agreements exist (the exchange issue), every viewer is the
+        operator and sees every current item.
+        """
+        del viewer
+        return sa.select(schema.items).where(schema.items.c.is_current)
+
+    def list_items(
+        self,
+        *,
+        limit: int = 50,
+        after_id: int | None = None,
+        language: str | None = None,
+        provider: str | None = None,
+        pubstatus: str | None = None,
+        viewer: str | None = None,
+    ) -> list[StoredItem]:
+        """Current versions, newest first, paged by id (a cursor, not an offset)."""
+        items = schema.items
+        query = self.visible_items(viewer).order_by(items.c.id.desc()).limit(limit)
+        if after_id is not None:
+            query = query.where(items.c.id < after_id)
+        if language:
+            query = query.where(items.c.language == language)
+        if provider:
+            query = query.where(items.c.provider == provider)
+        if pubstatus:
+            query = query.where(items.c.pubstatus == pubstatus)
+        with self.engine.connect() as conn:
+            return [_stored(row) for row in conn.execute(query).mappings()]
+
+    def iter_items(self, batch: int = 500, viewer: str | None = None) -> Iterator[StoredItem]:
+        after: int | None = None
+        while True:
+            page = self.list_items(limit=batch, after_id=after, viewer=viewer)
+            yield from page
+            if len(page) < batch:
+                return
+            after = page[-1].id
+
+    def get(self, key: int | str, viewer: str | None = None) -> StoredItem | None:
+        """The current version by uri, or a specific stored version by id."""
+        items = schema.items
+        if isinstance(key, int):
+            query = sa.select(schema.items).where(items.c.id == key)
+            query = query.where(
+                items.c.uri.in_(
+                    self.visible_items(viewer).with_only_columns(items.c.uri).scalar_subquery()
+                )
+            )
+        else:
+            query = self.visible_items(viewer).where(items.c.uri == key)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return _stored(row) if row else None
+
+    def history(self, uri: str) -> list[StoredItem]:
+        """Every stored version of an item, oldest first."""
+        items = schema.items
+        query = sa.select(items).where(items.c.uri == uri).order_by(items.c.version)
+        with self.engine.connect() as conn:
+            return [_stored(row) for row in conn.execute(query).mappings()]
+
+    def events(self, uri: str) -> list[dict[str, Any]]:
+        events = schema.item_events
+        query = sa.select(events).where(events.c.uri == uri).order_by(events.c.id)
+        with self.engine.connect() as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+    def raw(self, sha256: str) -> bytes | None:
+        raw = schema.raw_documents
+        with self.engine.connect() as conn:
+            value = conn.execute(sa.select(raw.c.data).where(raw.c.sha256 == sha256)).scalar()
+        return bytes(value) if value is not None else None
+
+    def count_items(self, current_only: bool = True) -> int:
+        query = sa.select(sa.func.count()).select_from(schema.items)
+        if current_only:
+            query = query.where(schema.items.c.is_current)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    # -- members -------------------------------------------------------------------
+
+    def upsert_member(
+        self,
+        slug: str,
+        name: str,
+        *,
+        names: dict[str, str] | None = None,
+        country: str | None = None,
+        languages: Sequence[str] = (),
+        kind: str = "agency",
+    ) -> int:
+        members = schema.members
+        values = {
+            "name": name,
+            "names": names or {},
+            "country": country,
+            "languages": list(languages),
+            "kind": kind,
+        }
+        with self.engine.begin() as conn:
+            found = conn.execute(sa.select(members.c.id).where(members.c.slug == slug)).scalar()
+            if found is not None:
+                conn.execute(members.update().where(members.c.id == found).values(**values))
+                return int(found)
+            inserted = conn.execute(
+                members.insert().values(slug=slug, created_at=utcnow(), **values)
+            )
+            return _new_id(inserted)
+
+    def list_members(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(schema.members).order_by(schema.members.c.slug))
+            return [dict(row) for row in rows.mappings()]
+
+    # -- quarantine ----------------------------------------------------------------
+
+    def quarantine_add(self, rejected: Rejected, provider: str | None = None) -> int:
+        """Keep rejected bytes and the reason; identical open rejections are kept once."""
+        q = schema.quarantine
+        now = utcnow()
+        with self.engine.begin() as conn:
+            raw_sha = self._keep_raw(conn, rejected.raw)
+            existing = conn.execute(
+                sa.select(q.c.id).where(
+                    q.c.raw_sha256 == raw_sha,
+                    q.c.source_name == rejected.source_name,
+                    q.c.status == "open",
+                )
+            ).scalar()
+            if existing is not None:
+                conn.execute(
+                    q.update()
+                    .where(q.c.id == existing)
+                    .values(reason=rejected.reason, last_tried_at=now, attempts=q.c.attempts + 1)
+                )
+                return int(existing)
+            inserted = conn.execute(
+                q.insert().values(
+                    source_name=rejected.source_name,
+                    reason=rejected.reason,
+                    provider=provider,
+                    raw_sha256=raw_sha,
+                    size=len(rejected.raw),
+                    status="open",
+                    attempts=1,
+                    created_at=now,
+                    last_tried_at=now,
+                )
+            )
+            return _new_id(inserted)
+
+    def quarantine_list(self, status: str | None = "open") -> list[QuarantineRecord]:
+        q = schema.quarantine
+        query = sa.select(q).order_by(q.c.id)
+        if status:
+            query = query.where(q.c.status == status)
+        with self.engine.connect() as conn:
+            return [_quarantine_record(row) for row in conn.execute(query).mappings()]
+
+    def quarantine_get(self, record_id: int) -> tuple[QuarantineRecord, bytes] | None:
+        q = schema.quarantine
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(q).where(q.c.id == record_id)).mappings().first()
+        if row is None:
+            return None
+        return _quarantine_record(row), self.raw(row["raw_sha256"]) or b""
+
+    def quarantine_mark(self, record_id: int, *, resolved: bool, reason: str | None = None) -> None:
+        q = schema.quarantine
+        values: dict[str, Any] = {"last_tried_at": utcnow(), "attempts": q.c.attempts + 1}
+        if resolved:
+            values["status"] = "resolved"
+        if reason:
+            values["reason"] = reason
+        with self.engine.begin() as conn:
+            conn.execute(q.update().where(q.c.id == record_id).values(**values))
+
+
+def _new_id(result: sa.CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None, "insert returned no primary key"
+    return int(key[0])
+
+
+def _status_event(pubstatus: str) -> str:
+    return {"canceled": "kill", "withheld": "withhold", "usable": "release"}[pubstatus]
+
+
+def _item_row(item: Item, raw_sha: str | None, content_hash: str) -> dict[str, Any]:
+    json_ready = item.to_json()
+    return {
+        "uri": item.uri,
+        "version": item.version,
+        "is_current": True,
+        "provider": item.provider,
+        "content_hash": content_hash,
+        "type": item.type,
+        "pubstatus": item.pubstatus,
+        "language": item.language,
+        "headline": item.headline,
+        "summary": item.summary,
+        "body": list(item.body),
+        "firstcreated": item.firstcreated,
+        "versioncreated": item.versioncreated,
+        "embargoed": item.embargoed,
+        "byline": item.byline,
+        "located": item.located,
+        "copyrightholder": item.copyrightholder,
+        "usageterms": item.usageterms,
+        "credits": list(item.credits),
+        "subjects": json_ready["subjects"],
+        "people": json_ready["people"],
+        "organisations": json_ready["organisations"],
+        "places": json_ready["places"],
+        "derived": json_ready["derived"],
+        "stage_data": json_ready["stage_data"],
+        "source_name": item.source_name,
+        "source_format": item.source_format,
+        "raw_sha256": raw_sha,
+        "ingested_at": utcnow(),
+    }
+
+
+def _stored(row: Any) -> StoredItem:
+    item = Item(
+        uri=row["uri"],
+        version=row["version"],
+        headline=row["headline"],
+        summary=row["summary"],
+        body=list(row["body"]),
+        language=row["language"],
+        type=row["type"],
+        pubstatus=row["pubstatus"],
+        firstcreated=row["firstcreated"],
+        versioncreated=row["versioncreated"],
+        embargoed=row["embargoed"],
+        byline=row["byline"],
+        located=row["located"],
+        copyrightholder=row["copyrightholder"],
+        usageterms=row["usageterms"],
+        credits=list(row["credits"]),
+        subjects=list(row["subjects"]),
+        people=list(row["people"]),
+        organisations=list(row["organisations"]),
+        places=list(row["places"]),
+        provider=row["provider"],
+        source_name=row["source_name"],
+        source_format=row["source_format"],
+        derived={
+            key: Derived(v["value"], v["method"], v["confidence"])
+            for key, v in row["derived"].items()
+        },
+        stage_data=dict(row["stage_data"]),
+    )
+    return StoredItem(row["id"], item, row["is_current"], row["ingested_at"], row["raw_sha256"])
+
+
+def _quarantine_record(row: Any) -> QuarantineRecord:
+    return QuarantineRecord(
+        id=row["id"],
+        source_name=row["source_name"],
+        reason=row["reason"],
+        provider=row["provider"],
+        size=row["size"],
+        status=row["status"],
+        attempts=row["attempts"],
+        created_at=row["created_at"],
+        last_tried_at=row["last_tried_at"],
+    )

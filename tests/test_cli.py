@@ -1,0 +1,104 @@
+"""The command line, run as a user would, against a SQLite file and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ortaq.cli import app
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+
+@pytest.fixture
+def run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ORTAQ_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ORTAQ_DATABASE_URL", database_url)
+    runner = CliRunner()
+
+    def invoke(*args: str, stdin: bytes | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, list(args), input=stdin)
+
+    return invoke
+
+
+def json_lines(text: str) -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+def test_ingest_samples_then_reingest_is_a_no_op(run) -> None:  # type: ignore[no-untyped-def]
+    files = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
+    first = run("ingest", *files, "--provider", "samples", "--json")
+    assert first.exit_code == 0, first.output
+    results = json_lines(first.stdout)
+    assert [r["outcome"] for r in results] == ["new"] * 5
+    assert {r["item"]["language"] for r in results} == {"fr", "ar", "kk"}
+    assert "ingested 5 new" in first.stderr
+    again = run("ingest", *files, "--provider", "samples")
+    assert again.exit_code == 0
+    assert "ingested 0 new, 0 new versions, 5 unchanged" in again.stderr
+
+
+def test_items_list_and_show(run) -> None:  # type: ignore[no-untyped-def]
+    run("ingest", str(SAMPLES / "003_cba27e171e37cdf8.txt"), "--provider", "kazinform")
+    listed = json_lines(run("items", "list", "--json").stdout)
+    assert len(listed) == 1
+    assert listed[0]["uri"] == "urn:ortaq:kazinform:file:003_cba27e171e37cdf8.txt"
+    assert listed[0]["derived"]["published"]["value"]["value"] == "2025-12-14"
+    shown = json_lines(run("items", "show", str(listed[0]["id"]), "--json").stdout)
+    assert shown[0]["uri"] == listed[0]["uri"]
+    by_uri = json_lines(run("items", "show", listed[0]["uri"], "--json").stdout)
+    assert by_uri[0]["id"] == listed[0]["id"]
+    assert run("items", "show", "urn:none").exit_code == 1
+
+
+def test_bad_files_are_quarantined_and_the_batch_goes_on(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "a_good.txt").write_text("Headline\nA body paragraph.", "utf-8")
+    (batch / "b_empty.txt").write_bytes(b"")
+    (batch / "c_binary.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (batch / "d_good.txt").write_text("Другой заголовок\nТекст новости.", "utf-8")
+    result = run("ingest", str(batch))
+    assert result.exit_code == 1
+    assert "quarantined b_empty.txt: empty input" in result.stderr
+    assert "quarantined c_binary.bin: binary data" in result.stderr
+    assert "ingested 2 new" in result.stderr and "2 quarantined" in result.stderr
+    records = json_lines(run("quarantine", "list", "--json").stdout)
+    assert sorted(r["source_name"] for r in records) == ["b_empty.txt", "c_binary.bin"]
+    binary = next(r for r in records if r["source_name"] == "c_binary.bin")
+    raw = run("quarantine", "show", str(binary["id"]), "--raw")
+    assert raw.stdout_bytes == b"\x89PNG\r\n\x1a\n\x00\x00\x00"
+    retry = run("quarantine", "retry", "--all")
+    assert retry.exit_code == 1 and "still rejected" in retry.stderr
+
+
+def test_quarantine_retry_succeeds_after_the_limit_is_raised(run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ORTAQ_MAX_INPUT_BYTES", "10")
+    rejected = run("ingest", str(SAMPLES / "002_c7634d9488b26884.txt"))
+    assert rejected.exit_code == 1 and "input limit" in rejected.stderr
+    [record] = json_lines(run("quarantine", "list", "--json").stdout)
+    monkeypatch.setenv("ORTAQ_MAX_INPUT_BYTES", "1000000")
+    retried = run("quarantine", "retry", str(record["id"]))
+    assert retried.exit_code == 0, retried.output
+    assert json_lines(run("quarantine", "list", "--json").stdout) == []
+    assert len(json_lines(run("items", "list", "--json").stdout)) == 1
+
+
+def test_stdin(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("ingest", "-", "--json", stdin="Başlık\nHaber metni burada.".encode())
+    assert result.exit_code == 0, result.output
+    [line] = json_lines(result.stdout)
+    assert line["source"] == "<stdin>" and line["uri"].startswith("urn:ortaq:unknown:sha256:")
+
+
+def test_db_commands(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("db", "upgrade").exit_code == 0
+    assert run("db", "current").stdout.strip() == "0001"
+
+
+def test_formats_lists_the_plaintext_fallback(run) -> None:  # type: ignore[no-untyped-def]
+    assert "plaintext" in run("formats").stdout
