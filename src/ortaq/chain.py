@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ortaq import cooperation, entities, read, stories
 from ortaq.config import DEFAULT_MAX_INPUT_BYTES
-from ortaq.formats import InputFormat, default_input_formats
+from ortaq.formats import InputFormat, ParseResult, default_input_formats
 from ortaq.model import Hints, IngestError, Item, Rejected, Skipped
 from ortaq.registry import Registry
 
@@ -52,7 +52,7 @@ class Chain:
             raise IngestError(f"{hints.source_name}: no input format recognises this content")
         return best
 
-    def parse(self, raw: bytes, hints: Hints) -> list[Item | Skipped]:
+    def parse(self, raw: bytes, hints: Hints) -> ParseResult:
         """The parse stage: bytes to draft items; raises IngestError on bad input."""
         if not raw.strip():
             raise IngestError(f"{hints.source_name}: empty input")
@@ -80,7 +80,7 @@ class Chain:
             return [Rejected(hints.source_name, reason, raw)]
         outcomes: list[Outcome] = []
         for index, draft in enumerate(drafts):
-            if isinstance(draft, Skipped):
+            if isinstance(draft, Skipped | Rejected):
                 outcomes.append(draft)
                 continue
             finish_identity(draft, raw, hints, index, len(drafts))

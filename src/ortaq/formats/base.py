@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 import charset_normalizer
 from dateutil import parser as dateutil_parser
 
-from ortaq.model import Hints, IngestError, Item, Skipped
+from ortaq.model import Hints, IngestError, Item, Rejected, Skipped
 
-ParseResult = list[Item | Skipped]
+# A container (a feed, a news message) may hold good items, non-news parts (Skipped) and
+# broken entries (Rejected, quarantined on their own while the rest goes on).
+ParseResult = list[Item | Skipped | Rejected]
 UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 

@@ -1,0 +1,1 @@
+"""Evaluations behind `ortaq eval ...`: each measures one stage on real data."""
