@@ -43,6 +43,14 @@ def test_changed_content_is_a_new_version_with_history(store: Store) -> None:
     assert [e["kind"] for e in store.events("urn:test:1")] == ["publish", "correct"]
 
 
+def test_resending_the_same_text_does_not_revive_a_kill(store: Store) -> None:
+    store.save(make_item())
+    store.kill("urn:test:1")
+    assert store.save(make_item()).status == "unchanged"
+    stored = store.get("urn:test:1")
+    assert stored is not None and stored.item.pubstatus == "canceled"
+
+
 def test_kill_keeps_the_record_as_canceled(store: Store) -> None:
     store.save(make_item())
     assert store.kill("urn:test:1", "false report") is True

@@ -111,7 +111,9 @@ class Store:
         ).first()
         content_hash = item.content_hash
         if current is not None and current.content_hash == content_hash:
-            if current.pubstatus == item.pubstatus:
+            # Re-sending the same text never brings a killed item back; only an explicit
+            # withhold or kill changes the status of unchanged content.
+            if item.pubstatus == "usable" or current.pubstatus == item.pubstatus:
                 return SaveResult("unchanged", current.id, item.uri, current.version)
             conn.execute(
                 items.update().where(items.c.id == current.id).values(pubstatus=item.pubstatus)

@@ -1,0 +1,55 @@
+"""Versioning rules, checked against a reference model on random histories."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ortaq.model import Item
+from ortaq.store import Store
+
+_runs = itertools.count()
+operations = st.lists(
+    st.tuples(
+        st.sampled_from(["save", "save", "save", "kill"]),
+        st.sampled_from(["a", "b"]),
+        st.sampled_from(["one", "two", "three"]),
+    ),
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ops=operations)
+def test_versions_follow_the_reference_model(store: Store, ops: list[tuple[str, str, str]]) -> None:
+    prefix = f"urn:prop:{next(_runs)}:"  # one store serves every example: fresh uris each time
+    model: dict[str, dict[str, object]] = {}
+    for op, key, body in ops:
+        uri = prefix + key
+        if op == "kill":
+            killed = store.kill(uri)
+            assert killed == (uri in model)
+            if killed:
+                model[uri]["status"] = "canceled"
+            continue
+        state = model.get(uri)
+        result = store.save(Item(uri=uri, headline="H", body=[body]))
+        if state is None:
+            model[uri] = {"bodies": [body], "status": "usable"}
+            assert result.status == "new"
+        elif state["bodies"][-1] == body:  # type: ignore[index]
+            assert result.status == "unchanged"  # the same text never revives a kill
+        else:
+            state["bodies"].append(body)  # type: ignore[attr-defined]
+            state["status"] = "usable"
+            assert result.status == "version"
+    for uri, state in model.items():
+        history = store.history(uri)
+        assert [h.item.body[0] for h in history] == state["bodies"]
+        assert [h.item.version for h in history] == list(range(1, len(history) + 1))
+        assert sum(h.is_current for h in history) == 1 and history[-1].is_current
+        assert history[-1].item.pubstatus == state["status"]
