@@ -51,6 +51,15 @@ def test_resending_the_same_text_does_not_revive_a_kill(store: Store) -> None:
     assert stored is not None and stored.item.pubstatus == "canceled"
 
 
+def test_an_older_version_sent_again_does_not_undo_a_correction(store: Store) -> None:
+    store.save(make_item(body="60 photos a week."))
+    store.save(make_item(body="600 photos a week."))
+    replay = store.save(make_item(body="60 photos a week."))
+    assert (replay.status, replay.version) == ("unchanged", 2)
+    current = store.get("urn:test:1")
+    assert current is not None and current.item.body == ["600 photos a week."]
+
+
 def test_kill_keeps_the_record_as_canceled(store: Store) -> None:
     store.save(make_item())
     assert store.kill("urn:test:1", "false report") is True
@@ -60,6 +69,8 @@ def test_kill_keeps_the_record_as_canceled(store: Store) -> None:
     assert stored.item.body == ["First paragraph."]
     assert store.events("urn:test:1")[-1]["kind"] == "kill"
     assert store.events("urn:test:1")[-1]["note"] == "false report"
+    assert store.kill("urn:test:1") is True  # killing again changes nothing
+    assert [e["kind"] for e in store.events("urn:test:1")] == ["publish", "kill"]
     assert store.kill("urn:test:missing") is False
 
 

@@ -120,6 +120,9 @@ class Store:
             )
             self._event(conn, item.uri, current.version, _status_event(item.pubstatus))
             return SaveResult("status", current.id, item.uri, current.version)
+        if current is not None and self._is_stale_resend(conn, item.uri, content_hash):
+            # An older version sent again (a replayed feed) must not undo a correction.
+            return SaveResult("unchanged", current.id, item.uri, current.version)
         version = 1 if current is None else current.version + 1
         if current is not None:
             conn.execute(items.update().where(items.c.id == current.id).values(is_current=False))
@@ -133,6 +136,13 @@ class Store:
         self._event(conn, item.uri, version, kind)
         return SaveResult("new" if current is None else "version", item_id, item.uri, version)
 
+    def _is_stale_resend(self, conn: Connection, uri: str, content_hash: str) -> bool:
+        items = schema.items
+        query = sa.select(items.c.id).where(
+            items.c.uri == uri, items.c.content_hash == content_hash, ~items.c.is_current
+        )
+        return conn.execute(query.limit(1)).first() is not None
+
     def kill(self, uri: str, note: str | None = None) -> bool:
         """Cancel an item: it stays on record with pubstatus canceled."""
         return self._set_pubstatus(uri, "canceled", note)
@@ -144,10 +154,14 @@ class Store:
         items = schema.items
         with self.engine.begin() as conn:
             row = conn.execute(
-                sa.select(items.c.id, items.c.version).where(items.c.uri == uri, items.c.is_current)
+                sa.select(items.c.id, items.c.version, items.c.pubstatus).where(
+                    items.c.uri == uri, items.c.is_current
+                )
             ).first()
             if row is None:
                 return False
+            if row.pubstatus == pubstatus:
+                return True  # already so: no second event
             conn.execute(items.update().where(items.c.id == row.id).values(pubstatus=pubstatus))
             self._event(conn, uri, row.version, _status_event(pubstatus), note)
             return True
