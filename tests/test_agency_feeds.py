@@ -91,7 +91,10 @@ EXPECTED = {
     "iptc/ninjs/examples/2.1/tt_text_image_2.json": (1, 0),
     "iptc/ninjs/examples/3.0/20231004-UEFA-ChampionLeague.json": (0, 1),
     "iptc/ninjs/examples/3.0/20231005-65-addb-event.json": (0, 1),
-    "iptc/ninjs/examples/3.0/20231008-anti-doping-measures-at-the-tour-down-under-will-be-the-toughest-ever-addb-ninjs-nitf.json": (1, 0),  # noqa: E501
+    "iptc/ninjs/examples/3.0/20231008-anti-doping-measures-at-the-tour-down-under-will-be-the-toughest-ever-addb-ninjs-nitf.json": (
+        1,
+        0,
+    ),
     "iptc/ninjs/examples/3.0/20231016-addb-example-press-conference.json": (0, 1),
     "iptc/ninjs/examples/3.0/SIPA_image_3.json": (0, 1),
     "iptc/ninjs/examples/3.0/ap_audio.json": (0, 1),
