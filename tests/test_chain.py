@@ -21,7 +21,11 @@ def test_sample_article_is_read_with_language_and_header_date() -> None:
     assert item.language == "kk"
     assert item.derived["language"].method == "py3langid"
     assert item.derived["script"].value == "Cyrl"
-    assert item.derived["published"].value == {"value": "2025-12-14", "precision": "day"}
+    assert item.derived["published"].value == {
+        "value": "2025-12-14",
+        "precision": "day",
+        "method": "header",
+    }
     assert item.uri == "urn:ortaq:kazinform:file:003_cba27e171e37cdf8.txt"
     assert item.provider == "kazinform"
     assert item.raw == raw

@@ -102,3 +102,32 @@ def test_db_commands(run) -> None:  # type: ignore[no-untyped-def]
 
 def test_formats_lists_the_plaintext_fallback(run) -> None:  # type: ignore[no-untyped-def]
     assert "plaintext" in run("formats").stdout
+
+
+def test_read_needs_no_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORTAQ_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    result = CliRunner().invoke(app, ["read", str(SAMPLES / "003_cba27e171e37cdf8.txt"), "--json"])
+    assert result.exit_code == 0, result.output
+    [reading] = json_lines(result.stdout)
+    assert (reading["language"], reading["script"], reading["direction"]) == ("kk", "Cyrl", "ltr")
+    assert reading["dateline"] == {
+        "place": "АСТАНА",
+        "country": "KZ",
+        "agency": "KAZINFORM",
+        "date": None,
+    }
+    assert reading["published"] == {"value": "2025-12-14", "precision": "day", "method": "header"}
+
+
+def test_eval_langid_prints_one_json_object(tmp_path: Path) -> None:
+    data = tmp_path / "tiny.tsv"
+    data.write_text(
+        "kk\tҚазақстан мен Түркия ақпарат саласындағы ынтымақтастықты нығайтады\n"
+        "tr\tTürkiye ile Kazakistan medya alanında işbirliğini güçlendiriyor\n"
+        "ky\tКыргызстан менен Түркия маалымат жаатында кызматташууну чыңдайт\n",
+        "utf-8",
+    )
+    result = CliRunner().invoke(app, ["eval", "langid", "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["accuracy"] == 1.0 and report["n"] == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -26,7 +27,11 @@ quarantine_app = typer.Typer(
     help="Inputs that could not be ingested, kept with the reason.", no_args_is_help=True
 )
 db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Measure a stage on real data; prints one JSON object.", no_args_is_help=True
+)
 app.add_typer(items_app, name="items")
+app.add_typer(eval_app, name="eval")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(db_app, name="db")
 
@@ -111,6 +116,56 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
 
 def stored_json(stored: StoredItem) -> dict[str, Any]:
     return {"id": stored.id, **stored.item.to_json(), "ingested_at": stored.ingested_at.isoformat()}
+
+
+@app.command("read")
+def read_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per item.")] = False,
+) -> None:
+    """Read items as an editor would (language, headline, dateline, dates); no database."""
+    from ortaq.chain import default_chain
+    from ortaq.model import Item, Rejected
+    from ortaq.read import Reading
+
+    chain = default_chain(Settings.from_env().max_input_bytes)
+    failed = False
+    for source in sources_from_paths(paths):
+        for outcome in chain.process_all(source.read(), Hints(source_name=source.name)):
+            if isinstance(outcome, Item):
+                reading = Reading(outcome).to_json()
+                if as_json:
+                    print_json(reading)
+                else:
+                    Console().print_json(json.dumps(reading, ensure_ascii=False))
+            elif isinstance(outcome, Rejected):
+                failed = True
+                err.print(f"[red]rejected[/] {outcome.reason}", highlight=False)
+            else:
+                err.print(f"[yellow]skipped[/] {outcome.source_name}: {outcome.reason}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@eval_app.command("langid")
+def eval_langid(
+    data: Annotated[Path, typer.Option("--data", help="TSV of lang<TAB>text lines.")],
+) -> None:
+    """Language identification accuracy, per-language P/R and confusions."""
+    from ortaq.evaluation.langid import evaluate_langid
+
+    print_json(evaluate_langid(data))
+
+
+@eval_app.command("ner")
+def eval_ner(
+    lang: Annotated[str, typer.Option("--lang", help="kk, ar or fr (the trained models).")],
+    data: Annotated[Path, typer.Option("--data", help="CoNLL token-tag file or HIPE .tsv.")],
+) -> None:
+    """Exact-span NER precision, recall and F1 over PER, LOC and ORG."""
+    from ortaq.evaluation.ner import evaluate_ner
+
+    print_json(evaluate_ner(data, lang))
 
 
 @items_app.command("list")

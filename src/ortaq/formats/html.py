@@ -69,6 +69,7 @@ class HtmlPage(InputFormat):
             source_format=self.name,
         )
         item.stage_data["source_meta"] = _source_meta(document)
+        item.stage_data["scraped"] = True  # page text: the read stage separates the noise
         return [item]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ortaq.formats.base import InputFormat, ParseResult, decode_text, paragraphs_of
-from ortaq.model import Derived, Hints, IngestError, Item
+from ortaq.model import Hints, IngestError, Item
 
 SCRAPER_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+")
 
@@ -42,7 +42,7 @@ class PlainText(InputFormat):
             source_name=hints.source_name,
             source_format=self.name,
         )
+        item.stage_data["scraped"] = True  # page noise: the read stage separates it
         if header_date:
             item.stage_data["scraper_header_date"] = header_date
-            item.derived["header_date"] = Derived(header_date, "scraper-header", 0.9)
         return [item]

@@ -1,82 +1,176 @@
-"""The read stage: language, script, direction and publication date of an item.
+"""The read stage: what a careful editor reads in an item before anything else.
 
-This is the spine's first cut; the reading issue makes it precise (boilerplate,
-datelines, dates in text, segmentation, normalisation for matching).
+Language, script and direction; boilerplate out (for scraped text) with headline,
+summary, body and credits apart; the dateline; the publication date with its precision
+and method; dates mentioned in the text. Every derived value is kept with its method
+and confidence. Pure: the same item in gives the same item out.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections import Counter
-from functools import lru_cache
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from ortaq.model import Derived, Item
+from ortaq.read.attribution import find_attribution
+from ortaq.read.datelines import Dateline, find_dateline
+from ortaq.read.dates import find_dates
+from ortaq.read.language import OTHER, TARGET_LANGUAGES, UNDETERMINED, identify
+from ortaq.read.published import Published, choose_published
+from ortaq.read.structure import structure
 
-LANGUAGES = ("kk", "ar", "fr", "tr", "az", "ru", "en")
-RTL_SCRIPTS = {"Arab", "Hebr", "Syrc", "Thaa"}
-SCRIPT_PREFIXES = {
-    "LATIN": "Latn",
-    "CYRILLIC": "Cyrl",
-    "ARABIC": "Arab",
-    "GREEK": "Grek",
-    "HEBREW": "Hebr",
-    "CJK": "Hani",
-    "HIRAGANA": "Jpan",
-    "KATAKANA": "Jpan",
-    "HANGUL": "Kore",
-    "DEVANAGARI": "Deva",
-    "GEORGIAN": "Geor",
-    "ARMENIAN": "Armn",
-}
+__all__ = ["LANGUAGES", "Reading", "read_text", "stage"]
+
+LANGUAGES: tuple[str, ...] = tuple(TARGET_LANGUAGES)
+SCRAPED = "scraped"  # stage_data flag set by adapters whose text comes with page noise
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the read stage found, in the shape `ortaq read --json` prints."""
+
+    item: Item
+
+    def to_json(self) -> dict[str, Any]:
+        item, derived = self.item, self.item.derived
+        language = derived.get("language")
+        return {
+            "source": item.source_name,
+            "language": language.value if language else item.language,
+            "language_confidence": language.confidence if language else None,
+            "language_method": language.method if language else None,
+            "script": _value(derived, "script"),
+            "direction": _value(derived, "direction"),
+            "headline": item.headline,
+            "headline_derived": _value(derived, "headline"),
+            "summary": item.summary,
+            "body": item.body,
+            "credits": item.credits,
+            "dateline": _value(derived, "dateline"),
+            "published": _published_json(derived.get("published")),
+            "dates_mentioned": _value(derived, "dates_mentioned") or [],
+            "source_agency": _value(derived, "source_agency"),
+        }
 
 
 def stage(item: Item) -> Item:
-    text = "\n".join(p for p in (item.headline, item.summary, *item.body) if p)
-    script = detect_script(text)
-    item.derived["script"] = Derived(script, "unicode-majority", 1.0 if text else 0.0)
-    item.derived["direction"] = Derived(
-        "rtl" if script in RTL_SCRIPTS else "ltr", "script", 1.0 if text else 0.0
+    language = _read_language(item)
+    header = item.stage_data.get("scraper_header_date")
+    metadata = item.versioncreated or item.firstcreated
+    first_guess = choose_published(metadata, header, None, [])
+    reference = first_guess.as_date() if first_guess else None
+    if language not in LANGUAGES:  # no date or dateline knowledge for other languages
+        _finish_without_language_data(item, metadata, header)
+        return item
+    blocks = [item.headline, *item.body] if item.headline else list(item.body)
+    dateline = find_dateline(blocks, language, reference, max_paragraphs=3) if blocks else None
+    if item.stage_data.get(SCRAPED):
+        _separate_boilerplate(item, language, blocks, dateline)
+    else:
+        _strip_dateline(item, dateline)
+    if dateline is not None:
+        item.located = item.located or dateline.place
+        item.derived["dateline"] = Derived(dateline.to_json(), "dateline-patterns", 0.9)
+    attribution = find_attribution(item.body, language)
+    if attribution is not None:
+        item.derived["source_agency"] = Derived(attribution.source, "attribution-patterns", 0.7)
+    body_text = "\n".join(item.body)
+    published = choose_published(
+        metadata, header, dateline, find_dates(body_text, language, reference)
     )
-    if item.language:
-        item.derived["language"] = Derived(item.language, "metadata", 1.0)
-    elif text:
-        language, confidence = detect_language(text)
-        item.language = language
-        item.derived["language"] = Derived(language, "py3langid", confidence)
-    published = item.versioncreated or item.firstcreated
     if published is not None:
         item.derived["published"] = Derived(
-            {"value": published.isoformat(), "precision": "minute"}, "metadata", 1.0
+            published.to_json(), published.method, _confidence(published)
         )
-    elif "header_date" in item.derived:
-        header: Any = item.derived["header_date"].value
-        precision = "day" if len(str(header)) == 10 else "month"
-        item.derived["published"] = Derived(
-            {"value": header, "precision": precision}, "scraper-header", 0.9
-        )
+    item.derived["dates_mentioned"] = Derived(
+        [m.to_json() for m in _mentions(item, language, published, reference)],
+        "date-patterns",
+        0.8,
+    )
     return item
 
 
-def detect_script(text: str) -> str:
-    """The ISO 15924 code of the script most letters are written in."""
-    counts: Counter[str] = Counter()
-    for char in text:
-        if char.isalpha():
-            name = unicodedata.name(char, "")
-            counts[SCRIPT_PREFIXES.get(name.split(" ", 1)[0], "Zyyy")] += 1
-    return counts.most_common(1)[0][0] if counts else "Zyyy"
+def _finish_without_language_data(item: Item, metadata: Any, header: str | None) -> None:
+    published = choose_published(metadata, header, None, [])
+    if published is not None:
+        item.derived["published"] = Derived(
+            published.to_json(), published.method, _confidence(published)
+        )
 
 
-@lru_cache(maxsize=1)
-def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    return identifier
+def read_text(item: Item) -> Reading:
+    """Run the stage and wrap the result for printing."""
+    return Reading(stage(item))
 
 
-def detect_language(text: str) -> tuple[str, float]:
-    """Language code (one of LANGUAGES, or another ISO 639-1 code) and its probability."""
-    language, probability = _identifier().classify(text)
-    return str(language), float(probability)
+def _read_language(item: Item) -> str:
+    """Detect language, script and direction; a declared language is kept as declared."""
+    text = "\n".join(p for p in (item.headline, item.summary, *item.body) if p)
+    guess = identify(text)
+    item.derived["script"] = Derived(guess.script, "icu-script", 1.0 if text else 0.0)
+    item.derived["direction"] = Derived(guess.direction, "script", 1.0 if text else 0.0)
+    if item.language:
+        declared = item.language.lower()
+        item.derived["language"] = Derived(declared, "metadata", 1.0)
+        if guess.language in LANGUAGES and guess.language != declared:
+            item.derived["language_detected"] = Derived(
+                guess.language, guess.method, guess.confidence
+            )
+        return declared
+    item.derived["language"] = Derived(guess.language, guess.method, guess.confidence)
+    if guess.language not in (OTHER, UNDETERMINED):
+        item.language = guess.language
+    return guess.language
+
+
+def _separate_boilerplate(
+    item: Item, language: str, blocks: list[str], dateline: Dateline | None
+) -> None:
+    written = blocks[dateline.paragraph][: dateline.end] if dateline else None
+    parts = structure(item.headline, item.body, language, dateline=written)
+    if parts.headline_derived:
+        item.derived["headline"] = Derived(parts.headline, "first-sentence", 0.5)
+        item.headline = None
+    else:
+        item.headline = parts.headline
+    item.summary = parts.summary or item.summary
+    item.body = parts.body
+    item.credits = [*item.credits, *(credit.value for credit in parts.credits)]
+    if parts.removed:
+        item.stage_data["removed"] = [list(pair) for pair in parts.removed]
+
+
+def _strip_dateline(item: Item, dateline: Dateline | None) -> None:
+    """Structured formats keep their fields; only a dateline opening the body goes."""
+    if dateline is None:
+        return
+    offset = 1 if item.headline else 0
+    index = dateline.paragraph - offset
+    if 0 <= index < len(item.body):
+        rest = dateline.rest.strip()
+        item.body = [*item.body[:index], *([rest] if rest else []), *item.body[index + 1 :]]
+
+
+def _mentions(
+    item: Item, language: str, published: Published | None, fallback: date | None
+) -> list[Any]:
+    text = "\n".join(p for p in (item.headline, item.summary, *item.body) if p)
+    if published is None:
+        return find_dates(text, language, fallback)
+    return find_dates(text, language, published.as_date(), reference_precision=published.precision)
+
+
+def _confidence(published: Published) -> float:
+    return {"metadata": 1.0, "header": 0.9, "dateline": 0.85}.get(
+        published.method.split("+")[0], 0.6
+    )
+
+
+def _value(derived: dict[str, Derived], key: str) -> Any:
+    found = derived.get(key)
+    return found.value if found else None
+
+
+def _published_json(found: Derived | None) -> Any:
+    return found.value if found else None
