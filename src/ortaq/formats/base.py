@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import charset_normalizer
 from dateutil import parser as dateutil_parser
 
-from ortaq.model import Hints, IngestError, Item, Rejected, Skipped
+from ortaq.model import Hints, IngestError, Item, PubStatus, Rejected, Skipped
 
 # A container (a feed, a news message) may hold good items, non-news parts (Skipped) and
 # broken entries (Rejected, quarantined on their own while the rest goes on).
@@ -87,3 +87,21 @@ def paragraphs_of(text: str) -> list[str]:
     """Split plain text into paragraphs: scraped dumps put one paragraph on each line."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return [p for p in (" ".join(line.split()) for line in lines) if p]
+
+
+# How agencies write a publication status (NewsML stat:usable, NITF "embargoed", ninjs
+# "killed"...). An embargo is not a status here: its time goes to Item.embargoed.
+PUBSTATUS_WORDS: dict[str, PubStatus] = {
+    "usable": "usable",
+    "embargoed": "usable",
+    "withheld": "withheld",
+    "canceled": "canceled",
+    "cancelled": "canceled",
+    "kill": "canceled",
+    "killed": "canceled",
+}
+
+
+def pubstatus_of(word: str | None) -> PubStatus:
+    """The ninjs pubstatus for a status word as written; unknown words mean usable."""
+    return PUBSTATUS_WORDS.get((word or "").strip().lower(), "usable")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ortaq.formats.base import InputFormat, ParseResult
+from ortaq.formats.base import InputFormat, ParseResult, pubstatus_of
 from ortaq.formats.langtag import language_code
 from ortaq.formats.nitf import nitf_body, nitf_byline, nitf_headline
 from ortaq.formats.xmltext import (
@@ -37,15 +37,8 @@ from ortaq.formats.xmltext import (
     unique_subjects,
     xml_lang,
 )
-from ortaq.model import Hints, IngestError, Item, PubStatus, Skipped
+from ortaq.model import Hints, IngestError, Item, Skipped
 
-STATUSES: dict[str, PubStatus] = {
-    "usable": "usable",
-    "embargoed": "usable",  # the embargo time goes to `embargoed`
-    "withheld": "withheld",
-    "canceled": "canceled",
-    "cancelled": "canceled",
-}
 NOT_BODY_ROLES = frozenset({"caption", "abstract", "summary", "headline", "byline"})
 SUBJECT_LEVELS = ("Subject", "SubjectMatter", "SubjectDetail")
 
@@ -108,7 +101,7 @@ class NewsML1(InputFormat):
             headline=headline,
             body=body,
             language=language(news_item, described, root),
-            pubstatus=STATUSES.get(status, "usable"),
+            pubstatus=pubstatus_of(status),
             firstcreated=date_of(first_text(management, "FirstCreated")),
             versioncreated=date_of(first_text(management, "ThisRevisionCreated"))
             or date_of(first_text(management, "FirstCreated")),

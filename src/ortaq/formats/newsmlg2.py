@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ortaq.formats.base import InputFormat, ParseResult
+from ortaq.formats.base import InputFormat, ParseResult, pubstatus_of
 from ortaq.formats.langtag import language_code
 from ortaq.formats.nitf import nitf_abstract, nitf_body, nitf_byline, nitf_headline
 from ortaq.formats.xmltext import (
@@ -37,7 +37,7 @@ from ortaq.formats.xmltext import (
     unique_subjects,
     xml_lang,
 )
-from ortaq.model import Hints, IngestError, Item, PubStatus, Skipped
+from ortaq.model import Hints, IngestError, Item, Skipped
 
 G2_NS = "http://iptc.org/std/nar/2006-10-01/"
 ITEMS = frozenset({"newsItem", "packageItem", "conceptItem", "knowledgeItem", "planningItem"})
@@ -47,12 +47,6 @@ MEDIA_CLASSES = frozenset(
     {"picture", "photo", "image", "graphic", "video", "audio", "animation", "interactive"}
 )
 MEDIA_KINDS = {"image": "picture", "video": "video", "audio": "audio"}
-STATUSES: dict[str, PubStatus] = {
-    "usable": "usable",
-    "withheld": "withheld",
-    "canceled": "canceled",
-    "cancelled": "canceled",
-}
 SUMMARY_ROLES = frozenset({"summary", "intro", "abstract", "lead", "synopsis", "teaser"})
 MAIN_HEADLINE_ROLES = frozenset({"", "main", "headline", "mainheadline"})
 PLACEHOLDERS = frozenset({"no-data-available", "n/a", "none", "unknown"})
@@ -141,7 +135,7 @@ class NewsMLG2(InputFormat):
             body=body,
             summary=summary(content) or (nitf_abstract(inline) if is_nitf else None),
             language=language(el, content, root),
-            pubstatus=STATUSES.get(suffix(attr(kid(meta, "pubStatus"), "qcode")), "usable"),
+            pubstatus=pubstatus_of(suffix(attr(kid(meta, "pubStatus"), "qcode"))),
             firstcreated=date_of(first_text(meta, "firstCreated"))
             or date_of(first_text(content, "contentCreated")),
             versioncreated=date_of(first_text(meta, "versionCreated"))

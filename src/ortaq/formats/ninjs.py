@@ -34,10 +34,11 @@ from ortaq.formats.base import (
     head_text,
     paragraphs_of,
     parse_datetime,
+    pubstatus_of,
 )
 from ortaq.formats.html_text import html_paragraphs
 from ortaq.formats.langtag import language_code
-from ortaq.model import Hints, IngestError, Item, PubStatus, Skipped
+from ortaq.model import Hints, IngestError, Item, Skipped
 
 SCHEMA_DIR_ENV = "ORTAQ_NINJS_SCHEMA_DIR"
 SCHEMA_FILE = re.compile(r"^ninjs-schema_(\d+)\.(\d+)\.json$")
@@ -88,14 +89,6 @@ NINJS_MARKER = re.compile(
     r'|api_version)"\s*:'
 )
 NOT_TEXT_TYPES = frozenset({"picture", "graphic", "video", "audio"})
-PUBSTATUS: dict[str, PubStatus] = {
-    "usable": "usable",
-    "withheld": "withheld",
-    "canceled": "canceled",
-    "cancelled": "canceled",
-    "kill": "canceled",
-    "killed": "canceled",
-}
 PLAIN_TYPES = ("text/plain",)
 HTML_TYPES = ("text/html", "text/html5", "application/xhtml+xml", "text/xhtml")
 HTML_ROLES = ("html", "xhtml", "html5", "richhtml5")
@@ -397,7 +390,7 @@ def _fill_metadata(item: Item, fields: dict[str, Any]) -> None:
     item.firstcreated = _date(fields.get("firstcreated"))
     item.versioncreated = _date(fields.get("versioncreated"))
     item.embargoed = _date(fields.get("embargoed"))
-    item.pubstatus = PUBSTATUS.get(_text(fields.get("pubstatus")).lower(), "usable")
+    item.pubstatus = pubstatus_of(_text(fields.get("pubstatus")))
     item.byline = _text(fields.get("byline") or fields.get("by")).strip() or _authors(fields)
     item.located = _located(fields)
     item.copyrightholder = _text(fields.get("copyrightholder")).strip() or None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ortaq.formats.base import InputFormat, ParseResult
+from ortaq.formats.base import InputFormat, ParseResult, pubstatus_of
 from ortaq.formats.langtag import language_code
 from ortaq.formats.xmltext import (
     Element,
@@ -31,15 +31,8 @@ from ortaq.formats.xmltext import (
     unique_subjects,
     xml_lang,
 )
-from ortaq.model import Hints, IngestError, Item, PubStatus, Skipped
+from ortaq.model import Hints, IngestError, Item, Skipped
 
-STATUSES: dict[str, PubStatus] = {
-    "usable": "usable",
-    "embargoed": "usable",  # the embargo time goes to `embargoed`
-    "withheld": "withheld",
-    "canceled": "canceled",
-    "cancelled": "canceled",
-}
 # Editorial notes and embedded media are not body text.
 BODY_SKIP = frozenset(
     {
@@ -146,7 +139,7 @@ class NITF(InputFormat):
             body=body,
             summary=nitf_abstract(nitf),
             language=_language(nitf),
-            pubstatus=STATUSES.get(status, "usable"),
+            pubstatus=pubstatus_of(status),
             versioncreated=issued,
             embargoed=_embargo(docdata, status, issued),
             byline=byline,
