@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 
 from ortaq.store import Store
 from ortaq.store.migrate import upgrade
@@ -18,6 +19,11 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 _database_numbers = itertools.count()
+
+# Shared 2-core machines are noisy: a timing deadline would fail tests for the load,
+# not for the code. Speed is measured in bench/, never asserted in tests.
+settings.register_profile("ortaq", deadline=None, print_blob=True)
+settings.load_profile("ortaq")
 
 
 @pytest.fixture(scope="session")

@@ -97,7 +97,12 @@ def test_stdin(run) -> None:  # type: ignore[no-untyped-def]
 
 def test_db_commands(run) -> None:  # type: ignore[no-untyped-def]
     assert run("db", "upgrade").exit_code == 0
-    assert run("db", "current").stdout.strip() == "0001"
+    from alembic.script import ScriptDirectory
+
+    from ortaq.store.migrate import MIGRATIONS
+
+    heads = ScriptDirectory(str(MIGRATIONS)).get_heads()
+    assert run("db", "current").stdout.strip() == heads[0]
 
 
 def test_formats_lists_the_plaintext_fallback(run) -> None:  # type: ignore[no-untyped-def]

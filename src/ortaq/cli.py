@@ -147,6 +147,47 @@ def read_command(
         raise typer.Exit(1)
 
 
+@app.command("entities")
+def entities_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per item.")] = False,
+) -> None:
+    """People, organisations and places of each item, linked across the inputs."""
+    from dataclasses import replace
+
+    from ortaq.chain import DEFAULT_STAGES, Stage
+    from ortaq.entities import EntityLinker, stage_with
+    from ortaq.model import Item, Rejected
+
+    settings = Settings.from_env()
+    linker = EntityLinker()  # one registry for the whole run: links people across files
+    stages = [
+        Stage("entities", stage_with(linker)) if s.name == "entities" else s for s in DEFAULT_STAGES
+    ]
+    chain = replace(chain_for(settings), stages=stages)
+    failed = False
+    for source in sources_from_paths(paths):
+        for outcome in chain.process_all(source.read(), Hints(source_name=source.name)):
+            if isinstance(outcome, Item):
+                report = {
+                    "source": outcome.source_name,
+                    "language": outcome.language,
+                    "countries": outcome.derived["countries"].value
+                    if "countries" in outcome.derived
+                    else [],
+                    "mentions": outcome.stage_data.get("mentions", []),
+                }
+                if as_json:
+                    print_json(report)
+                else:
+                    Console().print_json(json.dumps(report, ensure_ascii=False))
+            elif isinstance(outcome, Rejected):
+                failed = True
+                err.print(f"[red]rejected[/] {outcome.reason}", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
 @eval_app.command("langid")
 def eval_langid(
     data: Annotated[Path, typer.Option("--data", help="TSV of lang<TAB>text lines.")],

@@ -1,12 +1,69 @@
-"""The entities stage: people, organisations and places mentioned in an item.
+"""The entities stage: people, organisations and places, linked across scripts.
 
-The spine passes items through unchanged; the entities issue fills this stage.
+Pure by default: each item is read with a fresh linker, so the same bytes always give
+the same mentions. A door that reads many items together (the CLI, the store) binds a
+shared `EntityLinker` with `stage_with(linker)`, so "Fahrettin Altun" in a French item
+and "فخر الدين ألتون" in an Arabic one get the same person id.
 """
 
 from __future__ import annotations
 
-from ortaq.model import Item
+from collections.abc import Callable
+from typing import Any
+
+from ortaq.entities.gazetteer import Mention, countries
+from ortaq.entities.linking import EntityLinker
+from ortaq.entities.recognise import recognise, to_json
+from ortaq.model import Derived, Item
+
+__all__ = ["EntityLinker", "Mention", "item_text", "stage", "stage_with"]
+
+LANGUAGES = frozenset({"kk", "ar", "fr", "tr", "az", "ru", "en"})
+
+
+def item_text(item: Item) -> str:
+    """The text mentions are offsets into: headline, summary and body, one per line."""
+    return "\n".join(p for p in (item.headline, item.summary, *item.body) if p)
 
 
 def stage(item: Item) -> Item:
+    return _recognise_into(item, EntityLinker())
+
+
+def stage_with(linker: EntityLinker) -> Callable[[Item], Item]:
+    """The stage bound to a linker shared by every item a door reads."""
+    return lambda item: _recognise_into(item, linker)
+
+
+def _recognise_into(item: Item, linker: EntityLinker) -> Item:
+    if item.language not in LANGUAGES:
+        return item  # no gazetteer, KB or model for this language
+    text = item_text(item)
+    mentions = recognise(text, item.language, linker=linker)
+    item.stage_data["mentions"] = to_json(mentions)
+    item.people = _distinct(m for m in mentions if m.type == "PER")
+    item.organisations = _distinct(m for m in mentions if m.type == "ORG")
+    item.places = _distinct(m for m in mentions if m.type == "LOC")
+    item.derived["countries"] = Derived(countries(mentions), "gazetteer", 0.9)
     return item
+
+
+def _distinct(mentions: Any) -> list[dict[str, Any]]:
+    """One entry per entity: its name, id, country and the first role stated."""
+    seen: dict[str, dict[str, Any]] = {}
+    for m in mentions:
+        key = m.entity_id or m.text
+        entry = seen.setdefault(
+            key,
+            {
+                "name": m.canonical or m.text,
+                "id": m.entity_id,
+                "country": m.country,
+                "role": m.role,
+                "mentions": 0,
+            },
+        )
+        entry["mentions"] += 1
+        entry["country"] = entry["country"] or m.country
+        entry["role"] = entry["role"] or m.role
+    return list(seen.values())

@@ -1,0 +1,151 @@
+"""All recognisers in one call: gazetteer + organisations + NER + rules, then linking.
+
+    recognise(text, language, paragraphs=None, linker=None) -> list[Mention]
+
+1. places and countries (gazetteer.py) and knowledge-base organisations
+   (organisations.py) on the folded text;
+2. the statistical NER (ortaq.entities.ner.find_entities) for what no list knows;
+3. people the NER misses, by rule around role words and quotes (linking.rule_people);
+4. overlap resolution: knowledge base and gazetteer beat rules, rules beat the NER;
+   within a tier the longer span wins; an NER span that runs into a known one is cut
+   before it ('Раушан Қажыбаева Al Jazeera' → 'Раушан Қажыбаева');
+5. repeats of the names found (surname alone, other case forms) and linking: ids for
+   people across scripts and items, roles and countries (linking.EntityLinker).
+
+Every mention satisfies text[m.start:m.end] == m.text. NER places and organisations
+unknown to the lists get ids 'place:<latin-slug>' / 'org:<latin-slug>'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from ortaq.entities.gazetteer import Mention, countries, find_places, fold
+from ortaq.entities.linking import (
+    EntityLinker,
+    name_tokens,
+    registry_people,
+    repeat_people,
+    rule_people,
+)
+from ortaq.entities.organisations import find_organisations
+from ortaq.read.normalise import latin_key
+
+__all__ = ["Mention", "countries", "default_linker", "recognise", "to_json"]
+
+_TIER = {"gazetteer": 0, "kb": 0, "kb-office": 0}
+_TRIM = " \t\n,.;:-–—«»“”\"'()"
+_DEFAULT_LINKER: EntityLinker | None = None
+
+
+def default_linker() -> EntityLinker:
+    """The process-wide linker (its registry links people across items)."""
+    global _DEFAULT_LINKER
+    if _DEFAULT_LINKER is None:
+        _DEFAULT_LINKER = EntityLinker()
+    return _DEFAULT_LINKER
+
+
+def _ner() -> Callable[[str, str], Sequence[Any]]:
+    try:
+        from ortaq.entities.ner import find_entities
+    except ImportError as error:  # pragma: no cover - the module ships with the package
+        raise RuntimeError(
+            "ortaq.entities.ner.find_entities is missing: the statistical NER is part of "
+            "the entities stage (see src/ortaq/entities/ner.py)"
+        ) from error
+    return find_entities
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", latin_key(text)).strip("-") or "x"
+
+
+def _tier(m: Mention) -> int:
+    if m.source in _TIER:
+        return 0
+    if m.source.startswith("rules"):
+        return 1
+    return 2
+
+
+def resolve_overlaps(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """Non-overlapping mentions: lower tier first, then longer, then leftmost."""
+    chosen: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (_tier(m), m.start - m.end, m.start)):
+        clashes = [c for c in chosen if c.start < m.end and m.start < c.end]
+        if not clashes:
+            chosen.append(m)
+            continue
+        if _tier(m) == 2 and all(c.start > m.start for c in clashes):
+            cut = min(c.start for c in clashes)
+            trimmed = text[m.start : cut].rstrip(_TRIM)
+            whole_words = cut > 0 and not text[cut - 1].isalnum()
+            if whole_words and len(trimmed) > 1 and any(ch.isalpha() for ch in trimmed):
+                chosen.append(replace(m, text=trimmed, end=m.start + len(trimmed)))
+    chosen.sort(key=lambda m: (m.start, m.end))
+    return chosen
+
+
+def _strip_span(m: Mention, text: str) -> Mention | None:
+    """Trim punctuation off an NER span's ends; None when nothing is left."""
+    start, end = m.start, m.end
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    if end <= start or not any(ch.isalpha() for ch in text[start:end]):
+        return None
+    return replace(m, text=text[start:end], start=start, end=end)
+
+
+def recognise(
+    text: str,
+    language: str,
+    paragraphs: list[str] | None = None,
+    linker: EntityLinker | None = None,
+) -> list[Mention]:
+    """People, places and organisations of `text`, linked; sorted by offset.
+
+    `paragraphs` is accepted for the stage (the text is recognised as a whole either
+    way: offsets are always into `text`). `linker` defaults to the process-wide one.
+    """
+    del paragraphs
+    if not text or not text.strip():
+        return []
+    folded = fold(text)
+    places = find_places(text, language, folded)
+    orgs = find_organisations(text, language, folded)
+    known = [*places, *orgs]
+    ner: list[Mention] = []
+    for e in _ner()(text, language):
+        m = _strip_span(Mention(e.text, e.start, e.end, e.type, source=f"ner-{e.source}"), text)
+        if m is not None:
+            ner.append(m)
+    linker = linker or default_linker()
+    rules = rule_people(text, language, known)
+    rules.extend(registry_people(text, language, linker.registry, [*known, *rules]))
+    first = resolve_overlaps([*known, *rules, *ner], text)
+    people = [m for m in first if m.type == "PER"]
+    repeats = repeat_people(text, language, people, folded) if people else []
+    if repeats:
+        repeats = [replace(m, source="rules-repeat") for m in repeats]
+        first = resolve_overlaps([*first, *repeats], text)
+    people = [m for m in first if m.type == "PER" and name_tokens(m.text, language)]
+    others = [m for m in first if m.type != "PER"]
+    linked = linker.link(text, language, [*others, *people], known)
+    out = []
+    for m in linked:
+        if m.entity_id is None:
+            prefix = "place" if m.type == "LOC" else "org"
+            m = replace(m, entity_id=f"{prefix}:{_slug(m.text)}", canonical=m.text)
+        out.append(m)
+    out.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+def to_json(mentions: Sequence[Mention]) -> list[dict[str, Any]]:
+    return [m.to_json() for m in mentions]
