@@ -12,6 +12,8 @@ from ortaq.evaluation.ner import (
     evaluate_ner,
     evaluate_sentences,
     heldout_sentences,
+    hipe_conventions,
+    hipe_halves,
     hipe_titles,
     read_conll,
     read_hipe,
@@ -266,13 +268,13 @@ def test_tag_tokens_returns_iob2_over_three_types() -> None:
 
 
 #: measured strict F1 on the held-out data (docs/models/ner-*.md) minus about 0.01
-FLOORS = {"kk": 0.849, "ar": 0.685, "fr": 0.454}
+FLOORS = {"kk": 0.855, "ar": 0.712, "fr": 0.57}
 
 
 @pytest.mark.parametrize("language", ["kk", "ar", "fr"])
 def test_heldout_f1_gate(language: str, shared: Path) -> None:
     sents = heldout_sentences(language, shared / "data")
-    convention = hipe_titles if language == "fr" else None
+    convention = hipe_conventions if language == "fr" else None
     result = evaluate_sentences(sents, language, convention=convention)
     assert result["f1"] >= FLOORS[language], result
     # the issue asks >= 20,000 tokens/s for the whole stage; measured 50k-100k here,
@@ -284,3 +286,101 @@ def test_hipe_title_convention() -> None:
     toks = ["par", "M", ".", "Hagenbeck", "et", "Mme", "Curie", "à", "Paris"]
     tags = ["O", "O", "O", "B-PER", "O", "O", "B-PER", "O", "B-LOC"]
     assert spans(hipe_titles(toks, tags)) == [(1, 4, "PER"), (5, 7, "PER"), (8, 9, "LOC")]
+
+
+def test_hipe_conventions_take_functions_and_appositions_into_person_spans() -> None:
+    toks = [
+        "par",
+        "M",
+        ".",
+        "Hagenbeck",
+        ",",
+        "le",
+        "célèbre",
+        "marchand",
+        "d",
+        "'",
+        "animaux",
+        "de",
+        "Hambourg",
+        ",",
+        "et",
+    ]
+    tags = ["O"] * len(toks)
+    tags[3] = "B-PER"
+    tags[12] = "B-LOC"
+    assert spans(hipe_conventions(toks, tags)) == [(1, 13, "PER")]
+    toks = ["le", "président", "français", "Jacques", "Chirac", "et", "le", "général", "Prim"]
+    tags = ["O", "O", "O", "B-PER", "I-PER", "O", "O", "O", "B-PER"]
+    assert spans(hipe_conventions(toks, tags)) == [(1, 5, "PER"), (7, 9, "PER")]
+    # a lower-case word that is no function stops the extension
+    toks = ["ingénieur", "topographe", "à", "M", ".", "Henri", "Jetter"]
+    tags = ["O", "O", "O", "O", "O", "B-PER", "I-PER"]
+    assert spans(hipe_conventions(toks, tags)) == [(3, 7, "PER")]
+
+
+def test_hipe_halves_split_by_document(shared: Path) -> None:
+    tune, test = hipe_halves(shared / "data")
+    assert tune and test
+    assert test == heldout_sentences("fr", shared / "data")
+    assert not {tuple(s.tokens) for s in test if len(s.tokens) > 20} & {
+        tuple(s.tokens) for s in tune if len(s.tokens) > 20
+    }
+
+
+def test_french_tokens_from_other_tokenisers_are_rejoined() -> None:
+    words, groups = ner.merge_french(
+        ["M", ".", "F", ".", "Honegger", "d", "'", "Etats", "-", "Unis"]
+    )
+    assert words == ["M.", "F.", "Honegger", "d'", "Etats-Unis"]
+    assert groups == [2, 2, 1, 2, 3]
+    tags = ner.tag_tokens(["le", "M", ".", "Dupont", "aux", "Etats", "-", "Unis"], "fr")
+    assert len(tags) == 8
+    assert tags[6] == tags[7] == "I-LOC" and tags[5] == "B-LOC"
+
+
+def test_french_rules() -> None:
+    words = ["Le", "Conseil", "fédéral", "a", "dit", "."]
+    assert ner.french_rules(words, ["O"] * 6)[1:3] == ["B-ORG", "I-ORG"]
+    words = ["La", "fourniture", "de", "fromage"]
+    assert ner.french_rules(words, ["B-ORG", "I-ORG", "O", "O"]) == ["O"] * 4
+    assert ner.french_rules(
+        ["La", "Banque", "de", "France"], ["B-ORG", "I-ORG", "I-ORG", "I-ORG"]
+    ) == [
+        "O",
+        "B-ORG",
+        "I-ORG",
+        "I-ORG",
+    ]
+
+
+def test_lexicon_keys_and_files(tmp_path: Path) -> None:
+    assert (
+        ner.lexicon_key("وبالمدينة", "ar") == "مدينه"
+        or ner.lexicon_key("وبالمدينة", "ar") == "مدينة"
+    )
+    assert ner.lexicon_key("Астана", "kk") == "астана"
+    (tmp_path / "lexicon-kk.tsv").write_text("астана\tlx=GPE3\n", encoding="utf-8")
+    lex = ner.load_lexicon("kk", tmp_path)
+    assert lex == {"астана": ("lx=GPE3",)}
+    feats = ner.Featurizer("kk", {}, lex).sentence(["Астана", "қаласы"])
+    assert "lx=GPE3" in feats[0] and "-1lx=GPE3" in feats[1]
+
+
+def test_stack_features_look_across_the_document() -> None:
+    keys = [["a", "jones", "said"], ["jones", "left"]]
+    first = [["O", "B-PER", "O"], ["O", "O"]]
+    feats = ner.stack_features(keys, first)
+    assert "y0=B-PER" in feats[0][1] and "y-1=O" in feats[0][1] and "y+1=O" in feats[0][1]
+    # the second "jones" was missed by the first pass; the first one was a person
+    assert "dy=PER" in feats[1][0]
+    # a word's own label does not count as evidence from elsewhere
+    assert "dy=PER" not in feats[0][1] and "dy=O" in feats[0][1]
+    assert not any(f.startswith("dy=") for f in feats[0][0])  # too short a key
+
+
+def test_tag_document_matches_sentences_in_shape() -> None:
+    doc = [["وقال", "الرئيس", "جورج", "بوش", "."], ["وأضاف", "بوش", "."], []]
+    tags = ner.tag_document(doc, "ar")
+    assert [len(t) for t in tags] == [5, 3, 0]
+    assert ner.tag_document([["Hakan", "Fidan"]], "tr") == [ner.rule_tags(["Hakan", "Fidan"], "tr")]

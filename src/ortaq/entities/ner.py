@@ -196,17 +196,52 @@ def org_words(language: str) -> frozenset[str]:
     )
 
 
-def load_clusters(language: str, directory: Path = MODEL_DIR) -> dict[str, tuple[str, str]]:
+@cache
+def given_names(language: str) -> frozenset[str]:
+    """Common first names (`given_names` in the roles file), as lexicon keys."""
+    return frozenset(
+        lexicon_key(w, language) for w in roles(language).get("given_names", []) if " " not in w
+    )
+
+
+def load_clusters(language: str, directory: Path = MODEL_DIR) -> dict[str, tuple[str, ...]]:
+    """Word -> cluster ids at each granularity (coarse first) from clusters-<lang>.tsv."""
     path = directory / f"clusters-{language}.tsv"
-    out: dict[str, tuple[str, str]] = {}
+    out: dict[str, tuple[str, ...]] = {}
     if not path.is_file():
         return out
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             parts = line.rstrip("\n").split("\t")
-            if len(parts) == 3:
-                out[parts[0]] = (parts[1], parts[2])
+            if len(parts) >= 3:
+                out[parts[0]] = tuple(parts[1:])
     return out
+
+
+#: a lexicon entry: the feature strings of one word type (e.g. "lx=PER3")
+Lexicon = dict[str, tuple[str, ...]]
+
+
+def load_lexicon(language: str, directory: Path = MODEL_DIR) -> Lexicon:
+    """Word -> entity-lexicon features from lexicon-<lang>.tsv (learned from training)."""
+    path = directory / f"lexicon-{language}.tsv"
+    out: Lexicon = {}
+    if not path.is_file():
+        return out
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 2:
+                out[parts[0]] = tuple(parts[1:])
+    return out
+
+
+def lexicon_key(word: str, language: str) -> str:
+    """The key a word is looked up by in the entity lexicon (Arabic: the clitic-free stem)."""
+    n = normalise(word, language)
+    if language == "ar":
+        return arabic_split(n)[1]
+    return n
 
 
 # --- features ----------------------------------------------------------------------
@@ -231,12 +266,19 @@ def _shape(word: str) -> str:
 class Featurizer:
     """Word-type features, cached; a sentence's features are concatenations."""
 
-    def __init__(self, language: str, clusters: dict[str, tuple[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        language: str,
+        clusters: dict[str, tuple[str, ...]] | None = None,
+        lexicon: Lexicon | None = None,
+    ) -> None:
         self.language = language
         self.clusters = clusters if clusters is not None else {}
+        self.lexicon = lexicon if lexicon is not None else {}
         self.gaz = gazetteer(language)
         self.roles, self.role_first = role_words(language)
         self.orgs = org_words(language)
+        self.given = given_names(language)
         self._cache: dict[str, tuple[list[str], ...]] = {}
         self._lock = threading.Lock()
 
@@ -296,10 +338,20 @@ class Featurizer:
         org = n in self.orgs or key in self.orgs or _stem_in(n, self.orgs, lang)
         if org:
             own.append("orgw")
+        given = key in self.given
+        if given:
+            own.append("gn")
         cl = self.clusters.get(n)
+        if cl is None and key != n:
+            cl = self.clusters.get(key)
         if cl is not None:
             own.append("c=" + cl[0])
             own.append("cf=" + cl[1])
+            for k, c in enumerate(cl[2:]):
+                own.append(f"c{k + 2}=" + c)
+        lex = self.lexicon.get(key) if self.lexicon else None
+        if lex:
+            own.extend(lex)
         # what a neighbour sees
         short = ["w=" + n]
         if is_title:
@@ -319,6 +371,10 @@ class Featurizer:
             near.append("st=" + key)
         if cl is not None:
             near.append("cf=" + cl[1])
+        if lex:
+            near.extend(lex)
+        if given:
+            near.append("gn")
         out = (
             own,
             ["-1" + f for f in near],
@@ -381,8 +437,141 @@ def _repair(tags: Iterable[str]) -> list[str]:
     return out
 
 
+_FR_ELIDED = frozenset({"c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu"})
+_FR_ABBR = frozenset({"M", "MM", "Mme", "Mlle", "Mgr", "Dr", "Me", "St", "Ste", "Mr", "Prof", "Jr"})
+
+
+def merge_french(tokens: Sequence[str]) -> tuple[list[str], list[int]]:
+    """Tokens as the French model was trained on them, and how many input tokens each covers.
+
+    Other tokenisers (HIPE-2020's among them) split what this one keeps together:
+    "d" "'" -> "d'", "M" "." -> "M.", an initial "F" "." -> "F.", "Etats" "-" "Unis"
+    -> "Etats-Unis".
+    """
+    words: list[str] = []
+    groups: list[int] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if i + 1 < n:
+            nxt = tokens[i + 1]
+            if (nxt in ("'", "’") and tok.lower() in _FR_ELIDED) or (
+                nxt == "." and (tok in _FR_ABBR or (len(tok) == 1 and tok.isupper()))
+            ):
+                words.append(tok + nxt)
+                groups.append(2)
+                i += 2
+                continue
+        size = 1
+        # "Etats" "-" "Unis" -> "Etats-Unis", "Chaux" "-" "de" "-" "Fonds" -> one word
+        while (
+            i + size + 1 < n
+            and tokens[i + size] == "-"
+            and tok[-1:].isalpha()
+            and tokens[i + size + 1][:1].isalpha()
+        ):
+            tok = tok + "-" + tokens[i + size + 1]
+            size += 2
+        words.append(tok)
+        groups.append(size)
+        i += size
+    return words, groups
+
+
+#: adjectives that make a capitalised organisation word a name ("Conseil fédéral")
+_FR_INSTITUTIONAL = re.compile(
+    r"^(?:nationa|fédéra|généra|communa|cantona|municipa|mondia|internationa|roya|"
+    r"impéria|région|départementa|provincia|constitutionnel|législati|supérieu|"
+    r"européen|suisse|français|fédératif|militaire|centra|populaire|socialiste|"
+    r"radica|libéra|catholique|protestant)"
+)
+_FR_ARTICLES = frozenset({"le", "la", "les", "l'", "l’", "un", "une", "des", "ce", "cette", "ces"})
+
+
+def french_rules(words: Sequence[str], tags: list[str]) -> list[str]:
+    """Two corrections to the French CRF's output (both from error analysis).
+
+    An organisation keyword written with a capital and followed by an institutional
+    adjective is an organisation ("Conseil fédéral", "Banque nationale", "Chambres
+    fédérales"); an article is never a name by itself nor the start of an
+    organisation's name ("La fourniture", "Le Conseil communal").
+    """
+    out = list(tags)
+    n = len(words)
+    orgs = org_words("fr")
+    for i in range(n - 1):
+        w = words[i]
+        if out[i] != "O" or not w[:1].isupper() or not w[1:].islower():
+            continue
+        low = w.lower()
+        if low not in orgs and low.rstrip("s") not in orgs:
+            continue
+        j = i + 1
+        while j < n and words[j].islower() and _FR_INSTITUTIONAL.match(words[j]):
+            j += 1
+        if j > i + 1 and all(t == "O" for t in out[i + 1 : j]):
+            out[i] = "B-ORG"
+            for k in range(i + 1, j):
+                out[k] = "I-ORG"
+    i = 0
+    while i < n:
+        if out[i].startswith("B-") and words[i].lower() in _FR_ARTICLES:
+            kind = out[i][2:]
+            j = i + 1
+            while j < n and out[j] == "I-" + kind:
+                j += 1
+            if j == i + 1 or (kind == "ORG" and not words[i + 1][:1].isupper()):
+                out[i:j] = ["O"] * (j - i)
+            elif kind == "ORG":
+                out[i] = "O"
+                out[i + 1] = "B-ORG"
+            i = j
+            continue
+        i += 1
+    return out
+
+
+def stack_model_path(language: str, directory: Path = MODEL_DIR) -> Path:
+    return directory / f"ner-{language}-stack.crfsuite"
+
+
+def stack_features(
+    keys: Sequence[Sequence[str]], first: Sequence[Sequence[str]]
+) -> list[list[list[str]]]:
+    """Second-pass features from the first pass's labels over a whole document.
+
+    For each token: the first-pass labels of itself and its neighbours, and the types
+    that the first pass gave the same word (by lexicon key) elsewhere in the document
+    ("dy=PER"; "dy=O" if it was never inside a name there).
+    """
+    seen: dict[str, dict[str, int]] = {}
+    for ks, ys in zip(keys, first, strict=True):
+        for k, y in zip(ks, ys, strict=True):
+            t = y[2:] if y != "O" else "O"
+            counts = seen.setdefault(k, {})
+            counts[t] = counts.get(t, 0) + 1
+    out: list[list[list[str]]] = []
+    for ks, ys in zip(keys, first, strict=True):
+        n = len(ys)
+        sent: list[list[str]] = []
+        for i in range(n):
+            y = ys[i]
+            f = ["y0=" + y, "y-1=" + (ys[i - 1] if i else "BOS")]
+            f.append("y+1=" + (ys[i + 1] if i + 1 < n else "EOS"))
+            f.append("y01=" + y + "|" + f[2][4:])
+            k = ks[i]
+            if len(k) > 2 and k[0].isalpha():
+                own = y[2:] if y != "O" else "O"
+                for t, cnt in seen[k].items():
+                    if cnt - (t == own) > 0:
+                        f.append("dy=" + t)
+            sent.append(f)
+        out.append(sent)
+    return out
+
+
 class NerTagger:
-    """A committed CRF model and its featurizer for one language."""
+    """A committed CRF model (and its optional second pass) for one language."""
 
     def __init__(self, language: str, directory: Path = MODEL_DIR) -> None:
         import pycrfsuite
@@ -391,18 +580,65 @@ class NerTagger:
         if not path.is_file():
             raise FileNotFoundError(f"no NER model for {language!r} at {path}")
         self.language = language
-        self.featurizer = Featurizer(language, load_clusters(language, directory))
+        self.featurizer = Featurizer(
+            language, load_clusters(language, directory), load_lexicon(language, directory)
+        )
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(path))
+        self._stack = None
+        spath = stack_model_path(language, directory)
+        if spath.is_file():
+            self._stack = pycrfsuite.Tagger()
+            self._stack.open(str(spath))
         self._lock = threading.Lock()
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
-        if not tokens:
-            return []
-        xseq = self.featurizer.sentence(tokens)
+        """IOB2 tags over PER/LOC/ORG for one sentence (a one-sentence document)."""
+        return self.tag_document([tokens])[0]
+
+    def first_pass(
+        self, document: Sequence[Sequence[str]], xseqs: list[list[list[str]]] | None = None
+    ) -> list[list[str]]:
+        """The first CRF's raw labels (all corpus types) for each sentence."""
+        if xseqs is None:
+            xseqs = [self.featurizer.sentence(words) for words in document]
         with self._lock:  # a CRFsuite tagger holds state between calls
-            raw = self._tagger.tag(xseq)
-        return _repair(raw)
+            return [self._tagger.tag(x) if x else [] for x in xseqs]
+
+    def tag_document(self, document: Sequence[Sequence[str]]) -> list[list[str]]:
+        """IOB2 tags for each sentence of one document (the second pass sees all of it)."""
+        merged: list[Sequence[str]] = []
+        groups: list[list[int] | None] = []
+        for tokens in document:
+            if self.language == "fr" and tokens:
+                joined, sizes = merge_french(tokens)
+                merged.append(joined)
+                groups.append(sizes)
+            else:
+                merged.append(tokens)
+                groups.append(None)
+        xseqs = [self.featurizer.sentence(words) for words in merged]
+        raw = self.first_pass(merged, xseqs)
+        if self._stack is not None:
+            keys = [[lexicon_key(w, self.language) for w in words] for words in merged]
+            extra = stack_features(keys, raw)
+            with self._lock:
+                raw = [
+                    self._stack.tag([f + x for f, x in zip(xseq, ex, strict=True)]) if xseq else []
+                    for xseq, ex in zip(xseqs, extra, strict=True)
+                ]
+        out: list[list[str]] = []
+        for words, r, g in zip(merged, raw, groups, strict=True):
+            tags = _repair(r)
+            if g is not None:
+                tags = french_rules(words, tags)
+                full: list[str] = []
+                for tag, size in zip(tags, g, strict=True):
+                    full.append(tag)
+                    full.extend(["O" if tag == "O" else "I-" + tag[2:]] * (size - 1))
+                tags = full
+            out.append(tags)
+        return out
 
 
 _taggers: dict[str, NerTagger] = {}
@@ -429,6 +665,14 @@ def tag_tokens(tokens: list[str], language: str) -> list[str]:
     if language in CRF_LANGUAGES and has_model(language):
         return get_tagger(language).tag(tokens)
     return rule_tags(tokens, language)
+
+
+def tag_document(document: list[list[str]], language: str) -> list[list[str]]:
+    """IOB2 tags for each sentence of one document (names repeated across sentences
+    inform each other through the second pass, where a model has one)."""
+    if language in CRF_LANGUAGES and has_model(language):
+        return get_tagger(language).tag_document(document)
+    return [rule_tags(tokens, language) for tokens in document]
 
 
 # --- the fallback recogniser ---------------------------------------------------------
@@ -534,9 +778,12 @@ def find_entities(text: str, language: str) -> list[Mention]:
     use_crf = language in CRF_LANGUAGES and has_model(language)
     source = "crf" if use_crf else "rules"
     mentions: list[Mention] = []
-    for sent in sentences(tokenize(text, language)):
-        words = [t.text for t in sent]
-        tags = get_tagger(language).tag(words) if use_crf else rule_tags(words, language)
+    sents = sentences(tokenize(text, language))
+    if use_crf:
+        doc_tags = get_tagger(language).tag_document([[t.text for t in s] for s in sents])
+    else:
+        doc_tags = [rule_tags([t.text for t in s], language) for s in sents]
+    for sent, tags in zip(sents, doc_tags, strict=True):
         i = 0
         while i < len(tags):
             if tags[i].startswith("B-"):
