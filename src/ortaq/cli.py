@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ from rich.table import Table
 from ortaq.chain import Chain, default_chain
 from ortaq.config import Settings
 from ortaq.ingest import Outcome, ingest_sources, retry_quarantined, sources_from_paths
-from ortaq.model import Hints
+from ortaq.model import Hints, Item, Rejected
 from ortaq.store import Store, StoredItem
 from ortaq.store.migrate import current_revision, upgrade
 
@@ -118,26 +119,33 @@ def stored_json(stored: StoredItem) -> dict[str, Any]:
     return {"id": stored.id, **stored.item.to_json(), "ingested_at": stored.ingested_at.isoformat()}
 
 
-@app.command("read")
-def read_command(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for stdin.")],
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per item.")] = False,
-) -> None:
-    """Read items as an editor would (language, headline, dateline, dates); no database."""
-    from ortaq.chain import default_chain
-    from ortaq.model import Item, Rejected
-    from ortaq.read import Reading
+def linked_chain(settings: Settings) -> Chain:
+    """The default chain with one entity linker for the whole run, so the people of
+    every input are linked across inputs (the default stage links within an item)."""
+    from dataclasses import replace
 
-    chain = default_chain(Settings.from_env().max_input_bytes)
+    from ortaq.chain import DEFAULT_STAGES, Stage
+    from ortaq.entities import EntityLinker, stage_with
+
+    linker = EntityLinker()
+    stages = [
+        Stage("entities", stage_with(linker)) if s.name == "entities" else s for s in DEFAULT_STAGES
+    ]
+    return replace(chain_for(settings), stages=stages)
+
+
+def print_items(
+    paths: list[str], chain: Chain, report: Callable[[Item], dict[str, Any]], as_json: bool
+) -> None:
+    """Run inputs through the chain (no database) and print one report per item."""
     failed = False
     for source in sources_from_paths(paths):
         for outcome in chain.process_all(source.read(), Hints(source_name=source.name)):
             if isinstance(outcome, Item):
-                reading = Reading(outcome).to_json()
                 if as_json:
-                    print_json(reading)
+                    print_json(report(outcome))
                 else:
-                    Console().print_json(json.dumps(reading, ensure_ascii=False))
+                    Console().print_json(json.dumps(report(outcome), ensure_ascii=False))
             elif isinstance(outcome, Rejected):
                 failed = True
                 err.print(f"[red]rejected[/] {outcome.reason}", highlight=False)
@@ -147,45 +155,52 @@ def read_command(
         raise typer.Exit(1)
 
 
+@app.command("read")
+def read_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per item.")] = False,
+) -> None:
+    """Read items as an editor would (language, headline, dateline, dates); no database."""
+    from ortaq.read import Reading
+
+    chain = chain_for(Settings.from_env())
+    print_items(paths, chain, lambda item: Reading(item).to_json(), as_json)
+
+
 @app.command("entities")
 def entities_command(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for stdin.")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per item.")] = False,
 ) -> None:
     """People, organisations and places of each item, linked across the inputs."""
-    from dataclasses import replace
 
-    from ortaq.chain import DEFAULT_STAGES, Stage
-    from ortaq.entities import EntityLinker, stage_with
-    from ortaq.model import Item, Rejected
+    def report(item: Item) -> dict[str, Any]:
+        countries = item.derived["countries"].value if "countries" in item.derived else []
+        return {
+            "source": item.source_name,
+            "language": item.language,
+            "countries": countries,
+            "mentions": item.stage_data.get("mentions", []),
+        }
 
-    settings = Settings.from_env()
-    linker = EntityLinker()  # one registry for the whole run: links people across files
-    stages = [
-        Stage("entities", stage_with(linker)) if s.name == "entities" else s for s in DEFAULT_STAGES
-    ]
-    chain = replace(chain_for(settings), stages=stages)
-    failed = False
-    for source in sources_from_paths(paths):
-        for outcome in chain.process_all(source.read(), Hints(source_name=source.name)):
-            if isinstance(outcome, Item):
-                report = {
-                    "source": outcome.source_name,
-                    "language": outcome.language,
-                    "countries": outcome.derived["countries"].value
-                    if "countries" in outcome.derived
-                    else [],
-                    "mentions": outcome.stage_data.get("mentions", []),
-                }
-                if as_json:
-                    print_json(report)
-                else:
-                    Console().print_json(json.dumps(report, ensure_ascii=False))
-            elif isinstance(outcome, Rejected):
-                failed = True
-                err.print(f"[red]rejected[/] {outcome.reason}", highlight=False)
-    if failed:
-        raise typer.Exit(1)
+    print_items(paths, linked_chain(Settings.from_env()), report, as_json)
+
+
+@app.command("cooperation")
+def cooperation_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per item.")] = False,
+) -> None:
+    """Cooperation events of each item: parties, type, status, when, where, evidence."""
+
+    def report(item: Item) -> dict[str, Any]:
+        return {
+            "source": item.source_name,
+            "language": item.language,
+            "events": item.stage_data.get("cooperation", []),
+        }
+
+    print_items(paths, linked_chain(Settings.from_env()), report, as_json)
 
 
 @eval_app.command("langid")
@@ -196,6 +211,17 @@ def eval_langid(
     from ortaq.evaluation.langid import evaluate_langid
 
     print_json(evaluate_langid(data))
+
+
+@eval_app.command("cooperation")
+def eval_cooperation(
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files.")],
+    articles: Annotated[Path, typer.Option("--articles", help="Folder of the articles.")],
+) -> None:
+    """Event precision, recall and F1 against gold cooperation lists, per type."""
+    from ortaq.evaluation.cooperation import evaluate_cooperation
+
+    print_json(evaluate_cooperation(gold, articles))
 
 
 @eval_app.command("ner")

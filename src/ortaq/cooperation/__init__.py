@@ -1,12 +1,11 @@
 """The cooperation stage: who met, signed, trained or exchanged with whom.
 
-The spine passes items through unchanged; the cooperation issue fills this stage.
+Events (parties, type, status, when, where, evidence) are extracted per item by
+trigger lexicons kept as data per language; see `extract` and docs/cooperation.md.
 """
 
 from __future__ import annotations
 
-from ortaq.model import Item
+from ortaq.cooperation.extract import extract_events, stage
 
-
-def stage(item: Item) -> Item:
-    return item
+__all__ = ["extract_events", "stage"]

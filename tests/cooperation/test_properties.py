@@ -1,0 +1,92 @@
+"""Property tests: arbitrary text never breaks the extractor; evidence stays in the text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ortaq import entities
+from ortaq.cooperation.extract import extract_events
+from ortaq.entities import item_text
+from ortaq.model import Item
+
+LANGUAGES = st.sampled_from(["kk", "ar", "fr", "tr", "az", "ru", "en", "de", None])
+WORDS = st.sampled_from(
+    [
+        "Kazakhstan",
+        "Turkey",
+        "signed",
+        "memorandum",
+        "entre",
+        "et",
+        "Қазақстан",
+        "мен",
+        "Түркия",
+        "кездесті",
+        "تركيا",
+        "بين",
+        "مذكرة تفاهم",
+        "وقعت",
+        "Azərbaycan",
+        "və",
+        "görüş",
+        "встретились",
+        "между",
+        "Россия",
+        "formation",
+        "visit",
+        "Al Jazeera",
+        ".",
+        ":",
+        "\n",
+        "les deux pays",
+        "тараптар",
+        "2024",
+        "27 février",
+        "pas",
+        "not",
+    ]
+)
+TEXT = st.one_of(
+    st.text(max_size=300),
+    st.lists(WORDS, max_size=60).map(" ".join),
+)
+
+
+@settings(max_examples=150)
+@given(headline=st.one_of(st.none(), TEXT), body=st.lists(TEXT, max_size=4), language=LANGUAGES)
+def test_arbitrary_text_never_raises_and_offsets_hold(
+    headline: str | None, body: list[str], language: str | None
+) -> None:
+    item = Item(uri="urn:test", headline=headline, body=body, language=language)
+    item = entities.stage(item)
+    text = item_text(item)
+    for event in extract_events(item):
+        data = event.to_json()
+        assert data["type"] and data["status"]
+        for evidence in data["mentions"]:
+            assert 0 <= evidence["start"] <= evidence["end"] <= len(text)
+            assert text[evidence["start"] : evidence["end"]] == evidence["text"]
+        assert 0.0 < data["confidence"] <= 1.0
+
+
+@settings(max_examples=100)
+@given(text=st.text(max_size=200), start=st.integers(-5, 400), end=st.integers(-5, 400))
+def test_broken_mentions_do_not_raise(text: str, start: int, end: int) -> None:
+    item = Item(
+        uri="urn:test", body=[text + " Kazakhstan and Turkey signed a memorandum."], language="en"
+    )
+    item.stage_data["mentions"] = [
+        {"text": "x", "start": start, "end": end, "type": "LOC", "entity_id": "country:KZ"},
+        {
+            "text": "y",
+            "start": end,
+            "end": start,
+            "type": "PER",
+            "entity_id": None,
+            "role": None,
+            "country": None,
+        },
+        {"text": "z", "start": 0, "end": 1, "type": "ORG", "entity_id": "org:unknown"},
+    ]
+    extract_events(item)
