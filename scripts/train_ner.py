@@ -380,7 +380,7 @@ def dev_run(
 
 
 def fmt(x: object) -> str:
-    return f"{float(x):.3f}" if isinstance(x, int | float) else str(x)  # type: ignore[arg-type]
+    return f"{float(x):.3f}" if isinstance(x, int | float) else str(x)
 
 
 LEXICON_TEXT = """, and an entity lexicon: for each word
@@ -470,7 +470,7 @@ start/end.{STACK_TEXT if settings.get("stack") else ""}
 
 c1 = {settings["c1"]} (L1: prunes features), c2 = {settings["c2"]}, at most
 {settings["max_iterations"]} L-BFGS iterations, labels: {"all corpus types kept in training, mapped to PER/LOC/ORG (others dropped) when tagging" if settings["labels"] == "all" else "PER/LOC/ORG only"}.
-Active features: {info["active_features"]}; model size {int(info["model_bytes"]) / 1e6:.1f} MB
+Active features: {info["active_features"]}; model size {int(str(info["model_bytes"])) / 1e6:.1f} MB
 (+ cluster file); training time {info["seconds"]} s on one core.
 
 ## Scores (held-out, exact span, PER/LOC/ORG micro)
