@@ -224,6 +224,52 @@ def eval_cooperation(
     print_json(evaluate_cooperation(gold, articles))
 
 
+@eval_app.command("linking")
+def eval_linking(
+    src: Annotated[Path, typer.Option("--src", help="One side of an X-WMT-style pair.")],
+    tgt: Annotated[Path, typer.Option("--tgt", help="The other side, line-aligned.")],
+    window: Annotated[
+        int, typer.Option("--window", min=1, help="Sentences per pseudo-article.")
+    ] = 8,
+    keep: Annotated[
+        float, typer.Option("--keep", min=0.0, max=1.0, help="Fraction of sentences kept.")
+    ] = 1.0,
+    shift: Annotated[
+        bool, typer.Option("--shift", help="Shift one side by half a window.")
+    ] = False,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+) -> None:
+    """Cross-lingual linking of pseudo-articles: P@1 and MRR in both directions."""
+    from ortaq.evaluation.linking import evaluate_linking
+
+    print_json(evaluate_linking(src, tgt, window=window, keep=keep, shift=shift, seed=seed))
+
+
+@eval_app.command("stream")
+def eval_stream(
+    data: Annotated[Path, typer.Option("--data", help="Folder of X-WMT-style files.")],
+    window: Annotated[int, typer.Option("--window", min=1)] = 8,
+    stride: Annotated[int, typer.Option("--stride", min=1)] = 20,
+    keep: Annotated[float, typer.Option("--keep", min=0.0, max=1.0)] = 0.5,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+) -> None:
+    """Online story clustering of a multilingual stream: pairwise and BCubed P/R/F1."""
+    from ortaq.evaluation.stream import evaluate_stream
+
+    print_json(evaluate_stream(data, window=window, stride=stride, keep=keep, seed=seed))
+
+
+@eval_app.command("neardup")
+def eval_neardup(
+    data: Annotated[Path, typer.Option("--data", help="The shared data folder.")],
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+) -> None:
+    """Near-duplicate detection against brute-force Jaccard on edited real articles."""
+    from ortaq.evaluation.neardup import evaluate_neardup
+
+    print_json(evaluate_neardup(data, seed=seed))
+
+
 @eval_app.command("ner")
 def eval_ner(
     lang: Annotated[str, typer.Option("--lang", help="kk, ar or fr (the trained models).")],

@@ -1,0 +1,296 @@
+"""Online story clustering: each incoming item joins a live story or starts a new one.
+
+Items arrive in time order with their `features.Features`. Candidate stories come from
+an inverted index over the item's keys -- never a scan of all stories -- and a story
+goes cold `window` seconds after its last item: cold stories are no longer candidates.
+
+Scoring. Weights are TF-IDF with document frequencies counted online over every item the
+index has seen (nothing is learned offline). An item is compared with a story's
+centroid (summed sublinear term frequencies) twice:
+
+* ``mono``: cosine over the in-language terms (``w:<lang>:...``) -- only meaningful when
+  the story already has items in the item's language;
+* ``cross``: cosine over the cross-lingual keys (numbers, dates, name skeletons,
+  cognates, entity ids, dateline place).
+
+The item joins the best candidate when ``mono >= mono_threshold`` or
+``cross >= cross_threshold``; otherwise it starts a story. Every decision is returned
+with its scores so an editor can see why.
+
+Speed. Candidate search only looks at the item's `query_keys` most specific keys (by
+IDF), skips keys seen in more than `max_df` of the items, and posting lists keep the
+`max_postings` most recent stories per key. Only the best `max_candidates` stories by
+shared-key weight are scored in full; centroids keep at most `centroid_size` keys.
+
+State is plain dicts (`df`, `postings`, `stories`, `item_story`), so a store can back
+them; `to_state` / `from_state` give a JSON-ready snapshot.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ortaq.stories.features import Features
+
+DEFAULT_WINDOW = 3 * 24 * 3600.0  # seconds after its last item a story stays live
+
+
+@dataclass(frozen=True)
+class Decision:
+    item_id: str
+    story_id: str
+    new_story: bool
+    mono: float  # cosine over in-language terms with the chosen story (0 for a new one)
+    cross: float  # cosine over cross-lingual keys
+    candidates: int  # stories scored in full
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "item_id": self.item_id,
+            "story_id": self.story_id,
+            "new_story": self.new_story,
+            "mono": round(self.mono, 4),
+            "cross": round(self.cross, 4),
+            "candidates": self.candidates,
+        }
+
+
+@dataclass
+class Story:
+    story_id: str
+    first: float
+    last: float
+    items: list[str] = field(default_factory=list)
+    languages: dict[str, int] = field(default_factory=dict)
+    terms: dict[str, float] = field(default_factory=dict)  # summed sublinear tf
+    cross: dict[str, float] = field(default_factory=dict)
+    # TF-IDF norms of the centroids, refreshed when the story changes (IDF drifts slowly)
+    norm_terms: float = 0.0
+    norm_cross: float = 0.0
+    norm_at: int = 0  # index size when the norms were computed
+
+
+def _seconds(time: datetime | float) -> float:
+    return time.timestamp() if isinstance(time, datetime) else float(time)
+
+
+def _sublinear(counts: Mapping[str, int]) -> dict[str, float]:
+    return {k: 1.0 + math.log(v) for k, v in counts.items() if v > 0}
+
+
+class StoryIndex:
+    def __init__(
+        self,
+        window: float = DEFAULT_WINDOW,
+        mono_threshold: float = 0.3,
+        cross_threshold: float = 0.06,
+        max_postings: int = 64,
+        max_df: float = 0.05,
+        query_keys: int = 40,
+        max_candidates: int = 16,
+        centroid_size: int = 300,
+    ) -> None:
+        self.window = window
+        self.mono_threshold = mono_threshold
+        self.cross_threshold = cross_threshold
+        self.max_postings = max_postings
+        self.max_df = max_df
+        self.query_keys = query_keys
+        self.max_candidates = max_candidates
+        self.centroid_size = centroid_size
+        self.n_items = 0
+        self.df: dict[str, int] = {}
+        self.postings: dict[str, list[str]] = {}  # key -> story ids, most recent last
+        self.stories: dict[str, Story] = {}
+        self.item_story: dict[str, str] = {}
+
+    # -- weights ---------------------------------------------------------------------
+
+    def idf(self, key: str) -> float:
+        return math.log((self.n_items + 1) / (self.df.get(key, 0) + 0.5))
+
+    def _weights(self, tf: Mapping[str, float]) -> dict[str, float]:
+        return {k: v * self.idf(k) for k, v in tf.items()}
+
+    @staticmethod
+    def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+        if not a or not b:
+            return 0.0
+        if len(a) > len(b):
+            a, b = b, a
+        dot = sum(v * b[k] for k, v in a.items() if k in b)
+        if dot <= 0:
+            return 0.0
+        na = math.sqrt(sum(v * v for v in a.values()))
+        nb = math.sqrt(sum(v * v for v in b.values()))
+        return dot / (na * nb) if na and nb else 0.0
+
+    def _refresh_norms(self, story: Story) -> None:
+        story.norm_terms = math.sqrt(sum(v * v for v in self._weights(story.terms).values()))
+        story.norm_cross = math.sqrt(sum(v * v for v in self._weights(story.cross).values()))
+        story.norm_at = self.n_items
+
+    def _similarity(
+        self,
+        item: Mapping[str, float],
+        item_norm: float,
+        story: Mapping[str, float],
+        story_norm: float,
+    ) -> float:
+        """Cosine of the item's TF-IDF vector with a story centroid (cached norm)."""
+        if not item_norm or not story_norm:
+            return 0.0
+        dot = sum(v * story[k] * self.idf(k) for k, v in item.items() if k in story)
+        return min(1.0, dot / (item_norm * story_norm))
+
+    # -- the one operation -------------------------------------------------------------
+
+    def add(self, item_id: str, features: Features, time: datetime | float) -> Decision:
+        """Place one item (in arrival order) and index it; returns the decision."""
+        if item_id in self.item_story:
+            story_id = self.item_story[item_id]
+            return Decision(item_id, story_id, False, 1.0, 1.0, 0)
+        now = _seconds(time)
+        terms = _sublinear(features.terms)
+        cross = _sublinear(features.cross)
+        # Count the item before weighting, so its own keys have a defined IDF.
+        self.n_items += 1
+        for key in (*terms, *cross):
+            self.df[key] = self.df.get(key, 0) + 1
+        candidates = self._candidates(terms, cross, now)
+        w_terms, w_cross = self._weights(terms), self._weights(cross)
+        norm_terms = math.sqrt(sum(v * v for v in w_terms.values()))
+        norm_cross = math.sqrt(sum(v * v for v in w_cross.values()))
+        best: tuple[float, float, float, str] | None = None
+        for story_id in candidates:
+            story = self.stories[story_id]
+            if self.n_items > 1.02 * story.norm_at + 1:
+                self._refresh_norms(story)
+            mono = 0.0
+            if features.language and story.languages.get(features.language):
+                mono = self._similarity(w_terms, norm_terms, story.terms, story.norm_terms)
+            cross_sim = self._similarity(w_cross, norm_cross, story.cross, story.norm_cross)
+            margin = max(mono / self.mono_threshold, cross_sim / self.cross_threshold)
+            if best is None or margin > best[0]:
+                best = (margin, mono, cross_sim, story_id)
+        if best is not None and best[0] >= 1.0:
+            story_id, new = best[3], False
+            mono, cross_sim = best[1], best[2]
+        else:
+            story_id, new = f"story-{len(self.stories) + 1}", True
+            mono, cross_sim = (best[1], best[2]) if best else (0.0, 0.0)
+            self.stories[story_id] = Story(story_id, now, now)
+        self._join(story_id, item_id, features.language, terms, cross, now)
+        return Decision(item_id, story_id, new, mono, cross_sim, len(candidates))
+
+    def _candidates(
+        self, terms: Mapping[str, float], cross: Mapping[str, float], now: float
+    ) -> list[str]:
+        limit = self.max_df * self.n_items
+        keyed = [
+            (self.idf(k) * v, k)
+            for part in (terms, cross)
+            for k, v in part.items()
+            if k in self.postings and (self.df[k] <= limit or self.n_items < 50)
+        ]
+        votes: dict[str, float] = {}
+        for weight, key in heapq.nlargest(self.query_keys, keyed):
+            for story_id in self.postings[key]:
+                votes[story_id] = votes.get(story_id, 0.0) + weight
+        live = []
+        for story_id, _vote in heapq.nlargest(
+            self.max_candidates * 2, votes.items(), key=lambda kv: kv[1]
+        ):
+            if now - self.stories[story_id].last <= self.window:
+                live.append(story_id)
+            if len(live) == self.max_candidates:
+                break
+        return live
+
+    def _join(
+        self,
+        story_id: str,
+        item_id: str,
+        language: str | None,
+        terms: Mapping[str, float],
+        cross: Mapping[str, float],
+        now: float,
+    ) -> None:
+        story = self.stories[story_id]
+        story.items.append(item_id)
+        story.last = max(story.last, now)
+        lang = language or "und"
+        story.languages[lang] = story.languages.get(lang, 0) + 1
+        for target, part in ((story.terms, terms), (story.cross, cross)):
+            for k, v in part.items():
+                target[k] = target.get(k, 0.0) + v
+            if len(target) > self.centroid_size:
+                keep = heapq.nlargest(self.centroid_size, target.items(), key=lambda kv: kv[1])
+                target.clear()
+                target.update(keep)
+        self._refresh_norms(story)
+        for key in (*terms, *cross):
+            posting = self.postings.setdefault(key, [])
+            if posting and posting[-1] == story_id:
+                continue
+            if story_id in posting[-8:]:
+                posting.remove(story_id)
+            posting.append(story_id)
+            if len(posting) > self.max_postings:
+                del posting[: len(posting) - self.max_postings]
+        self.item_story[item_id] = story_id
+
+    # -- reading -------------------------------------------------------------------------
+
+    def story_of(self, item_id: str) -> str | None:
+        return self.item_story.get(item_id)
+
+    def labels(self) -> dict[str, str]:
+        return dict(self.item_story)
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "n_items": self.n_items,
+            "df": dict(self.df),
+            "postings": {k: list(v) for k, v in self.postings.items()},
+            "stories": {
+                s.story_id: {
+                    "first": s.first,
+                    "last": s.last,
+                    "items": list(s.items),
+                    "languages": dict(s.languages),
+                    "terms": dict(s.terms),
+                    "cross": dict(s.cross),
+                    "norm_terms": s.norm_terms,
+                    "norm_cross": s.norm_cross,
+                }
+                for s in self.stories.values()
+            },
+            "item_story": dict(self.item_story),
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], **settings: Any) -> StoryIndex:
+        index = cls(**settings)
+        index.n_items = int(state["n_items"])
+        index.df = dict(state["df"])
+        index.postings = {k: list(v) for k, v in state["postings"].items()}
+        index.stories = {
+            sid: Story(
+                sid,
+                s["first"],
+                s["last"],
+                list(s["items"]),
+                dict(s["languages"]),
+                dict(s["terms"]),
+                dict(s["cross"]),
+            )
+            for sid, s in state["stories"].items()
+        }
+        index.item_story = dict(state["item_story"])
+        return index

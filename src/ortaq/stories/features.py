@@ -1,0 +1,233 @@
+"""What an item is about, as keys two items can share: within a language and across.
+
+Two families of keys, each a string with a kind prefix so one inverted index holds all:
+
+* ``w:<lang>:<stem>`` -- in-language terms. Snowball stemmers (PyStemmer) for en, fr, ru,
+  tr and ar; Kazakh and Azerbaijani, which Snowball lacks, get a light suffix stripper
+  whose suffix lists are data (data/suffixes/<lang>.json). Text is folded with
+  `ortaq.read.normalise.match_key` first, so spelling variants meet.
+* cross-lingual keys, which do not depend on the language of the text:
+  ``n:`` numbers (Arabic-Indic digits, thousands separators and decimal commas
+  normalised), ``d:`` dates (month-day, from `ortaq.read.dates.scan_dates`), ``y:``
+  years, ``s:`` name skeletons of capitalised words (`name_skeleton`, so Пәкістанның and
+  Pakistan meet once the case ending is stripped), ``c:`` cognates (the first letters
+  of the romanised word, `latin_key`: террористік / terrorçulara / terrorist →
+  ``c5:terro`` and ``c4:terr``), ``q:`` a coarser skeleton of capitalised words that
+  also drops h/kh and w/v (Harker/Харкер, Sowore/Соворе), ``e:`` entity ids from the
+  entities stage and ``p:`` the dateline place.
+
+No weight is learned here: weighting (IDF) is computed online by whoever indexes the
+keys (see clustering.py), from what that index has seen.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import Stemmer
+
+from ortaq.read.normalise import latin_key, match_key, skeleton
+
+SUFFIX_DATA = Path(__file__).parent / "data" / "suffixes"
+
+SNOWBALL = {"en": "english", "fr": "french", "ru": "russian", "tr": "turkish", "ar": "arabic"}
+STRIPPED = ("kk", "az")
+
+COGNATE_PREFIXES = (4, 5)  # romanised letters kept as cognate keys (words at least as long)
+SKELETON_MIN = 2  # consonants a capitalised word's skeleton needs to count as a name
+COARSE_PREFIX = 4  # consonants of the coarse skeleton kept
+# The coarse skeleton also drops what transliteration spells inconsistently: h/kh
+# (Harker/Харкер 'kharker'), w/v (Sowore/Соворе 'sovore'), and 'sch' (Schaeffer/Шаффер).
+_COARSE = (("sch", "s"), ("kh", ""), ("h", ""), ("w", ""), ("v", ""))
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,'’]\d{3})*(?:[.,]\d+)?")
+_EASTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_APOSTROPHE = re.compile(r"['’].*$")  # Turkish/Azerbaijani case endings after a name
+
+
+@dataclass(frozen=True)
+class Features:
+    """Keys of one text with their counts; ``language`` says which analyser made them."""
+
+    language: str | None
+    terms: Mapping[str, int] = field(default_factory=dict)  # w:<lang>:<stem>
+    cross: Mapping[str, int] = field(default_factory=dict)  # n: d: y: s: c: e: p:
+
+    def keys(self) -> dict[str, int]:
+        out = dict(self.terms)
+        out.update(self.cross)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"language": self.language, "terms": dict(self.terms), "cross": dict(self.cross)}
+
+
+# -- in-language analysers -------------------------------------------------------------
+
+
+@cache
+def _stemmer(language: str) -> Any:
+    return Stemmer.Stemmer(SNOWBALL[language])
+
+
+@cache
+def _suffix_rules(language: str) -> tuple[tuple[str, ...], int, int]:
+    data = json.loads((SUFFIX_DATA / f"{language}.json").read_text(encoding="utf-8"))
+    suffixes = tuple(sorted({s for s in data["suffixes"]}, key=len, reverse=True))
+    return suffixes, int(data["min_stem"]), int(data["max_rounds"])
+
+
+@lru_cache(maxsize=200_000)
+def strip_suffixes(word: str, language: str, rounds: int | None = None) -> str:
+    """The light stemmer for kk and az: longest listed suffix off, a few times over.
+
+    Names take one round only (`rounds=1`): their outermost ending is the case suffix,
+    and a second round would eat into the name ('казакстан' less 'тан')."""
+    suffixes, min_stem, max_rounds = _suffix_rules(language)
+    for _ in range(max_rounds if rounds is None else rounds):
+        for suffix in suffixes:
+            if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    return word
+
+
+def analyse(text: str, language: str | None) -> list[str]:
+    """Folded, stemmed words of `text` in its own language (no prefix)."""
+    words = [w for w in match_key(text, language).split() if not w.isdigit()]
+    if language in SNOWBALL:
+        return list(_stemmer(language).stemWords(words))
+    if language in STRIPPED:
+        return [strip_suffixes(w, language) for w in words]
+    return words
+
+
+# -- cross-lingual keys ----------------------------------------------------------------
+
+
+def numbers(text: str) -> list[str]:
+    """Numbers as written, normalised: '1,250' '1 250' '١٢٥٠' → '1250'; '2,5' → '2.5'.
+
+    Single digits are left out: they are too common to say anything about a story."""
+    out = []
+    for match in _NUMBER.finditer(text.translate(_EASTERN)):
+        raw = match.group()
+        groups = re.split(r"[ \u00a0\u202f.,'’]", raw)
+        separators = re.findall(r"[ \u00a0\u202f.,'’]", raw)
+        if len(groups) > 1 and len(groups[-1]) != 3 and separators[-1] in ".,":
+            value = "".join(groups[:-1]) + "." + groups[-1]
+        else:
+            value = "".join(groups)
+        value = value.lstrip("0") or "0"
+        if "." in value:
+            value = value.rstrip("0").rstrip(".")
+        if len(value) >= 2:
+            out.append(value)
+    return out
+
+
+def dates(text: str, language: str | None) -> list[str]:
+    """Month-day and year keys of the dates in `text` ('d:03-14', 'y:2026')."""
+    try:
+        from ortaq.read.dates import SUPPORTED, scan_dates
+    except ImportError:  # pragma: no cover - the read stage is part of the package
+        return []
+    if language not in SUPPORTED:
+        return []
+    out = []
+    for parts in scan_dates(text, language):
+        if parts.month and parts.day:
+            out.append(f"d:{parts.month:02d}-{parts.day:02d}")
+        if parts.year:
+            out.append(f"y:{parts.year}")
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _word_keys(word: str, language: str | None, capitalised: bool) -> tuple[str, ...]:
+    """Cognate and name-skeleton keys of one word as written."""
+    bare = _APOSTROPHE.sub("", word)
+    latin = latin_key(bare)
+    keys = [f"c{n}:{latin[:n]}" for n in COGNATE_PREFIXES if len(latin) >= n]
+    if capitalised:
+        stem = bare
+        if language in STRIPPED:
+            folded = match_key(bare, language).replace(" ", "")
+            stem = strip_suffixes(folded, language, rounds=1)
+        elif language in SNOWBALL and language != "en":
+            stem = _stemmer(language).stemWord(match_key(bare, language).replace(" ", ""))
+        stem_latin = latin_key(stem)
+        frame = skeleton(stem_latin)
+        if len(frame) >= SKELETON_MIN:
+            keys.append("s:" + frame)
+        coarse = coarse_skeleton(stem_latin)
+        if len(coarse) >= SKELETON_MIN:
+            keys.append("q:" + coarse[:COARSE_PREFIX])
+    return tuple(keys)
+
+
+def coarse_skeleton(latin: str) -> str:
+    for old, new in _COARSE:
+        latin = latin.replace(old, new)
+    return skeleton(latin)
+
+
+def cross_keys(
+    text: str,
+    language: str | None,
+    entity_ids: Iterable[str] = (),
+    located: str | None = None,
+) -> Counter[str]:
+    keys: Counter[str] = Counter()
+    for number in numbers(text):
+        keys["n:" + number] += 1
+    keys.update(dates(text, language))
+    for match in _WORD.finditer(text):
+        word = match.group()
+        keys.update(_word_keys(word, language, word[0].isupper()))
+    for entity in entity_ids:
+        keys["e:" + entity] += 1
+    if located:
+        frame = skeleton(latin_key(located))
+        if frame:
+            keys["p:" + frame] += 1
+    return keys
+
+
+def text_features(
+    text: str,
+    language: str | None,
+    entity_ids: Iterable[str] = (),
+    located: str | None = None,
+) -> Features:
+    lang = language or "und"
+    terms = Counter(f"w:{lang}:{t}" for t in analyse(text, language) if len(t) >= 2)
+    return Features(language, dict(terms), dict(cross_keys(text, language, entity_ids, located)))
+
+
+def item_features(item: Any) -> Features:
+    """Features of an `ortaq.model.Item`: headline and body, entities, dateline."""
+    text = "\n".join(p for p in (item.headline, item.summary, *item.body) if p)
+    ids = []
+    for group in (item.people, item.organisations, item.places):
+        for entity in group:
+            ident = entity.get("id") or entity.get("uri")
+            if ident:
+                ids.append(str(ident))
+    return text_features(text, item.language, ids, item.located)
+
+
+def normalise_text(text: str) -> str:
+    """NFKC-folded text for hashing (kept here so duplicates and features agree)."""
+    return unicodedata.normalize("NFKC", text)
