@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from ortaq.api import create_app
 from ortaq.chain import default_chain
+from ortaq.exchange.accounts import create_token, create_user
 from ortaq.ingest import ingest_bytes
 from ortaq.model import Hints
 from ortaq.store import Store
@@ -20,7 +21,11 @@ SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 def client(store: Store) -> TestClient:
     for path in sorted(SAMPLES.glob("*.txt")):
         ingest_bytes(store, default_chain(), path.read_bytes(), Hints(source_name=path.name))
-    return TestClient(create_app(store))
+    operator = create_user(store, "op", "operator-password", "operator")
+    _, token = create_token(store, operator.id, "tests", "write")
+    client = TestClient(create_app(store))
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
 
 
 def test_items_are_paged_by_cursor(client: TestClient) -> None:
@@ -53,6 +58,10 @@ def test_errors_are_problem_json(client: TestClient) -> None:
 
 
 def test_newsroom_pages(client: TestClient) -> None:
+    assert client.get("/", follow_redirects=False).headers["location"] == "/login"
+    csrf = client.get("/login").cookies["ortaq_csrf"]
+    form = {"username": "op", "password": "operator-password", "csrf": csrf}
+    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
     index = client.get("/")
     assert index.status_code == 200
     assert "تركيا وأذربيجان يتبادلان الرؤى" in index.text

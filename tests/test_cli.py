@@ -136,3 +136,31 @@ def test_eval_langid_prints_one_json_object(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["accuracy"] == 1.0 and report["n"] == 3
+
+
+def test_users_tokens_members_agreements(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("demo").exit_code == 0
+    added = run(
+        "users",
+        "add",
+        "ayla",
+        "--role",
+        "editor",
+        "--member",
+        "kopru-haber",
+        stdin=b"a long enough password\n",
+    )
+    assert added.exit_code == 0, added.output
+    assert json_lines(added.stdout)[0]["username"] == "ayla"
+    short = run(
+        "users", "add", "bad", "--role", "reader", "--member", "kopru-haber", stdin=b"short\n"
+    )
+    assert short.exit_code == 2 and "at least 8 characters" in short.stderr
+    token = json_lines(run("tokens", "create", "ayla", "--scope", "write").stdout)[0]
+    assert token["token"].startswith("ortaq_") and token["scope"] == "write"
+    assert run("tokens", "create", "nobody").exit_code == 2
+    members = {m["slug"] for m in json_lines(run("members", "list").stdout)}
+    assert "dala-press" in members and len(members) == 7
+    agreements = {a["slug"]: a for a in json_lines(run("agreements", "list").stdout)}
+    assert agreements["volga-caspian-2025"]["status"] == "ended"
+    assert agreements["dala-kopru-2026"]["members"] == ["dala-press", "kopru-haber"]

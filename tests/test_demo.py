@@ -42,9 +42,21 @@ def test_demo_loads_once_and_reloads_as_a_no_op(store: Store) -> None:
     first = load_demo(store, default_chain())
     corrections = sum(1 for i in data["items"] if i["action"] == "correct")
     publishes = sum(1 for i in data["items"] if i["action"] == "publish")
-    assert first == {"new": publishes, "version": corrections, "killed": 1}
+    agreements = 5
+    assert first == {
+        "users": 3,
+        "agreements": agreements,
+        "new": publishes,
+        "version": corrections,
+        "killed": 1,
+    }
     second = load_demo(store, default_chain())
-    assert second == {"unchanged": publishes + corrections, "killed": 1}
+    assert second == {
+        "users": 0,
+        "agreements": agreements,
+        "unchanged": publishes + corrections,
+        "killed": 1,
+    }
     assert store.count_items() == publishes
     assert len(store.list_members()) == len(data["members"])
 
@@ -64,3 +76,13 @@ def test_demo_items_read_as_the_manifest_says(store: Store) -> None:
         assert [v.item.version for v in store.history(correction["uri"])] == [1, 2]
     embargoed = [i for i in data["items"] if i.get("embargoed")]
     assert embargoed and all(by_uri[i["uri"]].embargoed is not None for i in embargoed)
+
+
+def test_demo_exchange_shows_the_policy_at_work(store: Store) -> None:
+    """A partner under an active agreement sees the other side's items; a member whose
+    only agreements ended or are suspended sees nothing but its own."""
+    load_demo(store, default_chain())
+    dala = {s.item.provider for s in store.iter_items(viewer="dala-press")}
+    assert {"dala-press", "kopru-haber"} <= dala
+    volga = {s.item.provider for s in store.iter_items(viewer="volga-wire")}
+    assert volga == {"volga-wire"}

@@ -116,6 +116,8 @@ def finish_identity(item: Item, raw: bytes, hints: Hints, index: int, count: int
         item.firstcreated = item.firstcreated or hints.published
     if hints.embargoed and not item.embargoed:
         item.embargoed = hints.embargoed
+    if hints.subjects and not item.subjects:
+        item.subjects = [{"code": code} for code in hints.subjects]
     if hints.uri and (count == 1 or not item.uri):
         item.uri = hints.uri if count == 1 else f"{hints.uri}#{index}"
     if not item.uri:

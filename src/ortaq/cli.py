@@ -15,6 +15,7 @@ from rich.table import Table
 
 from ortaq.chain import Chain, default_chain
 from ortaq.config import Settings
+from ortaq.exchange.cli import agreements_app, members_app, tokens_app, users_app
 from ortaq.ingest import Outcome, ingest_sources, retry_quarantined, sources_from_paths
 from ortaq.model import Hints, Item, Rejected
 from ortaq.store import Store, StoredItem
@@ -33,6 +34,10 @@ eval_app = typer.Typer(
 )
 app.add_typer(items_app, name="items")
 app.add_typer(eval_app, name="eval")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(members_app, name="members")
+app.add_typer(agreements_app, name="agreements")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(db_app, name="db")
 
@@ -412,7 +417,7 @@ def demo(
     reset: Annotated[bool, typer.Option(help="Delete existing data first (SQLite only).")] = False,
 ) -> None:
     """Load the invented demo corpus: members, stories, corrections and a kill."""
-    from ortaq.demo import load_demo
+    from ortaq.demo import demo_token, load_demo
 
     settings = Settings.from_env()
     if reset:
@@ -420,6 +425,12 @@ def demo(
     store = open_store(settings)
     summary = load_demo(store, chain_for(settings))
     err.print("demo loaded: " + ", ".join(f"{k} {v}" for k, v in summary.items()), highlight=False)
+    err.print(
+        "demo sign-in (invented accounts, public password): admin / ortaq-demo (operator), "
+        "dala / ortaq-demo (Dala Press editor), khaleej / ortaq-demo (Khaleej Wire reader)",
+        highlight=False,
+    )
+    err.print(f"demo API token (operator, read): {demo_token(store)}", highlight=False)
 
 
 def reset_sqlite(settings: Settings) -> None:

@@ -44,6 +44,7 @@ class Hints:
     language: str | None = None  # declared language, if any
     published: datetime | None = None  # when the sender says it published, if not in the bytes
     embargoed: datetime | None = None
+    subjects: tuple[str, ...] = ()  # subject codes the sender gave outside the bytes
 
 
 @dataclass

@@ -34,6 +34,7 @@ def load_demo(store: Store, chain: Chain) -> dict[str, int]:
             kind=member.get("kind", "agency"),
         )
     counts: Counter[str] = Counter()
+    counts.update(load_exchange(store))
     for entry in data["items"]:
         if entry["action"] == "kill":
             counts[
@@ -46,8 +47,49 @@ def load_demo(store: Store, chain: Chain) -> dict[str, int]:
             uri=entry["uri"],
             published=parse_datetime(entry.get("published")),
             embargoed=parse_datetime(entry.get("embargoed")),
+            subjects=tuple(code for code in entry.get("subjects", []) if code),
         )
         raw = (CORPUS / entry["file"]).read_bytes()
         for outcome in ingest_bytes(store, chain, raw, hints):
             counts[outcome.kind] += 1
     return dict(counts)
+
+
+def exchange_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((CORPUS.parent / "exchange.json").read_text("utf-8"))
+    return data
+
+
+def load_exchange(store: Store) -> dict[str, int]:
+    """Demo agreements (active, multilateral, expired, suspended) and demo accounts."""
+    from ortaq.exchange.accounts import create_user, get_user
+    from ortaq.exchange.agreements import Agreement, save_agreement
+
+    data = exchange_data()
+    created = 0
+    for user in data["users"]:
+        if get_user(store, user["username"]) is None:
+            create_user(
+                store, user["username"], user["password"], user["role"], member=user.get("member")
+            )
+            created += 1
+    for terms in data["agreements"]:
+        terms = dict(terms)
+        members = terms.pop("members")
+        for key in ("valid_from", "valid_to"):
+            terms[key] = parse_datetime(terms.get(key))
+        for key in ("kinds", "languages", "topics"):
+            terms[key] = tuple(terms.get(key, ()))
+        save_agreement(
+            store, Agreement.between(terms.pop("slug"), terms.pop("title"), members, **terms)
+        )
+    return {"users": created, "agreements": len(data["agreements"])}
+
+
+def demo_token(store: Store) -> str:
+    """A fresh read token for the demo operator, shown once (as every token is)."""
+    from ortaq.exchange.accounts import create_token, get_user
+
+    admin = get_user(store, "admin")
+    assert admin is not None, "load the demo first"
+    return create_token(store, admin.id, "demo", "read")[1]

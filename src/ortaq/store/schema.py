@@ -54,6 +54,7 @@ members = sa.Table(
     sa.Column("country", sa.String(2)),
     sa.Column("languages", JSONType, nullable=False, default=list),
     sa.Column("kind", sa.String(40), nullable=False, default="agency"),
+    sa.Column("logo", sa.Text),  # URL of the member's logo
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
 
@@ -99,6 +100,8 @@ items = sa.Table(
     sa.Column("source_format", sa.String(40), nullable=False),
     sa.Column("raw_sha256", sa.String(64), sa.ForeignKey("raw_documents.sha256")),
     sa.Column("ingested_at", UTCDateTime, nullable=False),
+    # Case-folded headline, summary and body: search matches here (JSON escapes non-ASCII).
+    sa.Column("search_text", sa.Text),
     sa.UniqueConstraint("uri", "version", name="uq_items_uri_version"),
     sa.Index("ix_items_current_id", "is_current", "id"),
     sa.Index("ix_items_uri_current", "uri", "is_current"),
@@ -131,4 +134,182 @@ quarantine = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("last_tried_at", UTCDateTime, nullable=False),
     sa.Index("ix_quarantine_status_id", "status", "id"),
+)
+
+# -- the exchange (issue 6): who may see what -----------------------------------------
+
+# Users belong to a member (admin | editor | reader) or, with no member, run the platform
+# (operator). Passwords are argon2 hashes.
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(100), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(300), nullable=False),
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), index=True),
+    sa.Column("role", sa.String(12), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+# API tokens: `ortaq_<prefix>_<secret>`; only the SHA-256 of the secret is kept (tokens are
+# long random strings, so a slow hash buys nothing), the prefix finds the row.
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("prefix", sa.String(16), nullable=False, unique=True),
+    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("scope", sa.String(8), nullable=False),  # read | write
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime),
+    sa.Column("revoked_at", UTCDateTime),
+    sa.Column("last_used_at", UTCDateTime),
+)
+
+agreements = sa.Table(
+    "agreements",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("slug", sa.String(100), nullable=False, unique=True),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("direction", sa.String(8), nullable=False),  # both | one-way
+    sa.Column("usage_terms", sa.Text),
+    sa.Column("attribution", sa.Text),
+    sa.Column("republish", sa.Boolean, nullable=False),
+    sa.Column("edit", sa.Boolean, nullable=False),
+    sa.Column("translate", sa.Boolean, nullable=False),
+    sa.Column("embargo", sa.String(8), nullable=False),  # after | flagged | early
+    sa.Column("valid_from", UTCDateTime),
+    sa.Column("valid_to", UTCDateTime),
+    sa.Column("status", sa.String(12), nullable=False),  # draft | active | suspended | ended
+    sa.Column("document_ref", sa.Text),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Who sends and who receives under an agreement (member slugs, like items.provider).
+agreement_parties = sa.Table(
+    "agreement_parties",
+    metadata,
+    sa.Column(
+        "agreement_id",
+        sa.Integer,
+        sa.ForeignKey("agreements.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("member", sa.String(100), primary_key=True),
+    sa.Column("sends", sa.Boolean, nullable=False),
+    sa.Column("receives", sa.Boolean, nullable=False),
+    sa.Index("ix_agreement_parties_member", "member", "receives"),
+)
+
+# What flows: one row per allowed value of a dimension (kind | language | topic); a
+# dimension without rows allows everything.
+agreement_scopes = sa.Table(
+    "agreement_scopes",
+    metadata,
+    sa.Column(
+        "agreement_id",
+        sa.Integer,
+        sa.ForeignKey("agreements.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("dimension", sa.String(12), primary_key=True),
+    sa.Column("value", sa.String(100), primary_key=True),
+)
+
+# The IPTC media topic codes of each stored version, so the policy can match in SQL.
+item_topics = sa.Table(
+    "item_topics",
+    metadata,
+    sa.Column(
+        "item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("code", sa.String(100), primary_key=True),
+)
+
+saved_searches = sa.Table(
+    "saved_searches",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("member", sa.String(100), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("query", JSONType, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("member", "name", name="uq_saved_searches_member_name"),
+)
+
+# Webhooks keep their own cursor over item_events (an outbox), so events from every door
+# (CLI, API, poller, demo) reach them. The secret signs payloads, so it is kept as is.
+webhooks = sa.Table(
+    "webhooks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("member", sa.String(100), nullable=False, index=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("secret", sa.String(200), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("last_event_id", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "webhook_id",
+        sa.Integer,
+        sa.ForeignKey("webhooks.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("event", sa.String(20), nullable=False),
+    sa.Column("uri", sa.String(1000), nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),  # pending|delivered|dead|skipped
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=False),
+    sa.Column("last_status_code", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("delivered_at", UTCDateTime),
+    sa.Index("ix_webhook_deliveries_status_next", "status", "next_attempt_at"),
+)
+
+# Partner feeds a member registered; the poller keeps conditional-GET validators and health.
+feed_sources = sa.Table(
+    "feed_sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("member", sa.String(100), nullable=False, index=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("interval_seconds", sa.Integer, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("next_poll_at", UTCDateTime, nullable=False),
+    sa.Column("last_polled_at", UTCDateTime),
+    sa.Column("last_ok_at", UTCDateTime),
+    sa.Column("last_status", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("items_stored", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Who read, exported or changed what. Actors are usernames (never token secrets).
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("member", sa.String(100)),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("target", sa.String(1000), nullable=False),
+    sa.Column("detail", JSONType, nullable=False),
 )

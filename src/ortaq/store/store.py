@@ -8,7 +8,7 @@ policy lives in one place.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,9 +17,14 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from ortaq.exchange.policy import Access, Rights, Viewer, redact, topic_codes, visibility
 from ortaq.model import Derived, Item, Rejected
 from ortaq.store import schema
 from ortaq.store.migrate import upgrade
+from ortaq.store.search import like_terms, search_text
+
+ViewerLike = Viewer | str | None
+Clock = Callable[[], datetime]
 
 SaveStatus = Literal["new", "version", "unchanged", "status"]
 
@@ -48,10 +53,12 @@ class QuarantineRecord:
 @dataclass(frozen=True)
 class StoredItem:
     id: int
-    item: Item
+    item: Item  # already redacted to what the viewer may see
     is_current: bool
     ingested_at: datetime
     raw_sha256: str | None
+    access: Access = "full"  # full | embargo (notice) | notice (killed or withheld)
+    rights: Rights | None = None  # the partner's agreement terms; None for own items
 
 
 def utcnow() -> datetime:
@@ -82,15 +89,16 @@ def create_engine_for(url: str) -> Engine:
 class Store:
     """Items, versions, raw bytes, members and quarantine in one database."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
         self.engine = engine
+        self.clock = clock  # injectable so the policy's "now" is deterministic in tests
 
     @classmethod
-    def open(cls, url: str, *, migrate: bool = True) -> Store:
+    def open(cls, url: str, *, migrate: bool = True, clock: Clock = utcnow) -> Store:
         engine = create_engine_for(url)
         if migrate:
             upgrade(engine)
-        return cls(engine)
+        return cls(engine, clock)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -128,8 +136,13 @@ class Store:
             conn.execute(items.update().where(items.c.id == current.id).values(is_current=False))
         raw_sha = self._keep_raw(conn, item.raw) if item.raw else None
         item.version = version
-        inserted = conn.execute(items.insert().values(**_item_row(item, raw_sha, content_hash)))
-        item_id = _new_id(inserted)
+        row = _item_row(item, raw_sha, content_hash, self.clock())
+        item_id = _new_id(conn.execute(items.insert().values(**row)))
+        codes = topic_codes(item.subjects)
+        if codes:
+            conn.execute(
+                schema.item_topics.insert(), [{"item_id": item_id, "code": c} for c in codes]
+            )
         kind = "publish" if current is None else "correct"
         if item.pubstatus != "usable":
             kind = _status_event(item.pubstatus)
@@ -171,7 +184,7 @@ class Store:
     ) -> None:
         conn.execute(
             schema.item_events.insert().values(
-                uri=uri, version=version, kind=kind, note=note, at=utcnow()
+                uri=uri, version=version, kind=kind, note=note, at=self.clock()
             )
         )
 
@@ -190,14 +203,20 @@ class Store:
 
     # -- reading items -------------------------------------------------------------
 
-    def visible_items(self, viewer: str | None = None) -> sa.Select[Any]:
-        """The base query of every item read. The exchange's access policy plugs in here.
+    def visible_items(
+        self, viewer: ViewerLike = None, now: datetime | None = None, *, current_only: bool = True
+    ) -> sa.Select[Any]:
+        """The base query of every item read, with the exchange's access policy applied.
 
-        Until members and agreements exist (the exchange issue), every viewer is the
-        operator and sees every current item.
+        Rows carry two computed columns, `access` and `agreement_id`, that `_stored`
+        uses to redact the item and attach the partner's rights. `viewer=None` is the
+        local operator (the CLI on the server), who sees everything.
         """
-        del viewer
-        return sa.select(schema.items).where(schema.items.c.is_current)
+        rule = visibility(Viewer.of(viewer), now or self.clock())
+        query = sa.select(
+            schema.items, rule.access.label("access"), rule.agreement_id.label("agreement_id")
+        ).where(rule.where)
+        return query.where(schema.items.c.is_current) if current_only else query
 
     def list_items(
         self,
@@ -207,11 +226,19 @@ class Store:
         language: str | None = None,
         provider: str | None = None,
         pubstatus: str | None = None,
-        viewer: str | None = None,
+        topic: str | None = None,
+        text: str | None = None,
+        since: datetime | None = None,
+        viewer: ViewerLike = None,
+        now: datetime | None = None,
     ) -> list[StoredItem]:
-        """Current versions, newest first, paged by id (a cursor, not an offset)."""
+        """Current versions the viewer may see, newest first, paged by id (a cursor).
+
+        `text` matches words in headline, summary and body, and only ever items the
+        viewer may read in full: a notice's hidden text must not be searchable.
+        """
         items = schema.items
-        query = self.visible_items(viewer).order_by(items.c.id.desc()).limit(limit)
+        query = self.visible_items(viewer, now).order_by(items.c.id.desc()).limit(limit)
         if after_id is not None:
             query = query.where(items.c.id < after_id)
         if language:
@@ -220,40 +247,74 @@ class Store:
             query = query.where(items.c.provider == provider)
         if pubstatus:
             query = query.where(items.c.pubstatus == pubstatus)
-        with self.engine.connect() as conn:
-            return [_stored(row) for row in conn.execute(query).mappings()]
+        if since is not None:
+            query = query.where(items.c.versioncreated >= since)
+        if topic:
+            topics = schema.item_topics
+            query = query.where(
+                sa.exists().where(topics.c.item_id == items.c.id, topics.c.code == topic)
+            )
+        if text is not None:
+            query = self._matching(query, text)
+        return self._fetch(query)
 
-    def iter_items(self, batch: int = 500, viewer: str | None = None) -> Iterator[StoredItem]:
+    def _matching(self, query: sa.Select[Any], text: str) -> sa.Select[Any]:
+        terms = like_terms(text)
+        if not terms:
+            return query.where(sa.false())
+        access = query.selected_columns.access
+        query = query.where(access == "full")
+        for term in terms:
+            query = query.where(schema.items.c.search_text.like(term, escape="\\"))
+        return query
+
+    def iter_items(
+        self, batch: int = 500, viewer: ViewerLike = None, now: datetime | None = None
+    ) -> Iterator[StoredItem]:
         after: int | None = None
+        now = now or self.clock()  # one moment for the whole walk
         while True:
-            page = self.list_items(limit=batch, after_id=after, viewer=viewer)
+            page = self.list_items(limit=batch, after_id=after, viewer=viewer, now=now)
             yield from page
             if len(page) < batch:
                 return
             after = page[-1].id
 
-    def get(self, key: int | str, viewer: str | None = None) -> StoredItem | None:
-        """The current version by uri, or a specific stored version by id."""
+    def get(
+        self, key: int | str, viewer: ViewerLike = None, now: datetime | None = None
+    ) -> StoredItem | None:
+        """The current version by uri, or a stored version by id (partners: current only)."""
         items = schema.items
+        query = self.visible_items(viewer, now, current_only=isinstance(key, str))
         if isinstance(key, int):
-            query = sa.select(schema.items).where(items.c.id == key)
-            query = query.where(
-                items.c.uri.in_(
-                    self.visible_items(viewer).with_only_columns(items.c.uri).scalar_subquery()
-                )
-            )
+            query = query.where(items.c.id == key)
         else:
-            query = self.visible_items(viewer).where(items.c.uri == key)
-        with self.engine.connect() as conn:
-            row = conn.execute(query).mappings().first()
-        return _stored(row) if row else None
+            query = query.where(items.c.uri == key)
+        found = self._fetch(query.limit(1))
+        return found[0] if found else None
 
-    def history(self, uri: str) -> list[StoredItem]:
-        """Every stored version of an item, oldest first."""
+    def history(
+        self, uri: str, viewer: ViewerLike = None, now: datetime | None = None
+    ) -> list[StoredItem]:
+        """Every version of an item the viewer may see, oldest first."""
         items = schema.items
-        query = sa.select(items).where(items.c.uri == uri).order_by(items.c.version)
+        query = self.visible_items(viewer, now, current_only=False)
+        query = query.where(items.c.uri == uri).order_by(items.c.version)
+        return self._fetch(query)
+
+    def _fetch(self, query: sa.Select[Any]) -> list[StoredItem]:
+        """Run an item query; redact each row to its access and attach its rights."""
         with self.engine.connect() as conn:
-            return [_stored(row) for row in conn.execute(query).mappings()]
+            rows = list(conn.execute(query).mappings())
+            rights = self._rights(conn, {r["agreement_id"] for r in rows} - {None})
+        return [_stored(row, rights.get(row["agreement_id"])) for row in rows]
+
+    def _rights(self, conn: Connection, agreement_ids: set[int]) -> dict[int, Rights]:
+        if not agreement_ids:
+            return {}
+        agreements = schema.agreements
+        query = sa.select(agreements).where(agreements.c.id.in_(sorted(agreement_ids)))
+        return {row["id"]: _rights(row) for row in conn.execute(query).mappings()}
 
     def events(self, uri: str) -> list[dict[str, Any]]:
         events = schema.item_events
@@ -285,6 +346,7 @@ class Store:
         country: str | None = None,
         languages: Sequence[str] = (),
         kind: str = "agency",
+        logo: str | None = None,
     ) -> int:
         members = schema.members
         values = {
@@ -293,6 +355,7 @@ class Store:
             "country": country,
             "languages": list(languages),
             "kind": kind,
+            "logo": logo,
         }
         with self.engine.begin() as conn:
             found = conn.execute(sa.select(members.c.id).where(members.c.slug == slug)).scalar()
@@ -303,6 +366,12 @@ class Store:
                 members.insert().values(slug=slug, created_at=utcnow(), **values)
             )
             return _new_id(inserted)
+
+    def get_member(self, slug: str) -> dict[str, Any] | None:
+        members = schema.members
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(members).where(members.c.slug == slug)).mappings().first()
+        return dict(row) if row else None
 
     def list_members(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -383,7 +452,7 @@ def _status_event(pubstatus: str) -> str:
     return {"canceled": "kill", "withheld": "withhold", "usable": "release"}[pubstatus]
 
 
-def _item_row(item: Item, raw_sha: str | None, content_hash: str) -> dict[str, Any]:
+def _item_row(item: Item, raw_sha: str | None, content_hash: str, now: datetime) -> dict[str, Any]:
     json_ready = item.to_json()
     return {
         "uri": item.uri,
@@ -414,11 +483,23 @@ def _item_row(item: Item, raw_sha: str | None, content_hash: str) -> dict[str, A
         "source_name": item.source_name,
         "source_format": item.source_format,
         "raw_sha256": raw_sha,
-        "ingested_at": utcnow(),
+        "ingested_at": now,
+        "search_text": search_text(item.headline, item.summary, list(item.body)),
     }
 
 
-def _stored(row: Any) -> StoredItem:
+def _rights(row: Any) -> Rights:
+    return Rights(
+        agreement=row["slug"],
+        usage_terms=row["usage_terms"],
+        attribution=row["attribution"],
+        republish=row["republish"],
+        edit=row["edit"],
+        translate=row["translate"],
+    )
+
+
+def _stored(row: Any, rights: Rights | None = None) -> StoredItem:
     item = Item(
         uri=row["uri"],
         version=row["version"],
@@ -449,7 +530,16 @@ def _stored(row: Any) -> StoredItem:
         },
         stage_data=dict(row["stage_data"]),
     )
-    return StoredItem(row["id"], item, row["is_current"], row["ingested_at"], row["raw_sha256"])
+    access: Access = row.get("access") or "full"
+    return StoredItem(
+        row["id"],
+        redact(item, access),
+        row["is_current"],
+        row["ingested_at"],
+        row["raw_sha256"] if access == "full" else None,
+        access,
+        rights,
+    )
 
 
 def _quarantine_record(row: Any) -> QuarantineRecord:

@@ -1,0 +1,63 @@
+"""The HTTP door: the JSON API under /api/v1 (OpenAPI at /api/openapi.json) and the web
+newsroom pages. Every item read goes through the store with the caller as viewer, so one
+access policy serves every path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from ortaq import __version__
+from ortaq.api import agreements, audit_log, feeds, items, members, problems, tokens, users, web
+from ortaq.api.security import RateLimiter, Sessions, SizeLimit
+from ortaq.api.serialize import item_detail, item_summary
+from ortaq.chain import Chain, default_chain
+from ortaq.exchange.outputs import default_outputs
+from ortaq.exchange.settings import ExchangeSettings
+from ortaq.store import Store
+
+__all__ = ["create_app", "item_detail", "item_summary"]
+ROUTERS = (items, members, users, tokens, agreements, feeds, audit_log)
+
+
+def create_app(
+    store: Store, settings: ExchangeSettings | None = None, chain: Chain | None = None
+) -> FastAPI:
+    settings = settings or ExchangeSettings.from_env()
+    app = FastAPI(
+        title="Ortaq",
+        version=__version__,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        description="News exchange between partner media: every read applies the agreements.",
+    )
+    app.state.store = store
+    app.state.settings = settings
+    app.state.chain = chain or default_chain(settings.max_request_bytes)
+    app.state.outputs = default_outputs()
+    app.state.rate_limiter = RateLimiter(settings.rate_limit)
+    app.state.sessions = Sessions(settings.secret_key.encode())
+    app.add_middleware(SizeLimit, limit=settings.max_request_bytes)
+    problems.install(app)
+
+    @app.get("/healthz", tags=["health"])
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "items": store.count_items()}
+
+    for module in ROUTERS:
+        app.include_router(module.router)
+    optional_routers(app)
+    app.include_router(web.router)
+    return app
+
+
+def optional_routers(app: FastAPI) -> None:
+    """Webhooks and feeds in, when present."""
+    try:
+        from ortaq.api import sources, webhooks
+    except ImportError:  # pragma: no cover - during development only
+        return
+    app.include_router(webhooks.router)
+    app.include_router(sources.router)

@@ -1,0 +1,229 @@
+"""Items: list (with filters), get, search, publish, correct, withhold, kill.
+
+Every read goes through the store with the caller as viewer, so the access policy is
+applied in SQL; publishing goes through the same chain and quarantine as the CLI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from ortaq.api.problems import documented
+from ortaq.api.security import Caller, Writer, get_store, is_operator, require_member_role
+from ortaq.api.serialize import item_detail, item_summary
+from ortaq.chain import Chain
+from ortaq.exchange import audit
+from ortaq.exchange.accounts import Principal
+from ortaq.ingest import Outcome, ingest_bytes
+from ortaq.model import Hints
+from ortaq.store import Store, StoredItem
+
+router = APIRouter(prefix="/api/v1", tags=["items"], responses=documented(401, 403, 422, 429))
+StoreDep = Annotated[Store, Depends(get_store)]
+Language = Annotated[str | None, Query(max_length=12, description="ISO 639-1 code")]
+Cursor = Annotated[
+    int | None, Query(ge=1, le=2**62, description="`next_cursor` of the previous page")
+]
+Limit = Annotated[int, Query(ge=1, le=500)]
+ItemId = Annotated[int, Path(ge=1, le=2**62)]
+RAW_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The item in any input format Ortaq reads (text, ninjs, NewsML-G2...).",
+        "content": {
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+            "text/plain": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+class StatusChange(BaseModel):
+    note: str | None = Field(default=None, max_length=2000)
+
+
+def _page(rows: list[StoredItem], limit: int) -> dict[str, Any]:
+    next_cursor = rows[-1].id if len(rows) == limit else None
+    return {"items": [item_summary(r) for r in rows], "next_cursor": next_cursor}
+
+
+def _audit_read(store: Store, caller: Principal, target: str, **detail: Any) -> None:
+    audit.record(store, caller.actor, "read", target, member=caller.user.member, **detail)
+
+
+@router.get("/items")
+def list_items(
+    store: StoreDep,
+    caller: Caller,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    language: Language = None,
+    provider: Annotated[str | None, Query(max_length=100)] = None,
+    topic: Annotated[str | None, Query(max_length=100, description="e.g. medtop:20000045")] = None,
+    pubstatus: Annotated[str | None, Query(pattern="^(usable|withheld|canceled)$")] = None,
+    since: Annotated[datetime | None, Query(description="versioncreated at or after")] = None,
+) -> dict[str, Any]:
+    """Current items the caller may see, newest first, paged by cursor."""
+    rows = store.list_items(
+        limit=limit,
+        after_id=cursor,
+        language=language,
+        provider=provider,
+        topic=topic,
+        pubstatus=pubstatus,
+        since=since,
+        viewer=caller.viewer,
+    )
+    _audit_read(store, caller, "items", count=len(rows))
+    return _page(rows, limit)
+
+
+@router.get("/search")
+def search(
+    store: StoreDep,
+    caller: Caller,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="words, all must match")],
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    language: Language = None,
+) -> dict[str, Any]:
+    """Items whose headline, summary or body contain every word (full access only)."""
+    rows = store.list_items(
+        limit=limit, after_id=cursor, language=language, text=q, viewer=caller.viewer
+    )
+    _audit_read(store, caller, "search", query=q, count=len(rows))
+    return _page(rows, limit)
+
+
+@router.get("/items/{item_id}", responses=documented(404))
+def get_item(store: StoreDep, caller: Caller, item_id: ItemId) -> dict[str, Any]:
+    stored = store.get(item_id, viewer=caller.viewer)
+    if stored is None:
+        raise HTTPException(404, f"no item {item_id}")
+    _audit_read(store, caller, stored.item.uri, version=stored.item.version)
+    return item_detail(stored)
+
+
+@router.get("/items/{item_id}/versions", responses=documented(404))
+def item_versions(store: StoreDep, caller: Caller, item_id: ItemId) -> dict[str, Any]:
+    """Every version the caller may see (a partner: the current one only)."""
+    stored = store.get(item_id, viewer=caller.viewer)
+    if stored is None:
+        raise HTTPException(404, f"no item {item_id}")
+    versions = store.history(stored.item.uri, viewer=caller.viewer)
+    return {"versions": [item_summary(v) for v in versions]}
+
+
+@router.post("/items", status_code=201, openapi_extra=RAW_BODY, responses=documented(413))
+async def publish(
+    request: Request,
+    store: StoreDep,
+    caller: Writer,
+    provider: Annotated[str | None, Query(max_length=100, description="operators only")] = None,
+    uri: Annotated[str | None, Query(max_length=1000, description="the sender's own id")] = None,
+    format: Annotated[str | None, Query(max_length=40, description="force an input format")] = None,
+) -> dict[str, Any]:
+    """Publish items: the body goes through the chain; bad input is quarantined (422)."""
+    member = _publishing_member(caller, provider)
+    raw = await request.body()
+    return _ingest(request, store, caller, raw, Hints(provider=member, uri=uri, format=format))
+
+
+@router.post(
+    "/items/{item_id}/correct",
+    status_code=201,
+    openapi_extra=RAW_BODY,
+    responses=documented(404, 413),
+)
+async def correct(
+    request: Request, store: StoreDep, caller: Writer, item_id: int
+) -> dict[str, Any]:
+    """A new version of an item (same uri); it reaches every partner through every door."""
+    stored = _own_item(store, caller, item_id)
+    raw = await request.body()
+    hints = Hints(provider=stored.item.provider, uri=stored.item.uri)
+    return _ingest(request, store, caller, raw, hints)
+
+
+@router.post("/items/{item_id}/kill", responses=documented(404))
+def kill(
+    store: StoreDep,
+    caller: Writer,
+    item_id: ItemId,
+    change: Annotated[StatusChange | None, Body()] = None,
+) -> dict[str, Any]:
+    """Cancel an item: partners keep a notice (pubstatus canceled) and lose the text."""
+    return _set_status(store, caller, item_id, "kill", change)
+
+
+@router.post("/items/{item_id}/withhold", responses=documented(404))
+def withhold(
+    store: StoreDep,
+    caller: Writer,
+    item_id: ItemId,
+    change: Annotated[StatusChange | None, Body()] = None,
+) -> dict[str, Any]:
+    return _set_status(store, caller, item_id, "withhold", change)
+
+
+def _publishing_member(caller: Principal, provider: str | None) -> str:
+    if is_operator(caller):
+        if not provider:
+            raise HTTPException(422, "operators name the publishing member with ?provider=")
+        return provider
+    if provider and provider != caller.user.member:
+        raise HTTPException(403, "members publish as themselves")
+    require_member_role(caller, caller.user.member, "admin", "editor")
+    assert caller.user.member is not None
+    return caller.user.member
+
+
+def _own_item(store: Store, caller: Principal, item_id: ItemId) -> StoredItem:
+    stored = store.get(item_id, viewer=caller.viewer)
+    if stored is None:
+        raise HTTPException(404, f"no item {item_id}")
+    require_member_role(caller, stored.item.provider, "admin", "editor")
+    return stored
+
+
+def _set_status(
+    store: Store, caller: Principal, item_id: ItemId, action: str, change: StatusChange | None
+) -> dict[str, Any]:
+    stored = _own_item(store, caller, item_id)
+    uri, note = stored.item.uri, change.note if change else None
+    (store.kill if action == "kill" else store.withhold)(uri, note)
+    audit.record(store, caller.actor, action, uri, member=stored.item.provider, note=note)
+    found = store.get(uri, viewer=caller.viewer)
+    assert found is not None
+    return item_summary(found)
+
+
+def _ingest(
+    request: Request, store: Store, caller: Principal, raw: bytes, hints: Hints
+) -> dict[str, Any]:
+    chain: Chain = request.app.state.chain
+    name = f"api:{hashlib.sha256(raw).hexdigest()[:16]}"
+    hints = Hints(**{**hints.__dict__, "source_name": name})
+    outcomes = ingest_bytes(store, chain, raw, hints)
+    results = [_outcome(o) for o in outcomes]
+    audit.record(store, caller.actor, "publish", name, member=hints.provider, results=results)
+    bad = [o for o in outcomes if o.kind == "quarantined"]
+    if bad:
+        raise HTTPException(422, f"quarantined (record {bad[0].quarantine_id}): {bad[0].reason}")
+    return {"results": results}
+
+
+def _outcome(outcome: Outcome) -> dict[str, Any]:
+    data: dict[str, Any] = {"outcome": outcome.kind}
+    if outcome.saved:
+        data.update(id=outcome.saved.item_id, uri=outcome.saved.uri, version=outcome.saved.version)
+    if outcome.reason:
+        data["reason"] = outcome.reason
+    if outcome.quarantine_id is not None:
+        data["quarantine_id"] = outcome.quarantine_id
+    return data

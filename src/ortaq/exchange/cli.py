@@ -1,0 +1,88 @@
+"""Exchange commands: the accounts and agreements an operator sets up from the shell."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any, cast
+
+import typer
+
+from ortaq.config import Settings
+from ortaq.exchange.accounts import (
+    ROLES,
+    SCOPES,
+    AccountError,
+    Role,
+    Scope,
+    create_token,
+    create_user,
+    get_user,
+)
+from ortaq.exchange.agreements import list_agreements
+from ortaq.store import Store
+
+users_app = typer.Typer(help="Users who sign in to the newsroom.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens (shown once, stored hashed).", no_args_is_help=True)
+members_app = typer.Typer(help="Member organisations.", no_args_is_help=True)
+agreements_app = typer.Typer(help="Exchange agreements between members.", no_args_is_help=True)
+
+
+def _store() -> Store:
+    return Store.open(Settings.from_env().database_url)
+
+
+def _print(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(ROLES)}.")],
+    member: Annotated[
+        str | None, typer.Option("--member", help="Member slug (every role but operator).")
+    ] = None,
+) -> None:
+    """Create a user; the password is read from standard input (first line)."""
+    password = sys.stdin.readline().rstrip("\n")
+    try:
+        user = create_user(_store(), username, password, cast(Role, role), member=member)
+    except AccountError as error:
+        typer.echo(f"cannot add user: {error}", err=True)
+        raise typer.Exit(2) from None
+    _print(user.to_json())
+
+
+@tokens_app.command("create")
+def tokens_create(
+    username: str,
+    name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "cli",
+    scope: Annotated[str, typer.Option("--scope", help=f"One of: {', '.join(SCOPES)}.")] = "read",
+) -> None:
+    """Create an API token for a user and print it (it is never shown again)."""
+    store = _store()
+    user = get_user(store, username)
+    if user is None:
+        typer.echo(f"no user {username!r}", err=True)
+        raise typer.Exit(2)
+    try:
+        token, secret = create_token(store, user.id, name, cast(Scope, scope))
+    except AccountError as error:
+        typer.echo(f"cannot create token: {error}", err=True)
+        raise typer.Exit(2) from None
+    _print({**token.to_json(), "token": secret})
+
+
+@members_app.command("list")
+def members_list() -> None:
+    """Member organisations, one JSON object per line."""
+    for member in _store().list_members():
+        _print(member)
+
+
+@agreements_app.command("list")
+def agreements_list() -> None:
+    """Agreements with their parties, scope, rights, validity and status."""
+    for agreement in list_agreements(_store()):
+        _print(agreement.to_json())

@@ -1,0 +1,329 @@
+"""Webhooks: on publish, correct, withhold or kill, POST the item's ninjs to each member
+that may see it, signed with HMAC-SHA256; retry with exponential backoff; keep a log;
+replay dead deliveries.
+
+Webhooks read item_events through their own cursor (an outbox), so events from every
+door reach them. What is sent is decided at send time by the one policy (`Store.get`
+with the member as viewer): a delivery queued before a kill sends the kill notice, never
+the old text, and an embargoed item waits for its embargo unless an agreement says not to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import httpx
+import sqlalchemy as sa
+
+from ortaq.exchange.outputs import Ninjs
+from ortaq.exchange.policy import Viewer
+from ortaq.registry import Registry
+from ortaq.store import Store, StoredItem, schema
+
+SIGNATURE_HEADER = "X-Ortaq-Signature"
+BASE_DELAY = timedelta(seconds=30)
+MAX_DELAY = timedelta(hours=2)
+NINJS = Ninjs("ninjs3", "3.0")
+
+
+class Transport(Protocol):
+    name: str
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        """POST and return the status code; raise OSError or httpx.HTTPError on failure."""
+        ...
+
+
+class HttpTransport:
+    name = "http"
+
+    def __init__(self, timeout: float = 10.0) -> None:
+        self.timeout = timeout
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        with httpx.Client(timeout=self.timeout, follow_redirects=False) as client:
+            return client.post(url, content=body, headers=headers).status_code
+
+
+@dataclass
+class MemoryTransport:
+    """The in-memory twin: records what would be sent, answers with `statuses` in turn."""
+
+    name: str = "memory"
+    statuses: list[int] = field(default_factory=list)
+    sent: list[tuple[str, bytes, dict[str, str]]] = field(default_factory=list)
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        self.sent.append((url, body, headers))
+        return self.statuses.pop(0) if self.statuses else 200
+
+
+def default_transports(timeout: float = 10.0) -> Registry[Transport]:
+    return Registry("webhook transport", [HttpTransport(timeout), MemoryTransport()])
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verify(secret: str, body: bytes, signature: str) -> bool:
+    """What a receiver does: recompute and compare in constant time."""
+    return hmac.compare_digest(sign(secret, body), signature)
+
+
+# -- registration -------------------------------------------------------------------------
+
+
+def add_webhook(store: Store, member: str, url: str) -> tuple[dict[str, Any], str]:
+    """A webhook for `member`; it sees events from now on. Returns the signing secret."""
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("webhook URLs are http:// or https://")
+    secret = secrets.token_urlsafe(32)
+    hooks, events = schema.webhooks, schema.item_events
+    with store.engine.begin() as conn:
+        last = conn.execute(sa.select(sa.func.coalesce(sa.func.max(events.c.id), 0))).scalar()
+        result = conn.execute(
+            hooks.insert().values(
+                member=member,
+                url=url,
+                secret=secret,
+                active=True,
+                last_event_id=int(last or 0),
+                created_at=store.clock(),
+            )
+        )
+        key = result.inserted_primary_key
+        assert key is not None
+    found = get_webhook(store, int(key[0]))
+    assert found is not None
+    return found, secret
+
+
+def get_webhook(store: Store, webhook_id: int) -> dict[str, Any] | None:
+    found = list_webhooks(store, webhook_id=webhook_id)
+    return found[0] if found else None
+
+
+def list_webhooks(
+    store: Store, member: str | None = None, webhook_id: int | None = None
+) -> list[dict[str, Any]]:
+    hooks = schema.webhooks
+    query = sa.select(hooks).order_by(hooks.c.id)
+    if member is not None:
+        query = query.where(hooks.c.member == member)
+    if webhook_id is not None:
+        query = query.where(hooks.c.id == webhook_id)
+    with store.engine.connect() as conn:
+        return [_hook_json(row) for row in conn.execute(query).mappings()]
+
+
+def _hook_json(row: Any) -> dict[str, Any]:
+    keys = ("id", "member", "url", "active", "last_event_id")
+    return {**{k: row[k] for k in keys}, "created_at": row["created_at"].isoformat()}
+
+
+def delete_webhook(store: Store, webhook_id: int) -> bool:
+    hooks, deliveries = schema.webhooks, schema.webhook_deliveries
+    with store.engine.begin() as conn:
+        conn.execute(deliveries.delete().where(deliveries.c.webhook_id == webhook_id))
+        return conn.execute(hooks.delete().where(hooks.c.id == webhook_id)).rowcount == 1
+
+
+# -- fan-out and delivery -------------------------------------------------------------------
+
+
+def fan_out(store: Store) -> int:
+    """Queue a delivery per webhook for every item event after its cursor."""
+    hooks, events, deliveries = schema.webhooks, schema.item_events, schema.webhook_deliveries
+    now, queued = store.clock(), 0
+    with store.engine.begin() as conn:
+        active = list(conn.execute(sa.select(hooks).where(hooks.c.active)).mappings())
+        for hook in active:
+            new = list(
+                conn.execute(
+                    sa.select(events)
+                    .where(events.c.id > hook["last_event_id"])
+                    .order_by(events.c.id)
+                    .limit(10_000)
+                ).mappings()
+            )
+            if not new:
+                continue
+            rows = [_delivery_row(hook["id"], e["kind"], e["uri"], now) for e in new]
+            conn.execute(deliveries.insert(), rows)
+            conn.execute(
+                hooks.update().where(hooks.c.id == hook["id"]).values(last_event_id=new[-1]["id"])
+            )
+            queued += len(rows)
+    return queued
+
+
+def _delivery_row(webhook_id: int, event: str, uri: str, at: datetime) -> dict[str, Any]:
+    return {
+        "webhook_id": webhook_id,
+        "event": event,
+        "uri": uri,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": at,
+        "created_at": at,
+    }
+
+
+@dataclass
+class DeliveryReport:
+    delivered: int = 0
+    failed: int = 0
+    dead: int = 0
+    skipped: int = 0
+    deferred: int = 0
+
+
+def deliver_due(
+    store: Store, transport: Transport, *, max_attempts: int = 8, limit: int = 200
+) -> DeliveryReport:
+    """Send every pending delivery that is due; one failure never stops the others."""
+    report = DeliveryReport()
+    deliveries, hooks = schema.webhook_deliveries, schema.webhooks
+    now = store.clock()
+    query = (
+        sa.select(deliveries, hooks.c.member, hooks.c.url, hooks.c.secret)
+        .join(hooks, hooks.c.id == deliveries.c.webhook_id)
+        .where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now)
+        .order_by(deliveries.c.id)
+        .limit(limit)
+    )
+    with store.engine.connect() as conn:
+        due = list(conn.execute(query).mappings())
+    for delivery in due:
+        _deliver(store, transport, delivery, now, max_attempts, report)
+    return report
+
+
+def _deliver(
+    store: Store,
+    transport: Transport,
+    delivery: Any,
+    now: datetime,
+    max_attempts: int,
+    report: DeliveryReport,
+) -> None:
+    viewer = Viewer(delivery["member"], actor=f"webhook:{delivery['webhook_id']}")
+    stored = store.get(delivery["uri"], viewer=viewer, now=now)
+    if stored is None:
+        _not_visible(store, delivery, now, report)
+        return
+    body = payload(delivery, stored)
+    headers = {
+        "Content-Type": "application/json",
+        SIGNATURE_HEADER: sign(delivery["secret"], body),
+        "X-Ortaq-Event": delivery["event"],
+        "X-Ortaq-Delivery": str(delivery["id"]),
+    }
+    try:
+        status: int | None = transport.post(delivery["url"], body, headers)
+        error = None if 200 <= (status or 0) < 300 else f"HTTP {status}"
+    except (OSError, httpx.HTTPError) as failure:
+        status, error = None, f"{type(failure).__name__}: {failure}"
+    if error is None:
+        _update(store, delivery["id"], status="delivered", attempts=delivery["attempts"] + 1,
+                last_status_code=status, last_error=None, delivered_at=now)  # fmt: skip
+        report.delivered += 1
+        if stored.access == "embargo":  # the text follows when the embargo lifts
+            _queue(
+                store,
+                delivery["webhook_id"],
+                "embargo-lifted",
+                delivery["uri"],
+                stored.item.embargoed or now,
+            )
+        return
+    attempts = delivery["attempts"] + 1
+    dead = attempts >= max_attempts
+    _update(store, delivery["id"], status="dead" if dead else "pending", attempts=attempts,
+            last_status_code=status, last_error=error[:2000],
+            next_attempt_at=now + backoff(attempts))  # fmt: skip
+    report.dead += dead
+    report.failed += not dead
+
+
+def _not_visible(store: Store, delivery: Any, now: datetime, report: DeliveryReport) -> None:
+    """An embargoed item waits for its embargo; anything else the member may not see."""
+    item = store.get(delivery["uri"], now=now)
+    embargo = item.item.embargoed if item else None
+    if embargo is not None and embargo > now:
+        _update(store, delivery["id"], next_attempt_at=embargo)
+        report.deferred += 1
+    else:
+        _update(store, delivery["id"], status="skipped", last_error="not visible to this member")
+        report.skipped += 1
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... up to 2 hours."""
+    delay: timedelta = BASE_DELAY * (2 ** max(0, attempts - 1))
+    return min(delay, MAX_DELAY)
+
+
+def payload(delivery: Any, stored: StoredItem) -> bytes:
+    body = {
+        "event": delivery["event"],
+        "delivery": delivery["id"],
+        "access": stored.access,
+        "rights": stored.rights.to_json() if stored.rights else None,
+        "item": NINJS.document(stored),
+    }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def _update(store: Store, delivery_id: int, **values: Any) -> None:
+    table = schema.webhook_deliveries
+    with store.engine.begin() as conn:
+        conn.execute(table.update().where(table.c.id == delivery_id).values(**values))
+
+
+def _queue(store: Store, webhook_id: int, event: str, uri: str, at: datetime) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(
+            schema.webhook_deliveries.insert().values(**_delivery_row(webhook_id, event, uri, at))
+        )
+
+
+def list_deliveries(
+    store: Store, webhook_id: int, status: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    table = schema.webhook_deliveries
+    query = sa.select(table).where(table.c.webhook_id == webhook_id)
+    if status:
+        query = query.where(table.c.status == status)
+    with store.engine.connect() as conn:
+        rows = conn.execute(query.order_by(table.c.id.desc()).limit(limit)).mappings()
+        return [
+            {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
+            for row in rows
+        ]
+
+
+def get_delivery(store: Store, delivery_id: int) -> dict[str, Any] | None:
+    table = schema.webhook_deliveries
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(table).where(table.c.id == delivery_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def replay(store: Store, delivery_id: int) -> bool:
+    """Send a dead (or any finished) delivery again, from a fresh attempt count."""
+    table = schema.webhook_deliveries
+    with store.engine.begin() as conn:
+        done = conn.execute(
+            table.update()
+            .where(table.c.id == delivery_id)
+            .values(status="pending", attempts=0, next_attempt_at=store.clock(), last_error=None)
+        )
+    return done.rowcount == 1

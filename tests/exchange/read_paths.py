@@ -1,0 +1,153 @@
+"""Every door an item can leave by, as a function: (store, viewer) -> {uri: Seen}.
+
+The state-machine test runs each against the reference policy. Doors that render
+(API, feeds, webhooks) are read back into the same shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ortaq.exchange.policy import Viewer
+from ortaq.store import Store, StoredItem
+from tests.exchange.reference import Seen
+
+
+def _seen(stored: StoredItem) -> Seen:
+    from tests.exchange.test_policy_state_machine import as_seen
+
+    return as_seen(stored)
+
+
+@dataclass(frozen=True)
+class ReadPath:
+    name: str
+    read: Callable[[Store, Viewer, Any], dict[str, Any]]
+    projection: bool = False  # the door shows only (access, text): compare those
+
+    def expect(self, expected: dict[str, Seen]) -> dict[str, Any]:
+        if not self.projection:
+            return expected
+        return {uri: (s.access, s.text) for uri, s in expected.items()}
+
+
+def store_paged(store: Store, viewer: Viewer, _machine: Any) -> dict[str, Seen]:
+    """The cursor walk (small pages) every listing door uses."""
+    return {s.item.uri: _seen(s) for s in store.iter_items(batch=2, viewer=viewer)}
+
+
+def store_get(store: Store, viewer: Viewer, machine: Any) -> dict[str, Seen]:
+    found = {}
+    for uri in machine.items:
+        stored = store.get(uri, viewer=viewer)
+        if stored is not None:
+            found[uri] = _seen(stored)
+    return found
+
+
+def store_history(store: Store, viewer: Viewer, machine: Any) -> dict[str, Seen]:
+    """History shows a partner the current version only."""
+    found = {}
+    for uri in machine.items:
+        versions = store.history(uri, viewer=viewer)
+        if versions:
+            found[uri] = _seen(versions[-1])
+            if not viewer.operator and machine.items[uri].provider != viewer.member:
+                assert len(versions) == 1, (uri, viewer)
+    return found
+
+
+READ_PATHS: list[ReadPath] = [
+    ReadPath("store.iter_items", store_paged),
+    ReadPath("store.get", store_get),
+    ReadPath("store.history", store_history),
+]
+
+
+# -- the HTTP doors ----------------------------------------------------------------------
+
+
+class HttpDoors:
+    """The API and the feeds, called as each viewer with that viewer's own token."""
+
+    def __init__(self, store: Store, viewers: dict[str, Viewer]) -> None:
+        from fastapi.testclient import TestClient
+
+        from ortaq.api import create_app
+        from ortaq.exchange.accounts import create_token, create_user
+        from ortaq.exchange.settings import ExchangeSettings
+
+        settings = replace(ExchangeSettings.from_env(), rate_limit=0)
+        self.client = TestClient(create_app(store, settings))
+        self.tokens: dict[str | None, str] = {}
+        for name, viewer in viewers.items():
+            role = "operator" if viewer.operator else "reader"
+            user = create_user(store, f"u-{name}", "password-1234", role, member=viewer.member)
+            self.tokens[viewer.member] = create_token(store, user.id, "t")[1]
+
+    def get(self, viewer: Viewer, path: str, **params: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.tokens[viewer.member]}"}
+        response = self.client.get(path, params=params, headers=headers)
+        assert response.status_code == 200, (path, response.text)
+        return response
+
+    def api(self, store: Store, viewer: Viewer, _machine: Any) -> dict[str, Seen]:
+        listing = self.get(viewer, "/api/v1/items", limit=500).json()["items"]
+        found = {}
+        for summary in listing:
+            detail = self.get(viewer, f"/api/v1/items/{summary['id']}").json()
+            text = " ".join(detail["body"]) if detail["access"] == "full" else None
+            if detail["access"] != "full":
+                assert detail["headline"] is None and detail["body"] == [], detail
+            rights = detail["rights"]["agreement"] if detail["rights"] else None
+            found[summary["uri"]] = Seen(detail["version"], detail["access"], text, rights)
+        return found
+
+    def ninjs(self, store: Store, viewer: Viewer, _machine: Any) -> dict[str, Seen]:
+        feed = self.get(viewer, "/api/v1/feeds/ninjs3", limit=500).json()
+        found = {}
+        for doc in feed["items"]:
+            bodies = doc.get("bodies") or []
+            if doc["representationType"] == "full":
+                access = "full"
+            else:
+                access = "notice" if doc["pubStatus"] != "usable" else "embargo"
+                assert not bodies and "headlines" not in doc, doc
+            text = bodies[0]["value"] if access == "full" else None
+            found[doc["uri"]] = Seen(int(doc["version"]), access, text, _agreement(doc))
+        return found
+
+    def atom(self, store: Store, viewer: Viewer, _machine: Any) -> dict[str, Seen]:
+        import feedparser
+
+        parsed = feedparser.parse(self.get(viewer, "/api/v1/feeds/atom", limit=500).content)
+        found = {}
+        for entry in parsed.entries:
+            title = entry.title
+            access = "full"
+            if title.startswith("[embargoed"):
+                access = "embargo"
+            elif title.startswith("["):
+                access = "notice"
+            content = entry.get("content")
+            if access != "full":
+                assert not content, entry
+            text = content[0]["value"] if content else None
+            found[entry.id] = (access, text)  # type: ignore[assignment]
+        return found  # compared on access and text only, see `projection`
+
+
+def _agreement(doc: dict[str, Any]) -> str | None:
+    note = doc.get("edNote") or ""
+    marker = "Agreement "
+    return note.split(marker, 1)[1].split(":", 1)[0] if marker in note else None
+
+
+def http_paths(doors: HttpDoors) -> list[ReadPath]:
+    return [
+        ReadPath("api.items", doors.api),
+        ReadPath("feed.ninjs3", doors.ninjs),
+        ReadPath("feed.atom", doors.atom, projection=True),
+    ]

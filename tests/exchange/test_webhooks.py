@@ -1,0 +1,105 @@
+"""Webhooks against a real receiver on 127.0.0.1: signed ninjs on publish, correct and
+kill for members that may see the item; retries with backoff; dead deliveries replayed."""
+
+from __future__ import annotations
+
+import json
+
+from ortaq.exchange import webhooks
+from ortaq.exchange.agreements import Agreement, save_agreement
+from ortaq.model import Item
+from ortaq.store import Store
+from tests.exchange.helpers import Clock, add_members
+from tests.exchange.servers import serve
+
+
+def _setup(store: Store, embargo: str = "after") -> Clock:
+    clock = Clock()
+    store.clock = clock
+    add_members(store, ("ma", "mb", "mc"))
+    save_agreement(
+        store,
+        Agreement.between("ab", "A and B", ["ma", "mb"], status="active", embargo=embargo),  # type: ignore[arg-type]
+    )
+    return clock
+
+
+def _item(body: str, **fields: object) -> Item:
+    item = Item(uri="urn:t:1", headline="H", body=[body], language="kk", provider="ma")
+    for key, value in fields.items():
+        setattr(item, key, value)
+    return item
+
+
+def test_publish_correct_kill_reach_the_partner_signed(store: Store) -> None:
+    clock = _setup(store)
+    transport = webhooks.HttpTransport(timeout=5)
+    with serve() as receiver:
+        hook_b, secret_b = webhooks.add_webhook(store, "mb", receiver.url + "/b")
+        webhooks.add_webhook(store, "mc", receiver.url + "/c")  # no agreement: gets nothing
+        store.save(_item("first text"))
+        store.save(_item("corrected text"))
+        store.kill("urn:t:1")
+        assert webhooks.fan_out(store) == 6
+        report = webhooks.deliver_due(store, transport)
+        assert (report.delivered, report.skipped) == (3, 3)
+        assert all(r.path == "/b" for r in receiver.requests)
+        for request in receiver.requests:
+            assert webhooks.verify(secret_b, request.body, request.headers["X-Ortaq-Signature"])
+        bodies = [json.loads(r.body) for r in receiver.requests]
+        # Sent at send time through the policy: after the kill, no text goes out at all.
+        assert [b["event"] for b in bodies] == ["publish", "correct", "kill"]
+        assert all(
+            b["item"]["pubStatus"] == "canceled" and "bodies" not in b["item"] for b in bodies
+        )
+        assert hook_b["member"] == "mb" and clock.now
+
+
+def test_retries_with_backoff_then_dead_then_replay(store: Store) -> None:
+    clock = _setup(store)
+    transport = webhooks.HttpTransport(timeout=5)
+    with serve() as receiver:
+        receiver.respond = lambda r: (503, {}, b"busy")
+        hook, _ = webhooks.add_webhook(store, "mb", receiver.url)
+        store.save(_item("text"))
+        webhooks.fan_out(store)
+        for attempt in range(1, 4):
+            report = webhooks.deliver_due(store, transport, max_attempts=3)
+            assert report.failed + report.dead == 1
+            assert webhooks.deliver_due(store, transport, max_attempts=3).failed == 0  # not due yet
+            clock.advance(seconds=webhooks.backoff(attempt).total_seconds())
+        [dead] = webhooks.list_deliveries(store, hook["id"], "dead")
+        assert dead["attempts"] == 3 and dead["last_status_code"] == 503
+        receiver.respond = lambda r: (200, {}, b"ok")
+        assert webhooks.replay(store, dead["id"])
+        assert webhooks.deliver_due(store, transport).delivered == 1
+        assert len(receiver.requests) == 4
+
+
+def test_embargoed_item_waits_for_its_embargo(store: Store) -> None:
+    clock = _setup(store)
+    transport = webhooks.MemoryTransport()
+    webhooks.add_webhook(store, "mb", "http://127.0.0.1:9/unused")
+    store.save(_item("under embargo", embargoed=clock.now.replace(hour=12)))
+    webhooks.fan_out(store)
+    assert webhooks.deliver_due(store, transport).deferred == 1
+    assert transport.sent == []
+    clock.advance(hours=3)
+    assert webhooks.deliver_due(store, transport).delivered == 1
+    body = json.loads(transport.sent[0][1])
+    assert body["item"]["bodies"][0]["value"] == "under embargo"
+
+
+def test_flagged_embargo_sends_a_notice_then_the_text(store: Store) -> None:
+    clock = _setup(store, embargo="flagged")
+    transport = webhooks.MemoryTransport()
+    webhooks.add_webhook(store, "mb", "http://127.0.0.1:9/unused")
+    store.save(_item("secret until noon", embargoed=clock.now.replace(hour=12)))
+    webhooks.fan_out(store)
+    assert webhooks.deliver_due(store, transport).delivered == 1
+    notice = json.loads(transport.sent[0][1])
+    assert notice["access"] == "embargo" and "secret" not in transport.sent[0][1].decode()
+    clock.advance(hours=3)
+    assert webhooks.deliver_due(store, transport).delivered == 1
+    assert json.loads(transport.sent[1][1])["event"] == "embargo-lifted"
+    assert "secret until noon" in transport.sent[1][1].decode()
