@@ -10,7 +10,18 @@ from typing import Any
 from fastapi import FastAPI
 
 from ortaq import __version__
-from ortaq.api import agreements, audit_log, feeds, items, members, problems, tokens, users, web
+from ortaq.api import (
+    agreements,
+    audit_log,
+    cooperation,
+    feeds,
+    items,
+    members,
+    problems,
+    tokens,
+    users,
+    web,
+)
 from ortaq.api.security import RateLimiter, Sessions, SizeLimit
 from ortaq.api.serialize import item_detail, item_summary
 from ortaq.chain import Chain, default_chain
@@ -19,7 +30,7 @@ from ortaq.exchange.settings import ExchangeSettings
 from ortaq.store import Store
 
 __all__ = ["create_app", "item_detail", "item_summary"]
-ROUTERS = (items, members, users, tokens, agreements, feeds, audit_log)
+ROUTERS = (items, members, users, tokens, agreements, feeds, audit_log, cooperation)
 
 
 def create_app(

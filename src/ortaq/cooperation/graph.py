@@ -167,7 +167,11 @@ class Graph:
 
 
 def build_graph(reported: Iterable[Reported]) -> Graph:
-    events = aggregate(reported)
+    return graph_of(aggregate(reported))
+
+
+def graph_of(events: list[Aggregated]) -> Graph:
+    """Nodes and edges of already aggregated events (e.g. after filtering)."""
     nodes: dict[str, dict[str, Any]] = {}
     edges: dict[tuple[str, str], list[Aggregated]] = {}
     for event in events:

@@ -1,0 +1,101 @@
+"""The cooperation map: events and graph of the items the caller may read in full.
+
+Events come from the cooperation stage (stored with each item); they are gathered
+through the store's item reads, so the access policy decides which events exist for
+the caller. Notices (embargoed, killed, withheld items) carry no text, so no events.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import PlainTextResponse, Response
+
+from ortaq.api.problems import documented
+from ortaq.api.security import Caller, get_store
+from ortaq.cooperation.graph import (
+    Aggregated,
+    Graph,
+    Reported,
+    build_graph,
+    events_csv,
+    filter_events,
+    graph_of,
+    to_graphml,
+)
+from ortaq.store import Store
+
+router = APIRouter(
+    prefix="/api/v1/cooperation", tags=["cooperation"], responses=documented(401, 403, 422, 429)
+)
+StoreDep = Annotated[Store, Depends(get_store)]
+Party = Annotated[
+    str | None, Query(max_length=200, description="entity id (org:azertac) or country code")
+]
+EventType = Annotated[str | None, Query(max_length=40, description="e.g. agreement_signed")]
+Status = Annotated[str | None, Query(max_length=20, description="e.g. planned")]
+Since = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="ISO date")]
+Until = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="ISO date")]
+
+
+def visible_graph(store: Store, caller: Caller) -> Graph:
+    """Every event of every item the caller may read in full, aggregated."""
+    reported = []
+    for stored in store.iter_items(viewer=caller.viewer):
+        if stored.access != "full":
+            continue
+        item = stored.item
+        when = item.versioncreated.date().isoformat() if item.versioncreated else None
+        story = item.stage_data.get("story_id")
+        for event in item.stage_data.get("cooperation", []):
+            reported.append(Reported(event, item.uri, story, when))
+    return build_graph(reported)
+
+
+def _filtered(
+    graph: Graph,
+    party: str | None,
+    kind: str | None,
+    status: str | None,
+    since: str | None,
+    until: str | None,
+) -> list[Aggregated]:
+    return filter_events(graph.events, party, kind, status, since, until)
+
+
+@router.get("/events", response_model=None)
+def events(
+    store: StoreDep,
+    caller: Caller,
+    party: Party = None,
+    type: EventType = None,
+    status: Status = None,
+    since: Since = None,
+    until: Until = None,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+) -> dict[str, Any] | Response:
+    """Cooperation events (each real event once, with all its sources), filtered."""
+    found = _filtered(visible_graph(store, caller), party, type, status, since, until)
+    if format == "csv":
+        return PlainTextResponse(events_csv(found), media_type="text/csv")
+    return {"events": [e.to_json() for e in found], "count": len(found)}
+
+
+@router.get("/graph", response_model=None)
+def graph(
+    store: StoreDep,
+    caller: Caller,
+    party: Party = None,
+    type: EventType = None,
+    status: Status = None,
+    since: Since = None,
+    until: Until = None,
+    format: Annotated[Literal["json", "graphml"], Query()] = "json",
+) -> dict[str, Any] | Response:
+    """Nodes (countries, organisations) and edges (events over time) a page can draw,
+    with the per-pair timelines; or GraphML."""
+    chosen = graph_of(_filtered(visible_graph(store, caller), party, type, status, since, until))
+    if format == "graphml":
+        return Response(to_graphml(chosen), media_type="application/graphml+xml")
+    return {**chosen.to_json(), "timelines": chosen.timelines()}

@@ -1,0 +1,83 @@
+"""The cooperation API: events and graph of what the caller may read, with exports."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ortaq.api import create_app
+from ortaq.chain import default_chain
+from ortaq.exchange.accounts import create_token, create_user
+from ortaq.ingest import ingest_bytes
+from ortaq.model import Hints
+from ortaq.store import Store
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+
+
+def client_as(store: Store, username: str, role: str, member: str | None) -> TestClient:
+    user = create_user(store, username, "a long password", role, member=member)  # type: ignore[arg-type]
+    _, token = create_token(store, user.id, "tests", "read")
+    client = TestClient(create_app(store))
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
+@pytest.fixture
+def loaded(store: Store) -> Store:
+    store.upsert_member("aa", "Anadolu (sample)", country="TR")
+    store.upsert_member("kz", "Kazakh sample sender", country="KZ")
+    for path in sorted(SAMPLES.glob("*.txt")):
+        provider = "aa" if path.name.startswith(("000", "001")) else "kz"
+        ingest_bytes(
+            store,
+            default_chain(),
+            path.read_bytes(),
+            Hints(source_name=path.name, provider=provider),
+        )
+    return store
+
+
+def test_operator_sees_every_event_and_the_graph(loaded: Store) -> None:
+    client = client_as(loaded, "op", "operator", None)
+    events = client.get("/api/v1/cooperation/events").json()
+    assert events["count"] >= 20
+    types = {e["type"] for e in events["events"]}
+    assert {"meeting", "agreement_signed", "content_exchange", "bureau_opening"} <= types
+    graph = client.get("/api/v1/cooperation/graph").json()
+    node_ids = {n["id"] for n in graph["nodes"]}
+    assert "country:KZ" in node_ids and "org:azertac" in node_ids
+    assert all(e["source"] in node_ids and e["target"] in node_ids for e in graph["edges"])
+    assert graph["timelines"] and all(graph["timelines"].values())
+
+
+def test_filters_and_exports(loaded: Store) -> None:
+    client = client_as(loaded, "op", "operator", None)
+    signed = client.get("/api/v1/cooperation/events", params={"type": "agreement_signed"}).json()
+    assert signed["count"] >= 1 and {e["type"] for e in signed["events"]} == {"agreement_signed"}
+    kuwait = client.get("/api/v1/cooperation/events", params={"party": "KW"}).json()
+    assert kuwait["count"] >= 1
+    assert all(
+        any(p.get("country") == "KW" or p["id"] == "KW" for p in e["parties"])
+        for e in kuwait["events"]
+    )
+    csv = client.get("/api/v1/cooperation/events", params={"format": "csv"})
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert csv.text.splitlines()[0].startswith("key,story_id,type,status")
+    graphml = client.get("/api/v1/cooperation/graph", params={"format": "graphml"})
+    root = ET.fromstring(graphml.text)
+    assert root.tag.endswith("graphml") and len(list(root.iter())) > 10
+    bad = client.get("/api/v1/cooperation/events", params={"since": "last week"})
+    assert bad.status_code == 422
+
+
+def test_a_member_sees_only_events_of_items_it_may_read(loaded: Store) -> None:
+    # No agreement exists: the Kazakh sender sees the events of its own items only.
+    client = client_as(loaded, "kz-reader", "reader", "kz")
+    sources = {
+        s for e in client.get("/api/v1/cooperation/events").json()["events"] for s in e["sources"]
+    }
+    assert sources and all(s.startswith("urn:ortaq:kz:") for s in sources)
