@@ -34,6 +34,10 @@ eval_app = typer.Typer(
 )
 app.add_typer(items_app, name="items")
 app.add_typer(eval_app, name="eval")
+stories_app = typer.Typer(
+    help="Stories: the same news across members and languages.", no_args_is_help=True
+)
+app.add_typer(stories_app, name="stories")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(members_app, name="members")
@@ -395,6 +399,59 @@ def quarantine_retry(
         err.print(f"{record_id}: {state}", highlight=False)
     if failed:
         raise typer.Exit(1)
+
+
+@stories_app.command("list")
+def stories_list(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per story.")] = False,
+) -> None:
+    """Stored items grouped into stories (copies marked), oldest story first."""
+    from ortaq.stories.desk import stories
+
+    for view in stories(open_store()):
+        data = view.to_json()
+        if as_json:
+            print_json(data)
+        else:
+            titles = " | ".join(
+                f"[{i['language']}] {i['headline'] or '(no headline)'}"[:70]
+                for i in data["items"][:3]
+            )
+            print(
+                f"{data['id']}\t{len(data['items'])} items\t{','.join(data['languages'])}\t{titles}"
+            )
+
+
+@stories_app.command("show")
+def stories_show(
+    story_id: Annotated[str, typer.Argument(help="A story id from 'ortaq stories list'.")],
+) -> None:
+    """One story's provenance: who published which version when, copies, corrections."""
+    from ortaq.stories.desk import stories, story_timeline
+
+    store = open_store()
+    found = next((v for v in stories(store) if v.id == story_id), None)
+    if found is None:
+        err.print(f"no story {story_id!r}")
+        raise typer.Exit(1)
+    print_json({**found.to_json(), "timeline": story_timeline(store, found)})
+
+
+@stories_app.command("diff")
+def stories_diff(
+    uri: Annotated[str, typer.Argument(help="Item uri.")],
+    old: Annotated[int, typer.Argument(help="Older version number.")],
+    new: Annotated[int, typer.Argument(help="Newer version number.")],
+) -> None:
+    """Word-level diff between two versions of an item."""
+    from ortaq.stories.desk import version_diff
+
+    try:
+        changes = version_diff(open_store(), uri, old, new)
+    except KeyError as error:
+        err.print(str(error.args[0]))
+        raise typer.Exit(1) from None
+    print_json([{"op": op, "text": text} for op, text in changes])
 
 
 @db_app.command("upgrade")

@@ -1,3 +1,6 @@
+import json
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,3 +82,37 @@ def test_clustering_never_loses_an_item(stream):
     labels = index.labels()
     assert set(labels) == {f"i{n}" for n in range(len(stream))}
     assert sum(len(s.items) for s in index.stories.values()) == len(stream)
+
+
+def test_state_round_trip_keeps_member_evidence():
+    index = _index()
+    for i, (lang, text) in enumerate(QUAKE.items()):
+        index.add(lang, text_features(text, lang), 100.0 + i)
+    state = index.to_state()
+    again = StoryIndex.from_state(state)
+    assert again.pair_stats == index.pair_stats
+    story = index.story_of("en")
+    assert story is not None
+    assert again.stories[story].members == index.stories[story].members
+    assert json.loads(json.dumps(state)) == state
+
+
+def test_member_z_is_standardised_per_language_pair():
+    index = StoryIndex(min_pairs=3)
+    for value in (0.1, 0.2, 0.3):
+        index._observe("en|ru", value)
+    assert index._z("en|ru", 0.2) == 0.0
+    assert index._z("en|ru", 0.3) == pytest.approx(1.0)
+    assert index._z("az|tr", 0.3) is None  # too few pairs seen: no scale yet
+    assert index._pair("ru", "en") == index._pair("en", "ru") == "en|ru"
+
+
+def test_same_language_names_alone_do_not_join():
+    """Two English texts sharing only names: no mono match, no other-language member."""
+    index = _index()
+    a = "Tokayev met Aliyev in Baku to discuss the Caspian pipeline and gas exports."
+    b = "Tokayev and Aliyev attended a concert in Baku celebrating poets of the Caspian."
+    first = index.add("a", text_features(a, "en"), 0.0)
+    second = index.add("b", text_features(b, "en"), 1.0)
+    assert second.new_story or second.mono >= index.mono_threshold
+    assert first.to_json()["z"] is None

@@ -63,3 +63,16 @@ def test_metrics_in_unit_interval_and_counts_add_up(pairs):
     assert counts.tp + counts.fp + counts.fn + counts.tn == n * (n - 1) // 2
     swapped = pair_counts(pred, truth)
     assert (swapped.tp, swapped.fp, swapped.fn) == (counts.tp, counts.fn, counts.fp)
+
+
+def test_sinkhorn_discounts_a_hub_and_keeps_row_order_otherwise():
+    import numpy as np
+
+    from ortaq.evaluation.linking import sinkhorn
+
+    # target 0 is close to every source; source 1 truly belongs to target 1
+    scores = np.array([[0.9, 0.1, 0.1], [0.8, 0.75, 0.1], [0.7, 0.1, 0.65]])
+    balanced = sinkhorn(scores, tau=0.1, iterations=20)
+    assert balanced.argmax(axis=1).tolist() == [0, 1, 2]
+    assert scores.argmax(axis=1).tolist() == [0, 0, 0]
+    assert sinkhorn(np.zeros((0, 0))).size == 0

@@ -18,6 +18,7 @@ from ortaq.api import (
     items,
     members,
     problems,
+    stories,
     tokens,
     users,
     web,
@@ -30,7 +31,7 @@ from ortaq.exchange.settings import ExchangeSettings
 from ortaq.store import Store
 
 __all__ = ["create_app", "item_detail", "item_summary"]
-ROUTERS = (items, members, users, tokens, agreements, feeds, audit_log, cooperation)
+ROUTERS = (items, members, users, tokens, agreements, feeds, audit_log, cooperation, stories)
 
 
 def create_app(

@@ -5,17 +5,26 @@ an inverted index over the item's keys -- never a scan of all stories -- and a s
 goes cold `window` seconds after its last item: cold stories are no longer candidates.
 
 Scoring. Weights are TF-IDF with document frequencies counted online over every item the
-index has seen (nothing is learned offline). An item is compared with a story's
-centroid (summed sublinear term frequencies) twice:
+index has seen (nothing is learned offline). Candidates are first ranked against each
+story's centroid (summed sublinear term frequencies):
 
 * ``mono``: cosine over the in-language terms (``w:<lang>:...``) -- only meaningful when
   the story already has items in the item's language;
 * ``cross``: cosine over the cross-lingual keys (numbers, dates, name skeletons,
   cognates, entity ids, dateline place).
 
-The item joins the best candidate when ``mono >= mono_threshold`` or
-``cross >= cross_threshold``; otherwise it starts a story. Every decision is returned
-with its scores so an editor can see why.
+Then the leading `rerank` stories are judged on member evidence: the item's cross
+cosine with each of the story's latest `members` in *other* languages, standardised
+(z-score) on the running mean and sd of all such cosines seen for that language pair --
+scales differ a lot (az-tr share many more keys than en-kk, and two versions in one
+language share names without telling the same story) -- and combined over the members
+as a Stouffer sum, sum(z)/sqrt(n), so every version that agrees adds evidence. The item
+joins the best story when ``mono >= mono_threshold`` or the combined ``z >=
+z_threshold``; same-language evidence comes from ``mono`` alone. Until a language pair
+has `min_pairs` cosines behind it, the centroid rule (``cross >= cross_threshold``)
+stands in. The thresholds were chosen on the first half of the X-WMT stream benchmark
+only (`ortaq.evaluation.stream`). Every decision is returned with its scores so an
+editor can see why.
 
 Speed. Candidate search only looks at the item's `query_keys` most specific keys (by
 IDF), skips keys seen in more than `max_df` of the items, and posting lists keep the
@@ -48,9 +57,13 @@ class Decision:
     mono: float  # cosine over in-language terms with the chosen story (0 for a new one)
     cross: float  # cosine over cross-lingual keys
     candidates: int  # stories scored in full
+    # member evidence with the chosen story: combined z of the item's cosines with its
+    # members in other languages (None when there were none, or too few pairs seen yet)
+    z: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "z": None if self.z is None else round(self.z, 3),
             "item_id": self.item_id,
             "story_id": self.story_id,
             "new_story": self.new_story,
@@ -73,6 +86,8 @@ class Story:
     norm_terms: float = 0.0
     norm_cross: float = 0.0
     norm_at: int = 0  # index size when the norms were computed
+    # the latest members: language and cross-lingual keys (sublinear tf, most specific)
+    members: list[tuple[str, dict[str, float]]] = field(default_factory=list)
 
 
 def _seconds(time: datetime | float) -> float:
@@ -94,6 +109,12 @@ class StoryIndex:
         query_keys: int = 40,
         max_candidates: int = 16,
         centroid_size: int = 300,
+        z_threshold: float = 1.0,
+        rerank: int = 16,
+        members: int = 6,
+        member_size: int = 80,
+        min_pairs: int = 20,
+        cross_language_only: bool = True,
     ) -> None:
         self.window = window
         self.mono_threshold = mono_threshold
@@ -103,6 +124,15 @@ class StoryIndex:
         self.query_keys = query_keys
         self.max_candidates = max_candidates
         self.centroid_size = centroid_size
+        self.z_threshold = z_threshold
+        self.rerank = rerank
+        self.max_members = members
+        self.member_size = member_size
+        self.min_pairs = min_pairs
+        self.cross_language_only = cross_language_only
+        # running count, mean and sum of squared deviations of the item-member cross
+        # cosines seen per language pair ('en|ru'): the scale each pair is judged on
+        self.pair_stats: dict[str, list[float]] = {}
         self.n_items = 0
         self.df: dict[str, int] = {}
         self.postings: dict[str, list[str]] = {}  # key -> story ids, most recent last
@@ -129,6 +159,45 @@ class StoryIndex:
         na = math.sqrt(sum(v * v for v in a.values()))
         nb = math.sqrt(sum(v * v for v in b.values()))
         return dot / (na * nb) if na and nb else 0.0
+
+    @staticmethod
+    def _pair(a: str, b: str) -> str:
+        return f"{a}|{b}" if a <= b else f"{b}|{a}"
+
+    def _observe(self, pair: str, value: float) -> None:
+        stats = self.pair_stats.setdefault(pair, [0.0, 0.0, 0.0])
+        stats[0] += 1
+        delta = value - stats[1]
+        stats[1] += delta / stats[0]
+        stats[2] += delta * (value - stats[1])
+
+    def _z(self, pair: str, value: float) -> float | None:
+        stats = self.pair_stats.get(pair)
+        if stats is None or stats[0] < self.min_pairs:
+            return None
+        sd = math.sqrt(stats[2] / (stats[0] - 1))
+        return (value - stats[1]) / max(sd, 1e-3)
+
+    def _member_cosine(
+        self,
+        item: Mapping[str, float],
+        item_norm: float,
+        member: Mapping[str, float],
+        idf: dict[str, float],
+    ) -> float:
+        """Cosine of the item's TF-IDF cross vector with one member's (current IDF)."""
+        if not item_norm:
+            return 0.0
+        dot = norm = 0.0
+        for k, v in member.items():
+            weight = idf.get(k)
+            if weight is None:
+                weight = idf[k] = self.idf(k)
+            w = v * weight
+            norm += w * w
+            if k in item:
+                dot += w * item[k]
+        return min(1.0, dot / (item_norm * math.sqrt(norm))) if dot > 0 else 0.0
 
     def _refresh_norms(self, story: Story) -> None:
         story.norm_terms = math.sqrt(sum(v * v for v in self._weights(story.terms).values()))
@@ -166,7 +235,7 @@ class StoryIndex:
         w_terms, w_cross = self._weights(terms), self._weights(cross)
         norm_terms = math.sqrt(sum(v * v for v in w_terms.values()))
         norm_cross = math.sqrt(sum(v * v for v in w_cross.values()))
-        best: tuple[float, float, float, str] | None = None
+        scored: list[tuple[float, float, float, str]] = []
         for story_id in candidates:
             story = self.stories[story_id]
             if self.n_items > 1.02 * story.norm_at + 1:
@@ -176,17 +245,56 @@ class StoryIndex:
                 mono = self._similarity(w_terms, norm_terms, story.terms, story.norm_terms)
             cross_sim = self._similarity(w_cross, norm_cross, story.cross, story.norm_cross)
             margin = max(mono / self.mono_threshold, cross_sim / self.cross_threshold)
+            scored.append((margin, mono, cross_sim, story_id))
+        scored.sort(reverse=True)
+        # Member evidence: the item against each of a leading story's latest members,
+        # each cosine standardised on its language pair's running distribution (scales
+        # differ: az-tr share far more keys than en-kk), combined over the members
+        # (Stouffer: sum of z / sqrt(n)), so every version that agrees adds evidence.
+        lang = features.language or "und"
+        idf: dict[str, float] = {}
+        sims = []
+        for entry in scored[: self.rerank]:
+            story = self.stories[entry[3]]
+            sims.append(
+                [
+                    (self._pair(lang, m_lang), self._member_cosine(w_cross, norm_cross, m, idf))
+                    for m_lang, m in story.members
+                    if m_lang != lang or not self.cross_language_only
+                ]
+            )
+        for row in sims:
+            for pair, sim in row:
+                self._observe(pair, sim)
+        combined: list[float | None] = []
+        for row in sims:
+            zs = [self._z(pair, sim) for pair, sim in row]
+            if row and all(z is not None for z in zs):
+                combined.append(sum(z for z in zs if z is not None) / math.sqrt(len(zs)))
+            else:
+                combined.append(None)
+        # (margin, mono, centroid cross cosine, member z, story); margin >= 1 joins.
+        best: tuple[float, float, float, float | None, str] | None = None
+        for i, (margin, mono, cross_sim, story_id) in enumerate(scored):
+            z = combined[i] if i < len(combined) else None
+            if z is not None:
+                margin = max(mono / self.mono_threshold, z / self.z_threshold)
+            elif i >= len(sims) or (self.cross_language_only and not sims[i]):
+                # no member in another language to compare with: in-language terms only
+                margin = mono / self.mono_threshold
+            # else: too few pairs seen to standardise (the first items): centroid rule
             if best is None or margin > best[0]:
-                best = (margin, mono, cross_sim, story_id)
+                best = (margin, mono, cross_sim, z, story_id)
+        z_best: float | None = None
         if best is not None and best[0] >= 1.0:
-            story_id, new = best[3], False
-            mono, cross_sim = best[1], best[2]
+            story_id, new = best[4], False
+            mono, cross_sim, z_best = best[1], best[2], best[3]
         else:
             story_id, new = f"story-{len(self.stories) + 1}", True
-            mono, cross_sim = (best[1], best[2]) if best else (0.0, 0.0)
+            mono, cross_sim, z_best = (best[1], best[2], best[3]) if best else (0.0, 0.0, None)
             self.stories[story_id] = Story(story_id, now, now)
         self._join(story_id, item_id, features.language, terms, cross, now)
-        return Decision(item_id, story_id, new, mono, cross_sim, len(candidates))
+        return Decision(item_id, story_id, new, mono, cross_sim, len(candidates), z_best)
 
     def _candidates(
         self, terms: Mapping[str, float], cross: Mapping[str, float], now: float
@@ -234,6 +342,16 @@ class StoryIndex:
                 target.clear()
                 target.update(keep)
         self._refresh_norms(story)
+        member = dict(cross)
+        if len(member) > self.member_size:
+            member = dict(
+                heapq.nlargest(
+                    self.member_size, member.items(), key=lambda kv: kv[1] * self.idf(kv[0])
+                )
+            )
+        story.members.append((lang, member))
+        if len(story.members) > self.max_members:
+            del story.members[0]
         for key in (*terms, *cross):
             posting = self.postings.setdefault(key, [])
             if posting and posting[-1] == story_id:
@@ -268,10 +386,12 @@ class StoryIndex:
                     "cross": dict(s.cross),
                     "norm_terms": s.norm_terms,
                     "norm_cross": s.norm_cross,
+                    "members": [[lang, dict(keys)] for lang, keys in s.members],
                 }
                 for s in self.stories.values()
             },
             "item_story": dict(self.item_story),
+            "pair_stats": {k: list(v) for k, v in self.pair_stats.items()},
         }
 
     @classmethod
@@ -289,8 +409,12 @@ class StoryIndex:
                 dict(s["languages"]),
                 dict(s["terms"]),
                 dict(s["cross"]),
+                members=[(str(lang), dict(keys)) for lang, keys in s.get("members", [])],
             )
             for sid, s in state["stories"].items()
         }
         index.item_story = dict(state["item_story"])
+        index.pair_stats = {
+            k: [float(x) for x in v] for k, v in state.get("pair_stats", {}).items()
+        }
         return index

@@ -1,0 +1,100 @@
+"""The story desk: stored items grouped into stories, with copies and provenance.
+
+It replays the items a viewer may read in arrival order through the online clusterer
+and the near-duplicate index, exactly as they would have been filed one by one, and
+builds each story's timeline from the stored versions. This reads the store through
+`iter_items`, so the access policy applies; it keeps no state of its own yet (story
+ids are assigned per run, in arrival order, so they are stable while no older item
+changes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortaq.store import Store, StoredItem
+from ortaq.stories.clustering import StoryIndex
+from ortaq.stories.duplicates import NearDuplicateIndex
+from ortaq.stories.features import item_features
+from ortaq.stories.provenance import timeline, word_diff
+
+
+@dataclass
+class StoryView:
+    id: str
+    items: list[StoredItem] = field(default_factory=list)
+    copies: dict[str, tuple[str, float]] = field(default_factory=dict)  # uri -> original
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "languages": sorted({s.item.language or "?" for s in self.items}),
+            "members": sorted({s.item.provider or "?" for s in self.items}),
+            "items": [
+                {
+                    "uri": s.item.uri,
+                    "language": s.item.language,
+                    "provider": s.item.provider,
+                    "headline": s.item.headline,
+                    "versioncreated": s.item.versioncreated.isoformat()
+                    if s.item.versioncreated
+                    else None,
+                    **(
+                        {
+                            "copy_of": self.copies[s.item.uri][0],
+                            "similarity": round(self.copies[s.item.uri][1], 3),
+                        }
+                        if s.item.uri in self.copies
+                        else {}
+                    ),
+                }
+                for s in self.items
+            ],
+        }
+
+
+def stories(store: Store, viewer: Any = None) -> list[StoryView]:
+    """Every story of the items the viewer may read in full, oldest first."""
+    readable = [s for s in store.iter_items(viewer=viewer) if s.access == "full"]
+    readable.sort(key=lambda s: s.id)  # arrival order
+    index, copies = StoryIndex(), NearDuplicateIndex()
+    views: dict[str, StoryView] = {}
+    for stored in readable:
+        item = stored.item
+        when = item.versioncreated or stored.ingested_at
+        decision = index.add(item.uri, item_features(item), when)
+        view = views.setdefault(decision.story_id, StoryView(decision.story_id))
+        view.items.append(stored)
+        found = copies.add(item.uri, item.body_text, item.language)
+        if found:
+            view.copies[item.uri] = found[0]
+    return list(views.values())
+
+
+def story_timeline(store: Store, view: StoryView, viewer: Any = None) -> dict[str, Any]:
+    """Who published which version when, first appearance, copies and corrections."""
+    records = []
+    for stored in view.items:
+        for version in store.history(stored.item.uri, viewer=viewer):
+            item = version.item
+            records.append(
+                {
+                    "uri": item.uri,
+                    "version": item.version,
+                    "member": item.provider,
+                    "language": item.language,
+                    "time": item.versioncreated or version.ingested_at,
+                    "copy_of": view.copies.get(item.uri, (None, 0.0))[0],
+                    "similarity": view.copies[item.uri][1] if item.uri in view.copies else None,
+                }
+            )
+    return timeline(records)
+
+
+def version_diff(store: Store, uri: str, old: int, new: int) -> list[tuple[str, str]]:
+    """A word-level diff between two stored versions of one item."""
+    versions = {v.item.version: v.item for v in store.history(uri)}
+    if old not in versions or new not in versions:
+        raise KeyError(f"{uri} has versions {sorted(versions)}")
+    return [(op, text) for op, text in word_diff(versions[old].body_text, versions[new].body_text)]
