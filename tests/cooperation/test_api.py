@@ -81,3 +81,17 @@ def test_a_member_sees_only_events_of_items_it_may_read(loaded: Store) -> None:
         s for e in client.get("/api/v1/cooperation/events").json()["events"] for s in e["sources"]
     }
     assert sources and all(s.startswith("urn:ortaq:kz:") for s in sources)
+
+
+def test_the_same_event_in_two_items_of_one_story_counts_once(store: Store) -> None:
+    store.upsert_member("aa", "Sample sender", country="TR")
+    raw = (SAMPLES / "002_c7634d9488b26884.txt").read_bytes()
+    for name in ("first.txt", "republished.txt"):  # one report sent twice, under two names
+        ingest_bytes(store, default_chain(), raw, Hints(source_name=name, provider="aa"))
+    client = client_as(store, "op", "operator", None)
+    events = client.get("/api/v1/cooperation/events", params={"type": "meeting"}).json()
+    [meeting] = events["events"]
+    assert sorted(meeting["sources"]) == [
+        "urn:ortaq:aa:file:first.txt",
+        "urn:ortaq:aa:file:republished.txt",
+    ]

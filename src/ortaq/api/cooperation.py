@@ -1,8 +1,9 @@
 """The cooperation map: events and graph of the items the caller may read in full.
 
 Events come from the cooperation stage (stored with each item); they are gathered
-through the store's item reads, so the access policy decides which events exist for
-the caller. Notices (embargoed, killed, withheld items) carry no text, so no events.
+through the story desk, which reads the store as the caller, so the access policy
+decides which events exist for the caller and reports within one story merge.
+Notices (embargoed, killed, withheld items) carry no text, so no events.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ortaq.cooperation.graph import (
     to_graphml,
 )
 from ortaq.store import Store
+from ortaq.stories.desk import stories
 
 router = APIRouter(
     prefix="/api/v1/cooperation", tags=["cooperation"], responses=documented(401, 403, 422, 429)
@@ -40,16 +42,15 @@ Until = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", descri
 
 
 def visible_graph(store: Store, caller: Caller) -> Graph:
-    """Every event of every item the caller may read in full, aggregated."""
+    """Every event of every item the caller may read in full, aggregated: an event that
+    several items of one story report counts once, with all of them as sources."""
     reported = []
-    for stored in store.iter_items(viewer=caller.viewer):
-        if stored.access != "full":
-            continue
-        item = stored.item
-        when = item.versioncreated.date().isoformat() if item.versioncreated else None
-        story = item.stage_data.get("story_id")
-        for event in item.stage_data.get("cooperation", []):
-            reported.append(Reported(event, item.uri, story, when))
+    for view in stories(store, viewer=caller.viewer):
+        for stored in view.items:
+            item = stored.item
+            when = item.versioncreated.date().isoformat() if item.versioncreated else None
+            for event in item.stage_data.get("cooperation", []):
+                reported.append(Reported(event, item.uri, view.id, when))
     return build_graph(reported)
 
 
