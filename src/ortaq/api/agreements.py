@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
+from ortaq.api.fields import DateTime, RequestBody
 from ortaq.api.problems import documented
 from ortaq.api.security import Caller, Writer, get_store, is_operator
 from ortaq.exchange import audit
@@ -31,7 +31,7 @@ MemberSlug = Annotated[str, Field(min_length=1, max_length=100)]
 Topic = Annotated[str, Field(min_length=1, max_length=100)]
 
 
-class AgreementIn(BaseModel):
+class AgreementIn(RequestBody):
     title: str = Field(min_length=1, max_length=300)
     direction: Literal["both", "one-way"]
     members: list[MemberSlug] = Field(
@@ -52,8 +52,8 @@ class AgreementIn(BaseModel):
     edit: bool = False
     translate: bool = True
     embargo: Literal["after", "flagged", "early"] = "after"
-    valid_from: datetime | None = None
-    valid_to: datetime | None = None
+    valid_from: DateTime | None = None
+    valid_to: DateTime | None = None
     status: Literal["draft", "active", "suspended", "ended"] = "draft"
     document_ref: str | None = Field(default=None, max_length=2000)
 
@@ -74,7 +74,7 @@ class AgreementIn(BaseModel):
         return Agreement(slug, senders=tuple(senders), receivers=tuple(receivers), **data)
 
 
-class StatusIn(BaseModel):
+class StatusIn(RequestBody):
     status: Literal["draft", "active", "suspended", "ended"]
 
 
@@ -92,7 +92,7 @@ def get_one(store: StoreDep, caller: Caller, slug: Slug) -> dict[str, Any]:
     return found.to_json()
 
 
-@router.put("/{slug}")
+@router.put("/{slug}", responses=documented(400))
 def put(store: StoreDep, caller: Writer, slug: Slug, body: AgreementIn) -> dict[str, Any]:
     """Create or replace an agreement (operators)."""
     if not is_operator(caller):
@@ -100,7 +100,7 @@ def put(store: StoreDep, caller: Writer, slug: Slug, body: AgreementIn) -> dict[
     return _save(store, caller.actor, body.agreement(slug))
 
 
-@router.post("/{slug}/status", responses=documented(404))
+@router.post("/{slug}/status", responses=documented(400, 404))
 def set_status(store: StoreDep, caller: Writer, slug: Slug, body: StatusIn) -> dict[str, Any]:
     """Activate, suspend or end an agreement (operators)."""
     if not is_operator(caller):

@@ -39,6 +39,8 @@ EventType = Annotated[str | None, Query(max_length=40, description="e.g. agreeme
 Status = Annotated[str | None, Query(max_length=20, description="e.g. planned")]
 Since = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="ISO date")]
 Until = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="ISO date")]
+CSV, GRAPHML = "text/csv", "application/graphml+xml"
+TEXT = {"schema": {"type": "string"}}  # the other `format`s, besides JSON
 
 
 def visible_graph(store: Store, caller: Caller) -> Graph:
@@ -65,7 +67,7 @@ def _filtered(
     return filter_events(graph.events, party, kind, status, since, until)
 
 
-@router.get("/events", response_model=None)
+@router.get("/events", response_model=None, responses={200: {"content": {CSV: TEXT}}})
 def events(
     store: StoreDep,
     caller: Caller,
@@ -79,11 +81,11 @@ def events(
     """Cooperation events (each real event once, with all its sources), filtered."""
     found = _filtered(visible_graph(store, caller), party, type, status, since, until)
     if format == "csv":
-        return PlainTextResponse(events_csv(found), media_type="text/csv")
+        return PlainTextResponse(events_csv(found), media_type=CSV)
     return {"events": [e.to_json() for e in found], "count": len(found)}
 
 
-@router.get("/graph", response_model=None)
+@router.get("/graph", response_model=None, responses={200: {"content": {GRAPHML: TEXT}}})
 def graph(
     store: StoreDep,
     caller: Caller,
@@ -98,5 +100,5 @@ def graph(
     with the per-pair timelines; or GraphML."""
     chosen = graph_of(_filtered(visible_graph(store, caller), party, type, status, since, until))
     if format == "graphml":
-        return Response(to_graphml(chosen), media_type="application/graphml+xml")
+        return Response(to_graphml(chosen), media_type=GRAPHML)
     return {**chosen.to_json(), "timelines": chosen.timelines()}

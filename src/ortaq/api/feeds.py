@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ortaq.api.fields import RequestBody
 from ortaq.api.problems import documented
 from ortaq.api.security import Caller, Writer, get_store, require_member_role
 from ortaq.exchange import audit
@@ -36,7 +37,7 @@ FEED_CONTENT = {
 }
 
 
-class SearchIn(BaseModel):
+class SearchIn(RequestBody):
     text: str | None = Field(default=None, max_length=500)
     language: str | None = Field(default=None, max_length=12)
     provider: str | None = Field(default=None, max_length=100)
@@ -92,7 +93,7 @@ def searches(store: StoreDep, caller: Caller) -> dict[str, Any]:
     return {"searches": list_searches(store, _member(caller))}
 
 
-@router.put("/searches/{name}")
+@router.put("/searches/{name}", responses=documented(400))
 def put_search(store: StoreDep, caller: Writer, name: Name, query: SearchIn) -> dict[str, Any]:
     member = _member(caller)
     require_member_role(caller, member, "admin", "editor")

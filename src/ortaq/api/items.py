@@ -7,12 +7,12 @@ applied in SQL; publishing goes through the same chain and quarantine as the CLI
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ortaq.api.fields import DateTime, RequestBody
 from ortaq.api.problems import documented
 from ortaq.api.security import Caller, Writer, get_store, is_operator, require_member_role
 from ortaq.api.serialize import item_detail, item_summary
@@ -43,7 +43,7 @@ RAW_BODY = {
 }
 
 
-class StatusChange(BaseModel):
+class StatusChange(RequestBody):
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -66,7 +66,7 @@ def list_items(
     provider: Annotated[str | None, Query(max_length=100)] = None,
     topic: Annotated[str | None, Query(max_length=100, description="e.g. medtop:20000045")] = None,
     pubstatus: Annotated[str | None, Query(pattern="^(usable|withheld|canceled)$")] = None,
-    since: Annotated[datetime | None, Query(description="versioncreated at or after")] = None,
+    since: Annotated[DateTime | None, Query(description="versioncreated at or after")] = None,
 ) -> dict[str, Any]:
     """Current items the caller may see, newest first, paged by cursor."""
     rows = store.list_items(
@@ -150,7 +150,7 @@ async def correct(
     return _ingest(request, store, caller, raw, hints)
 
 
-@router.post("/items/{item_id}/kill", responses=documented(404))
+@router.post("/items/{item_id}/kill", responses=documented(400, 404))
 def kill(
     store: StoreDep,
     caller: Writer,
@@ -161,7 +161,7 @@ def kill(
     return _set_status(store, caller, item_id, "kill", change)
 
 
-@router.post("/items/{item_id}/withhold", responses=documented(404))
+@router.post("/items/{item_id}/withhold", responses=documented(400, 404))
 def withhold(
     store: StoreDep,
     caller: Writer,

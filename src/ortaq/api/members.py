@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ortaq.api.fields import RequestBody
 from ortaq.api.problems import documented
 from ortaq.api.security import Caller, Writer, get_store, is_operator, require_member_role
 from ortaq.exchange import audit
@@ -21,7 +22,7 @@ Slug = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z
 MemberKind = Literal["agency", "broadcaster", "ministry", "press-service", "training-institute"]
 
 
-class MemberIn(BaseModel):
+class MemberIn(RequestBody):
     name: str = Field(min_length=1, max_length=300)
     names: dict[str, Annotated[str, Field(max_length=300)]] = Field(default_factory=dict)
     country: str | None = Field(default=None, pattern="^[A-Z]{2}$")
@@ -50,7 +51,7 @@ def get_member(store: StoreDep, caller: Caller, slug: Slug) -> dict[str, Any]:
     return member_json(found)
 
 
-@router.put("/{slug}")
+@router.put("/{slug}", responses=documented(400))
 def put_member(store: StoreDep, caller: Writer, slug: Slug, member: MemberIn) -> dict[str, Any]:
     """Create (operators) or update (operators, or the member's own admin) a member."""
     exists = store.get_member(slug) is not None

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ortaq.api.fields import RequestBody
 from ortaq.api.problems import documented
 from ortaq.api.security import Caller, Writer, get_store, is_operator, require_member_role
 from ortaq.exchange import audit, poller
@@ -19,7 +20,7 @@ StoreDep = Annotated[Store, Depends(get_store)]
 Id = Annotated[int, Path(ge=1, le=2**62)]
 
 
-class SourceIn(BaseModel):
+class SourceIn(RequestBody):
     url: str = Field(min_length=8, max_length=2000, pattern=r"^https?://")
     interval_seconds: int = Field(default=300, ge=30, le=86400)
     member: str | None = Field(default=None, max_length=100, description="operators only")
@@ -31,7 +32,7 @@ def sources(store: StoreDep, caller: Caller) -> dict[str, Any]:
     return {"sources": poller.list_sources(store, member=member)}
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=documented(400))
 def add(store: StoreDep, caller: Writer, body: SourceIn) -> dict[str, Any]:
     member = body.member if is_operator(caller) else caller.user.member
     if not member or store.get_member(member) is None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ortaq.api.fields import DateTime, RequestBody
 from ortaq.api.problems import documented
 from ortaq.api.security import Caller, Writer, get_store, is_operator
 from ortaq.exchange import audit
@@ -29,10 +29,10 @@ StoreDep = Annotated[Store, Depends(get_store)]
 TokenId = Annotated[int, Path(ge=1, le=2**62)]
 
 
-class TokenIn(BaseModel):
+class TokenIn(RequestBody):
     name: str = Field(min_length=1, max_length=200)
     scope: Literal["read", "write"] = "read"
-    expires_at: datetime | None = None
+    expires_at: DateTime | None = None
 
 
 @router.get("")
@@ -47,7 +47,7 @@ def tokens(store: StoreDep, caller: Caller) -> dict[str, Any]:
     return {"tokens": [t.to_json() for t in found]}
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=documented(400))
 def new_token(store: StoreDep, caller: Writer, request: TokenIn) -> dict[str, Any]:
     """A token for yourself. The `token` field is shown this once and never again."""
     if request.scope == "write" and caller.user.role == "reader":

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ortaq.api.fields import RequestBody
 from ortaq.api.problems import documented
 from ortaq.api.security import Caller, Writer, get_store, is_operator, require_member_role
 from ortaq.exchange import audit
@@ -18,7 +19,7 @@ StoreDep = Annotated[Store, Depends(get_store)]
 UserId = Annotated[int, Path(ge=1, le=2**62)]
 
 
-class UserIn(BaseModel):
+class UserIn(RequestBody):
     username: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")
     password: str = Field(min_length=8, max_length=200)
     role: Literal["operator", "admin", "editor", "reader"]
@@ -26,7 +27,7 @@ class UserIn(BaseModel):
     display_name: str | None = Field(default=None, max_length=300)
 
 
-class UserPatch(BaseModel):
+class UserPatch(RequestBody):
     disabled: bool
 
 
@@ -45,7 +46,7 @@ def users(
     return {"users": [u.to_json() for u in list_users(store, member)]}
 
 
-@router.post("", status_code=201, responses=documented(409))
+@router.post("", status_code=201, responses=documented(400, 409))
 def add_user(store: StoreDep, caller: Writer, user: UserIn) -> dict[str, Any]:
     if user.role == "operator" and not is_operator(caller):
         raise HTTPException(403, "only operators add operators")
@@ -63,7 +64,7 @@ def add_user(store: StoreDep, caller: Writer, user: UserIn) -> dict[str, Any]:
     return created.to_json()
 
 
-@router.patch("/{user_id}", responses=documented(404))
+@router.patch("/{user_id}", responses=documented(400, 404))
 def patch_user(
     store: StoreDep, caller: Writer, user_id: UserId, patch: UserPatch
 ) -> dict[str, Any]:

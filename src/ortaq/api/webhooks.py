@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ortaq.api.fields import RequestBody
 from ortaq.api.problems import documented
 from ortaq.api.security import Caller, Writer, get_store, is_operator, require_member_role
 from ortaq.exchange import audit
@@ -21,7 +22,7 @@ StoreDep = Annotated[Store, Depends(get_store)]
 Id = Annotated[int, Path(ge=1, le=2**62)]
 
 
-class WebhookIn(BaseModel):
+class WebhookIn(RequestBody):
     url: str = Field(min_length=8, max_length=2000, pattern=r"^https?://")
     member: str | None = Field(default=None, max_length=100, description="operators only")
 
@@ -42,7 +43,7 @@ def webhooks(store: StoreDep, caller: Caller) -> dict[str, Any]:
     return {"webhooks": hooks.list_webhooks(store, member=caller.user.member)}
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=documented(400))
 def add(store: StoreDep, caller: Writer, body: WebhookIn) -> dict[str, Any]:
     """Register a webhook; the signing `secret` is shown this once."""
     member = body.member if is_operator(caller) else caller.user.member

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from ortaq.formats.html_text import NOT_XML_CHARS
 from ortaq.registry import Registry
 from ortaq.store import StoredItem
 
@@ -76,6 +77,36 @@ def usage_terms(stored: StoredItem) -> str | None:
     if stored.rights and stored.rights.usage_terms:
         return stored.rights.usage_terms
     return stored.item.usageterms
+
+
+_NOT_TEXT = frozenset({"raw", "derived", "stage_data"})  # never written out as XML text
+
+
+def xml_safe(stored: StoredItem) -> StoredItem:
+    """The item without the characters XML 1.0 cannot hold (control characters a door
+    let through): an XML feed must render whatever the store holds."""
+    item = stored.item
+    cleaned = {
+        f.name: _xml_clean(getattr(item, f.name)) for f in fields(item) if f.name not in _NOT_TEXT
+    }
+    rights = stored.rights
+    if rights is not None:
+        rights = replace(
+            rights,
+            usage_terms=_xml_clean(rights.usage_terms),
+            attribution=_xml_clean(rights.attribution),
+        )
+    return replace(stored, item=replace(item, **cleaned), rights=rights)
+
+
+def _xml_clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return NOT_XML_CHARS.sub("", value)
+    if isinstance(value, list):
+        return [_xml_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _xml_clean(v) for k, v in value.items()}
+    return value
 
 
 # -- ninjs ----------------------------------------------------------------------------
@@ -182,6 +213,7 @@ class Atom:
     media_type = "application/atom+xml"
 
     def render_item(self, stored: StoredItem) -> bytes:
+        stored = xml_safe(stored)
         feed = FeedInfo(
             stored.item.uri, stored.item.headline or stored.item.uri, "", _updated(stored)
         )
@@ -196,7 +228,7 @@ class Atom:
         generator.updated(feed.updated)
         generator.generator("Ortaq")
         for stored in reversed(items):  # feedgen prepends: keep newest first
-            self._entry(generator, stored)
+            self._entry(generator, xml_safe(stored))
         rendered: bytes = generator.atom_str(pretty=True)
         return rendered
 
@@ -245,6 +277,7 @@ class NewsMLG2:
     media_type = "application/vnd.iptc.g2.newsitem+xml"
 
     def element(self, stored: StoredItem) -> etree._Element:
+        stored = xml_safe(stored)
         item = stored.item
         root = etree.Element(f"{{{NAR}}}newsItem", nsmap={None: NAR})
         root.set("guid", item.uri)
