@@ -74,11 +74,11 @@ items = sa.Table(
     sa.Column("uri", sa.String(1000), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("is_current", sa.Boolean, nullable=False),
-    sa.Column("provider", sa.String(100), index=True),
+    sa.Column("provider", sa.String(100)),
     sa.Column("content_hash", sa.String(64), nullable=False),
     sa.Column("type", sa.String(20), nullable=False),
     sa.Column("pubstatus", sa.String(12), nullable=False),
-    sa.Column("language", sa.String(12), index=True),
+    sa.Column("language", sa.String(12)),
     sa.Column("headline", sa.Text),
     sa.Column("summary", sa.Text),
     sa.Column("body", JSONType, nullable=False),
@@ -104,6 +104,9 @@ items = sa.Table(
     sa.Column("search_text", sa.Text),
     sa.UniqueConstraint("uri", "version", name="uq_items_uri_version"),
     sa.Index("ix_items_current_id", "is_current", "id"),
+    # Filtered lists walk one language's or provider's current items newest first (0003).
+    sa.Index("ix_items_language_current_id", "language", "is_current", "id"),
+    sa.Index("ix_items_provider_current_id", "provider", "is_current", "id"),
     sa.Index("ix_items_uri_current", "uri", "is_current"),
 )
 
