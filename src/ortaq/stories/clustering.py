@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -47,6 +47,9 @@ from typing import Any
 from ortaq.stories.features import Features
 
 DEFAULT_WINDOW = 3 * 24 * 3600.0  # seconds after its last item a story stays live
+# Cached TF-IDF norms are recomputed once the index has grown by this factor since:
+# IDF = log(N / df) moves by at most log(1.02) for a key whose df stopped growing.
+IDF_DRIFT = 1.02
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ class Story:
     norm_at: int = 0  # index size when the norms were computed
     # the latest members: language and cross-lingual keys (sublinear tf, most specific)
     members: list[tuple[str, dict[str, float]]] = field(default_factory=list)
+    # TF-IDF norm of each member's keys, parallel to `members`; refreshed with the
+    # centroid norms (same IDF drift allowance), rebuilt on load
+    member_norms: list[float] = field(default_factory=list)
 
 
 def _seconds(time: datetime | float) -> float:
@@ -144,8 +150,19 @@ class StoryIndex:
     def idf(self, key: str) -> float:
         return math.log((self.n_items + 1) / (self.df.get(key, 0) + 0.5))
 
-    def _weights(self, tf: Mapping[str, float]) -> dict[str, float]:
-        return {k: v * self.idf(k) for k, v in tf.items()}
+    def _idf_table(self, keys: Iterable[str]) -> dict[str, float]:
+        """IDF of many keys at once (the hot loops look them up instead of recomputing)."""
+        log, df, n = math.log, self.df, self.n_items + 1
+        return {k: log(n / (df.get(k, 0) + 0.5)) for k in keys}
+
+    def _norm(self, tf: Mapping[str, float]) -> float:
+        """Norm of the TF-IDF vector of `tf` at the current IDF."""
+        log, df, n = math.log, self.df, self.n_items + 1
+        total = 0.0
+        for k, v in tf.items():
+            w = v * log(n / (df.get(k, 0) + 0.5))
+            total += w * w
+        return math.sqrt(total)
 
     @staticmethod
     def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -178,43 +195,59 @@ class StoryIndex:
         sd = math.sqrt(stats[2] / (stats[0] - 1))
         return (value - stats[1]) / max(sd, 1e-3)
 
+    @staticmethod
     def _member_cosine(
-        self,
         item: Mapping[str, float],
         item_norm: float,
+        item_idf: Mapping[str, float],
         member: Mapping[str, float],
-        idf: dict[str, float],
+        member_norm: float,
     ) -> float:
-        """Cosine of the item's TF-IDF cross vector with one member's (current IDF)."""
-        if not item_norm:
+        """Cosine of the item's TF-IDF cross vector with one member's (cached norm)."""
+        if not item_norm or not member_norm:
             return 0.0
-        dot = norm = 0.0
-        for k, v in member.items():
-            weight = idf.get(k)
-            if weight is None:
-                weight = idf[k] = self.idf(k)
-            w = v * weight
-            norm += w * w
-            if k in item:
-                dot += w * item[k]
-        return min(1.0, dot / (item_norm * math.sqrt(norm))) if dot > 0 else 0.0
+        dot = sum(member[k] * item_idf[k] * item[k] for k in member.keys() & item.keys())
+        return min(1.0, dot / (item_norm * member_norm)) if dot > 0 else 0.0
 
     def _refresh_norms(self, story: Story) -> None:
-        story.norm_terms = math.sqrt(sum(v * v for v in self._weights(story.terms).values()))
-        story.norm_cross = math.sqrt(sum(v * v for v in self._weights(story.cross).values()))
+        story.norm_terms = self._norm(story.terms)
+        story.norm_cross = self._norm(story.cross)
+        story.member_norms = [self._norm(member) for _lang, member in story.members]
         story.norm_at = self.n_items
 
-    def _similarity(
+    def _merge(
         self,
+        centroid: dict[str, float],
+        norm: float,
+        part: Mapping[str, float],
+        item_idf: Mapping[str, float],
+    ) -> float:
+        """Add an item's sublinear tf to a centroid, prune it; returns the new norm."""
+        squared = norm * norm
+        for k, v in part.items():
+            old = centroid.get(k, 0.0)
+            centroid[k] = old + v
+            squared += ((old + v) ** 2 - old * old) * item_idf[k] ** 2
+        excess = len(centroid) - self.centroid_size
+        if excess > 0:
+            log, df, n = math.log, self.df, self.n_items + 1
+            for k, v in heapq.nsmallest(excess, centroid.items(), key=lambda kv: kv[1]):
+                del centroid[k]
+                squared -= (v * log(n / (df.get(k, 0) + 0.5))) ** 2
+        return math.sqrt(max(squared, 0.0))
+
+    @staticmethod
+    def _similarity(
         item: Mapping[str, float],
         item_norm: float,
+        item_idf: Mapping[str, float],
         story: Mapping[str, float],
         story_norm: float,
     ) -> float:
         """Cosine of the item's TF-IDF vector with a story centroid (cached norm)."""
         if not item_norm or not story_norm:
             return 0.0
-        dot = sum(v * story[k] * self.idf(k) for k, v in item.items() if k in story)
+        dot = sum(item[k] * story[k] * item_idf[k] for k in item.keys() & story.keys())
         return min(1.0, dot / (item_norm * story_norm))
 
     # -- the one operation -------------------------------------------------------------
@@ -231,19 +264,26 @@ class StoryIndex:
         self.n_items += 1
         for key in (*terms, *cross):
             self.df[key] = self.df.get(key, 0) + 1
-        candidates = self._candidates(terms, cross, now)
-        w_terms, w_cross = self._weights(terms), self._weights(cross)
+        item_idf = self._idf_table((*terms, *cross))
+        candidates = self._candidates(terms, cross, item_idf, now)
+        w_terms = {k: v * item_idf[k] for k, v in terms.items()}
+        w_cross = {k: v * item_idf[k] for k, v in cross.items()}
         norm_terms = math.sqrt(sum(v * v for v in w_terms.values()))
         norm_cross = math.sqrt(sum(v * v for v in w_cross.values()))
         scored: list[tuple[float, float, float, str]] = []
         for story_id in candidates:
             story = self.stories[story_id]
-            if self.n_items > 1.02 * story.norm_at + 1:
+            stale = len(story.member_norms) != len(story.members)  # e.g. just loaded
+            if stale or self.n_items > IDF_DRIFT * story.norm_at + 1:
                 self._refresh_norms(story)
             mono = 0.0
             if features.language and story.languages.get(features.language):
-                mono = self._similarity(w_terms, norm_terms, story.terms, story.norm_terms)
-            cross_sim = self._similarity(w_cross, norm_cross, story.cross, story.norm_cross)
+                mono = self._similarity(
+                    w_terms, norm_terms, item_idf, story.terms, story.norm_terms
+                )
+            cross_sim = self._similarity(
+                w_cross, norm_cross, item_idf, story.cross, story.norm_cross
+            )
             margin = max(mono / self.mono_threshold, cross_sim / self.cross_threshold)
             scored.append((margin, mono, cross_sim, story_id))
         scored.sort(reverse=True)
@@ -252,14 +292,16 @@ class StoryIndex:
         # differ: az-tr share far more keys than en-kk), combined over the members
         # (Stouffer: sum of z / sqrt(n)), so every version that agrees adds evidence.
         lang = features.language or "und"
-        idf: dict[str, float] = {}
         sims = []
         for entry in scored[: self.rerank]:
             story = self.stories[entry[3]]
             sims.append(
                 [
-                    (self._pair(lang, m_lang), self._member_cosine(w_cross, norm_cross, m, idf))
-                    for m_lang, m in story.members
+                    (
+                        self._pair(lang, m_lang),
+                        self._member_cosine(w_cross, norm_cross, item_idf, m, m_norm),
+                    )
+                    for (m_lang, m), m_norm in zip(story.members, story.member_norms, strict=True)
                     if m_lang != lang or not self.cross_language_only
                 ]
             )
@@ -293,15 +335,19 @@ class StoryIndex:
             story_id, new = f"story-{len(self.stories) + 1}", True
             mono, cross_sim, z_best = (best[1], best[2], best[3]) if best else (0.0, 0.0, None)
             self.stories[story_id] = Story(story_id, now, now)
-        self._join(story_id, item_id, features.language, terms, cross, now)
+        self._join(story_id, item_id, features.language, terms, cross, item_idf, now)
         return Decision(item_id, story_id, new, mono, cross_sim, len(candidates), z_best)
 
     def _candidates(
-        self, terms: Mapping[str, float], cross: Mapping[str, float], now: float
+        self,
+        terms: Mapping[str, float],
+        cross: Mapping[str, float],
+        item_idf: Mapping[str, float],
+        now: float,
     ) -> list[str]:
         limit = self.max_df * self.n_items
         keyed = [
-            (self.idf(k) * v, k)
+            (item_idf[k] * v, k)
             for part in (terms, cross)
             for k, v in part.items()
             if k in self.postings and (self.df[k] <= limit or self.n_items < 50)
@@ -327,6 +373,7 @@ class StoryIndex:
         language: str | None,
         terms: Mapping[str, float],
         cross: Mapping[str, float],
+        item_idf: Mapping[str, float],
         now: float,
     ) -> None:
         story = self.stories[story_id]
@@ -334,24 +381,25 @@ class StoryIndex:
         story.last = max(story.last, now)
         lang = language or "und"
         story.languages[lang] = story.languages.get(lang, 0) + 1
-        for target, part in ((story.terms, terms), (story.cross, cross)):
-            for k, v in part.items():
-                target[k] = target.get(k, 0.0) + v
-            if len(target) > self.centroid_size:
-                keep = heapq.nlargest(self.centroid_size, target.items(), key=lambda kv: kv[1])
-                target.clear()
-                target.update(keep)
-        self._refresh_norms(story)
+        # The story was a candidate (norms refreshed this add, within the IDF drift
+        # allowance) or is new, so its centroid norms are updated incrementally: only
+        # the item's keys and the keys pruned away change.
+        story.norm_terms = self._merge(story.terms, story.norm_terms, terms, item_idf)
+        story.norm_cross = self._merge(story.cross, story.norm_cross, cross, item_idf)
         member = dict(cross)
         if len(member) > self.member_size:
             member = dict(
                 heapq.nlargest(
-                    self.member_size, member.items(), key=lambda kv: kv[1] * self.idf(kv[0])
+                    self.member_size, member.items(), key=lambda kv: kv[1] * item_idf[kv[0]]
                 )
             )
+        # older members keep their norms: they drop out within a few joins
         story.members.append((lang, member))
+        story.member_norms.append(math.sqrt(sum((v * item_idf[k]) ** 2 for k, v in member.items())))
         if len(story.members) > self.max_members:
             del story.members[0]
+            del story.member_norms[0]
+        story.norm_at = self.n_items
         for key in (*terms, *cross):
             posting = self.postings.setdefault(key, [])
             if posting and posting[-1] == story_id:
