@@ -147,35 +147,15 @@ class StoryIndex:
 
     # -- weights ---------------------------------------------------------------------
 
-    def idf(self, key: str) -> float:
-        return math.log((self.n_items + 1) / (self.df.get(key, 0) + 0.5))
-
     def _idf_table(self, keys: Iterable[str]) -> dict[str, float]:
-        """IDF of many keys at once (the hot loops look them up instead of recomputing)."""
+        """IDF of each key at the current index size (the one IDF formula)."""
         log, df, n = math.log, self.df, self.n_items + 1
         return {k: log(n / (df.get(k, 0) + 0.5)) for k in keys}
 
     def _norm(self, tf: Mapping[str, float]) -> float:
         """Norm of the TF-IDF vector of `tf` at the current IDF."""
-        log, df, n = math.log, self.df, self.n_items + 1
-        total = 0.0
-        for k, v in tf.items():
-            w = v * log(n / (df.get(k, 0) + 0.5))
-            total += w * w
-        return math.sqrt(total)
-
-    @staticmethod
-    def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-        if not a or not b:
-            return 0.0
-        if len(a) > len(b):
-            a, b = b, a
-        dot = sum(v * b[k] for k, v in a.items() if k in b)
-        if dot <= 0:
-            return 0.0
-        na = math.sqrt(sum(v * v for v in a.values()))
-        nb = math.sqrt(sum(v * v for v in b.values()))
-        return dot / (na * nb) if na and nb else 0.0
+        idf = self._idf_table(tf)
+        return math.sqrt(sum((v * idf[k]) ** 2 for k, v in tf.items()))
 
     @staticmethod
     def _pair(a: str, b: str) -> str:
@@ -230,10 +210,11 @@ class StoryIndex:
             squared += ((old + v) ** 2 - old * old) * item_idf[k] ** 2
         excess = len(centroid) - self.centroid_size
         if excess > 0:
-            log, df, n = math.log, self.df, self.n_items + 1
-            for k, v in heapq.nsmallest(excess, centroid.items(), key=lambda kv: kv[1]):
+            pruned = heapq.nsmallest(excess, centroid.items(), key=lambda kv: kv[1])
+            idf = self._idf_table(k for k, _v in pruned)
+            for k, v in pruned:
                 del centroid[k]
-                squared -= (v * log(n / (df.get(k, 0) + 0.5))) ** 2
+                squared -= (v * idf[k]) ** 2
         return math.sqrt(max(squared, 0.0))
 
     @staticmethod
