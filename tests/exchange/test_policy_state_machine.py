@@ -235,7 +235,9 @@ def make_machine(store: Store, clock: Clock, paths: list[ReadPath]) -> type[Rule
 
 
 def _word(uri: str, version: int) -> str:
-    return f"w{uri.rsplit(':', 1)[-1]}v{version}"
+    # Search matches each query word as a substring (LIKE), so the word is closed at both
+    # ends: "w1v1z" is not inside "w1v10z" (an open "w1v1" was inside "w1v10").
+    return f"w{uri.rsplit(':', 1)[-1]}v{version}z"
 
 
 def run_machine(store: Store, examples: int) -> None:
