@@ -92,7 +92,9 @@ def _known_path_values(store: Store) -> dict[str, list[Any]]:
     """Ids and names that exist, so the fuzzer reaches past the 404s."""
     hook, _ = webhooks.add_webhook(store, "dala-press", "http://127.0.0.1:9/hook")
     first = store.list_items(limit=1, provider="dala-press")[0]
-    store.withhold(first.item.uri, "fuzzing")  # an event, so the webhook has a delivery
+    store.withhold(
+        first.item.uri, "fuzzing", provider="dala-press"
+    )  # an event, so the webhook has a delivery
     webhooks.fan_out(store)
     source = poller.add_source(store, "dala-press", "http://127.0.0.1:9/feed")
     save_search(store, "dala-press", "desk", {"text": "news"})

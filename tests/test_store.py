@@ -34,20 +34,20 @@ def test_changed_content_is_a_new_version_with_history(store: Store) -> None:
     store.save(make_item(body="The minister met 12 editors."))
     second = store.save(make_item(body="The minister met 14 editors."))
     assert (second.status, second.version) == ("version", 2)
-    history = store.history("urn:test:1")
+    history = store.history("urn:test:1", provider=None)
     assert [v.item.version for v in history] == [1, 2]
     assert [v.is_current for v in history] == [False, True]
     assert history[0].item.body == ["The minister met 12 editors."]
-    current = store.get("urn:test:1")
+    current = store.get_by_uri("urn:test:1", provider=None)
     assert current is not None and current.item.body == ["The minister met 14 editors."]
-    assert [e["kind"] for e in store.events("urn:test:1")] == ["publish", "correct"]
+    assert [e["kind"] for e in store.events("urn:test:1", provider=None)] == ["publish", "correct"]
 
 
 def test_resending_the_same_text_does_not_revive_a_kill(store: Store) -> None:
     store.save(make_item())
-    store.kill("urn:test:1")
+    store.kill("urn:test:1", provider=None)
     assert store.save(make_item()).status == "unchanged"
-    stored = store.get("urn:test:1")
+    stored = store.get_by_uri("urn:test:1", provider=None)
     assert stored is not None and stored.item.pubstatus == "canceled"
 
 
@@ -56,29 +56,29 @@ def test_an_older_version_sent_again_does_not_undo_a_correction(store: Store) ->
     store.save(make_item(body="600 photos a week."))
     replay = store.save(make_item(body="60 photos a week."))
     assert (replay.status, replay.version) == ("unchanged", 2)
-    current = store.get("urn:test:1")
+    current = store.get_by_uri("urn:test:1", provider=None)
     assert current is not None and current.item.body == ["600 photos a week."]
 
 
 def test_kill_keeps_the_record_as_canceled(store: Store) -> None:
     store.save(make_item())
-    assert store.kill("urn:test:1", "false report") is True
-    stored = store.get("urn:test:1")
+    assert store.kill("urn:test:1", "false report", provider=None) is True
+    stored = store.get_by_uri("urn:test:1", provider=None)
     assert stored is not None
     assert stored.item.pubstatus == "canceled"
     assert stored.item.body == ["First paragraph."]
-    assert store.events("urn:test:1")[-1]["kind"] == "kill"
-    assert store.events("urn:test:1")[-1]["note"] == "false report"
-    assert store.kill("urn:test:1") is True  # killing again changes nothing
-    assert [e["kind"] for e in store.events("urn:test:1")] == ["publish", "kill"]
-    assert store.kill("urn:test:missing") is False
+    assert store.events("urn:test:1", provider=None)[-1]["kind"] == "kill"
+    assert store.events("urn:test:1", provider=None)[-1]["note"] == "false report"
+    assert store.kill("urn:test:1", provider=None) is True  # killing again changes nothing
+    assert [e["kind"] for e in store.events("urn:test:1", provider=None)] == ["publish", "kill"]
+    assert store.kill("urn:test:missing", provider=None) is False
 
 
 def test_resending_with_canceled_status_kills_without_new_version(store: Store) -> None:
     store.save(make_item())
     result = store.save(make_item(pubstatus="canceled"))
     assert (result.status, result.version) == ("status", 1)
-    stored = store.get("urn:test:1")
+    stored = store.get_by_uri("urn:test:1", provider=None)
     assert stored is not None and stored.item.pubstatus == "canceled"
 
 
@@ -93,7 +93,7 @@ def test_fields_and_derived_values_round_trip(store: Store) -> None:
     )
     item.derived["language"] = Derived("kk", "py3langid", 0.97)
     store.save(item)
-    stored = store.get("urn:test:1")
+    stored = store.get_by_uri("urn:test:1", provider="dala-press")
     assert stored is not None
     got = stored.item
     assert got.versioncreated == datetime(2026, 3, 5, 4, 30, tzinfo=UTC)

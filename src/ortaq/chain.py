@@ -105,8 +105,11 @@ class Chain:
 
 
 def finish_identity(item: Item, raw: bytes, hints: Hints, index: int, count: int) -> None:
-    """Fill what the door knows: provider, raw bytes, and a uri when the format had none."""
-    item.provider = item.provider or hints.provider
+    """Fill what the door knows: provider, raw bytes, and a uri when the format had none.
+
+    The door's provider wins over anything the bytes claim: the member who sends an item
+    owns it, whatever its content says."""
+    item.provider = hints.provider or item.provider
     item.source_name = hints.source_name
     item.raw = raw
     if hints.language and not item.language:

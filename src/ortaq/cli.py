@@ -320,22 +320,43 @@ def items_list(
 @items_app.command("show")
 def items_show(
     key: Annotated[str, typer.Argument(help="Item uri or numeric id.")],
+    provider: Annotated[
+        str | None, typer.Option(help="The publishing member, when several use the uri.")
+    ] = None,
     history: Annotated[bool, typer.Option(help="Every version, oldest first.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """One item: its fields, how each derived value was found, and its versions."""
     store = open_store()
-    stored = store.get(int(key) if key.isdigit() else key)
-    if stored is None:
-        err.print(f"no item {key!r}")
-        raise typer.Exit(1)
-    versions = store.history(stored.item.uri) if history else [stored]
+    stored = _find_item(store, key, provider)
+    versions = (
+        store.history(stored.item.uri, provider=stored.item.provider) if history else [stored]
+    )
     for version in versions:
         data = stored_json(version)
         if as_json:
             print_json(data)
         else:
             Console().print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def _find_item(store: Store, key: str, provider: str | None) -> StoredItem:
+    """An item by id, or by uri (and publisher: an item is its publisher's uri)."""
+    if key.isdigit():
+        found = [store.get(int(key))]
+    elif provider is not None:
+        found = [store.get_by_uri(key, provider=provider)]
+    else:
+        found = list(store.find_uri(key))
+    matches = [f for f in found if f is not None]
+    if not matches:
+        err.print(f"no item {key!r}")
+        raise typer.Exit(1)
+    if len(matches) > 1:
+        members = ", ".join(m.item.provider or "(none)" for m in matches)
+        err.print(f"{key!r} names items of several members ({members}): give --provider")
+        raise typer.Exit(2)
+    return matches[0]
 
 
 @quarantine_app.command("list")
@@ -439,15 +460,20 @@ def stories_show(
 
 @stories_app.command("diff")
 def stories_diff(
-    uri: Annotated[str, typer.Argument(help="Item uri.")],
+    uri: Annotated[str, typer.Argument(help="Item uri or numeric id.")],
     old: Annotated[int, typer.Argument(help="Older version number.")],
     new: Annotated[int, typer.Argument(help="Newer version number.")],
+    provider: Annotated[
+        str | None, typer.Option(help="The publishing member, when several use the uri.")
+    ] = None,
 ) -> None:
     """Word-level diff between two versions of an item."""
     from ortaq.stories.desk import version_diff
 
+    store = open_store()
+    item = _find_item(store, uri, provider).item
     try:
-        changes = version_diff(open_store(), uri, old, new)
+        changes = version_diff(store, item.uri, old, new, provider=item.provider)
     except KeyError as error:
         err.print(str(error.args[0]))
         raise typer.Exit(1) from None

@@ -1,4 +1,7 @@
-"""Every door an item can leave by, as a function: (store, viewer) -> {uri: Seen}.
+"""Every door an item can leave by, as a function: (store, viewer) -> {key: Seen}.
+
+A key is (provider, uri): an item is its publisher's uri, and two members' items may
+share a uri.
 
 The state-machine test runs each against the reference policy. Doors that render
 (API, feeds, webhooks) are read back into the same shape.
@@ -14,6 +17,8 @@ from ortaq.exchange.policy import Viewer
 from ortaq.store import Store, StoredItem
 from tests.exchange.reference import Seen
 
+Key = tuple[str, str]  # (provider, uri)
+
 
 def _seen(stored: StoredItem) -> Seen:
     from tests.exchange.test_policy_state_machine import as_seen
@@ -24,37 +29,43 @@ def _seen(stored: StoredItem) -> Seen:
 @dataclass(frozen=True)
 class ReadPath:
     name: str
-    read: Callable[[Store, Viewer, Any], dict[str, Any]]
+    read: Callable[[Store, Viewer, Any], dict[Key, Any]]
     projection: bool = False  # the door shows only (access, text): compare those
 
-    def expect(self, expected: dict[str, Seen]) -> dict[str, Any]:
+    def expect(self, expected: dict[Key, Seen]) -> dict[Key, Any]:
         if not self.projection:
             return expected
-        return {uri: (s.access, s.text) for uri, s in expected.items()}
+        return {key: (s.access, s.text) for key, s in expected.items()}
 
 
-def store_paged(store: Store, viewer: Viewer, _machine: Any) -> dict[str, Seen]:
+def _key(stored: StoredItem) -> Key:
+    return (stored.item.provider or "", stored.item.uri)
+
+
+def store_paged(store: Store, viewer: Viewer, _machine: Any) -> dict[Key, Seen]:
     """The cursor walk (small pages) every listing door uses."""
-    return {s.item.uri: _seen(s) for s in store.iter_items(batch=2, viewer=viewer)}
+    return {_key(s): _seen(s) for s in store.iter_items(batch=2, viewer=viewer)}
 
 
-def store_get(store: Store, viewer: Viewer, machine: Any) -> dict[str, Seen]:
+def store_get(store: Store, viewer: Viewer, machine: Any) -> dict[Key, Seen]:
     found = {}
-    for uri in machine.items:
-        stored = store.get(uri, viewer=viewer)
+    for provider, uri in machine.items:
+        stored = store.get_by_uri(uri, viewer=viewer, provider=provider)
         if stored is not None:
-            found[uri] = _seen(stored)
+            assert _key(stored) == (provider, uri)
+            found[(provider, uri)] = _seen(stored)
     return found
 
 
-def store_history(store: Store, viewer: Viewer, machine: Any) -> dict[str, Seen]:
+def store_history(store: Store, viewer: Viewer, machine: Any) -> dict[Key, Seen]:
     """History shows a partner the current version only."""
     found = {}
-    for uri in machine.items:
-        versions = store.history(uri, viewer=viewer)
+    for provider, uri in machine.items:
+        versions = store.history(uri, viewer=viewer, provider=provider)
         if versions:
-            found[uri] = _seen(versions[-1])
-            if not viewer.operator and machine.items[uri].provider != viewer.member:
+            assert {_key(v) for v in versions} == {(provider, uri)}
+            found[(provider, uri)] = _seen(versions[-1])
+            if not viewer.operator and provider != viewer.member:
                 assert len(versions) == 1, (uri, viewer)
     return found
 
@@ -82,10 +93,23 @@ class HttpDoors:
         settings = replace(ExchangeSettings.from_env(), rate_limit=0)
         self.client = TestClient(create_app(store, settings))
         self.tokens: dict[str | None, str] = {}
+        self.editors: dict[str, str] = {}  # member -> an editor's write token
         for name, viewer in viewers.items():
             role = "operator" if viewer.operator else "reader"
             user = create_user(store, f"u-{name}", "password-1234", role, member=viewer.member)
             self.tokens[viewer.member] = create_token(store, user.id, "t")[1]
+            if viewer.member:
+                editor = create_user(
+                    store, f"e-{name}", "password-1234", "editor", member=viewer.member
+                )
+                self.editors[viewer.member] = create_token(store, editor.id, "t", "write")[1]
+
+    def write(self, member: str, path: str, body: str, params: dict[str, str] | None = None) -> Any:
+        """A POST as the member's editor; the caller checks the status."""
+        headers = {"Authorization": f"Bearer {self.editors[member]}"}
+        if body.startswith("{"):
+            headers["Content-Type"] = "application/json"
+        return self.client.post(path, params=params, content=body, headers=headers)
 
     def get(self, viewer: Viewer, path: str, **params: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.tokens[viewer.member]}"}
@@ -93,7 +117,7 @@ class HttpDoors:
         assert response.status_code == 200, (path, response.text)
         return response
 
-    def api(self, store: Store, viewer: Viewer, _machine: Any) -> dict[str, Seen]:
+    def api(self, store: Store, viewer: Viewer, _machine: Any) -> dict[Key, Seen]:
         listing = self.get(viewer, "/api/v1/items", limit=500).json()["items"]
         found = {}
         for summary in listing:
@@ -102,10 +126,11 @@ class HttpDoors:
             if detail["access"] != "full":
                 assert detail["headline"] is None and detail["body"] == [], detail
             rights = detail["rights"]["agreement"] if detail["rights"] else None
-            found[summary["uri"]] = Seen(detail["version"], detail["access"], text, rights)
+            key = (summary["provider"], summary["uri"])
+            found[key] = Seen(detail["version"], detail["access"], text, rights)
         return found
 
-    def ninjs(self, store: Store, viewer: Viewer, _machine: Any) -> dict[str, Seen]:
+    def ninjs(self, store: Store, viewer: Viewer, _machine: Any) -> dict[Key, Seen]:
         feed = self.get(viewer, "/api/v1/feeds/ninjs3", limit=500).json()
         found = {}
         for doc in feed["items"]:
@@ -116,10 +141,11 @@ class HttpDoors:
                 access = "notice" if doc["pubStatus"] != "usable" else "embargo"
                 assert not bodies and "headlines" not in doc, doc
             text = bodies[0]["value"] if access == "full" else None
-            found[doc["uri"]] = Seen(int(doc["version"]), access, text, _agreement(doc))
+            provider = (doc.get("infoSources") or doc["infosources"])[0]["name"]
+            found[(provider, doc["uri"])] = Seen(int(doc["version"]), access, text, _agreement(doc))
         return found
 
-    def atom(self, store: Store, viewer: Viewer, _machine: Any) -> dict[str, Seen]:
+    def atom(self, store: Store, viewer: Viewer, _machine: Any) -> dict[Key, Seen]:
         import feedparser
 
         parsed = feedparser.parse(self.get(viewer, "/api/v1/feeds/atom", limit=500).content)
@@ -135,7 +161,7 @@ class HttpDoors:
             if access != "full":
                 assert not content, entry
             text = content[0]["value"] if content else None
-            found[entry.id] = (access, text)  # type: ignore[assignment]
+            found[(entry.author, entry.id)] = (access, text)  # type: ignore[assignment]
         return found  # compared on access and text only, see `projection`
 
 

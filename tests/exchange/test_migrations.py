@@ -14,7 +14,7 @@ from ortaq.store.store import create_engine_for, utcnow
 
 
 def test_migrated_schema_equals_metadata(store: Store) -> None:
-    assert current_revision(store.engine) == "0003"
+    assert current_revision(store.engine) == "0004"
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
 
@@ -43,4 +43,41 @@ def test_upgrade_from_0001_backfills_topics_and_search_text(tmp_path: Path) -> N
     store = Store(engine)
     assert [s.item.uri for s in store.list_items(text="ескі")] == ["urn:old:1"]
     assert [s.item.uri for s in store.list_items(topic="medtop:20000045")] == ["urn:old:1"]
+    store.close()
+
+
+def test_upgrade_to_0004_gives_a_taken_over_item_back_to_its_publisher(tmp_path: Path) -> None:
+    """Before 0004 another member could add a "version" to khaleej's item; after it, the
+    intruder's row is its own item and khaleej's last version is current again."""
+    engine = create_engine_for(f"sqlite:///{tmp_path}/old.db")
+    upgrade(engine, "0003")
+    metadata = sa.MetaData()
+    old_items = sa.Table("items", metadata, autoload_with=engine)
+    old_events = sa.Table("item_events", metadata, autoload_with=engine)
+    base = {
+        "uri": "urn:khaleej:1", "is_current": False, "content_hash": "x", "type": "text",
+        "pubstatus": "usable", "body": ["Body"], "credits": [], "people": [], "subjects": [],
+        "organisations": [], "places": [], "derived": {}, "stage_data": {},
+        "source_name": "api", "source_format": "plaintext", "ingested_at": utcnow(),
+    }  # fmt: skip
+    rows = [
+        {**base, "version": 1, "provider": "khaleej-wire", "content_hash": "k1"},
+        {**base, "version": 2, "provider": "khaleej-wire", "content_hash": "k2"},
+        {**base, "version": 3, "provider": "dala-press", "content_hash": "d3", "is_current": True},
+    ]
+    with engine.begin() as conn:
+        conn.execute(old_items.insert(), rows)
+        conn.execute(
+            old_events.insert(),
+            [{"uri": "urn:khaleej:1", "version": v, "kind": "publish", "at": utcnow()}
+             for v in (1, 2, 3)],
+        )  # fmt: skip
+    upgrade(engine)
+    store = Store(engine)
+    khaleej = store.get_by_uri("urn:khaleej:1", provider="khaleej-wire")
+    intruder = store.get_by_uri("urn:khaleej:1", provider="dala-press")
+    assert khaleej is not None and khaleej.item.version == 2
+    assert intruder is not None and intruder.item.version == 3
+    assert [e["version"] for e in store.events("urn:khaleej:1", provider="khaleej-wire")] == [1, 2]
+    assert [e["version"] for e in store.events("urn:khaleej:1", provider="dala-press")] == [3]
     store.close()

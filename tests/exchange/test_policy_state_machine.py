@@ -1,11 +1,15 @@
 """The policy, every read path, every viewer: compared with the reference on generated
 histories of members, agreements (expiring, suspended, changing), items, embargoes,
 corrections, withholds and kills. No path may leak an item, an embargoed version or a
-killed item's text.
+killed item's text. A hostile member tries every write route on other members' items
+(by their uris and ids): it only ever makes items of its own (issue 18).
+
+Items are keyed by (provider, uri): an item is its publisher's uri.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,7 +30,7 @@ from ortaq.exchange.policy import Viewer
 from ortaq.model import Item
 from ortaq.store import Store, StoredItem
 from tests.exchange.helpers import T0, Clock, add_members, wipe
-from tests.exchange.read_paths import READ_PATHS, HttpDoors, ReadPath, http_paths
+from tests.exchange.read_paths import READ_PATHS, HttpDoors, Key, ReadPath, http_paths
 from tests.exchange.reference import OPERATOR, RefItem, Seen, seen
 
 MEMBERS = ("ma", "mb", "mc", "md")
@@ -58,7 +62,9 @@ def as_seen(stored: StoredItem) -> Seen:
     return Seen(item.version, stored.access, text, agreement)
 
 
-def make_machine(store: Store, clock: Clock, paths: list[ReadPath]) -> type[RuleBasedStateMachine]:
+def make_machine(
+    store: Store, clock: Clock, paths: list[ReadPath], doors: HttpDoors
+) -> type[RuleBasedStateMachine]:
     class ExchangeMachine(RuleBasedStateMachine):
         uris = Bundle("uris")
 
@@ -67,8 +73,8 @@ def make_machine(store: Store, clock: Clock, paths: list[ReadPath]) -> type[Rule
             wipe(store)
             clock.now = T0
             add_members(store, MEMBERS)
-            self.items: dict[str, RefItem] = {}
-            self.version_ids: dict[int, tuple[str, int]] = {}
+            self.items: dict[Key, RefItem] = {}
+            self.version_ids: dict[int, tuple[Key, int]] = {}
             self.agreements: dict[str, Agreement] = {}  # in id order, like the store
 
         # -- what happens ------------------------------------------------------------
@@ -88,22 +94,58 @@ def make_machine(store: Store, clock: Clock, paths: list[ReadPath]) -> type[Rule
             kind: str,
             topics: frozenset[str],
             embargo: int | None,
-        ) -> str:
+        ) -> Key:
             uri = f"urn:test:{len(self.items) + 1}"
             embargoed = clock.now + timedelta(hours=embargo) if embargo is not None else None
             ref = RefItem(uri, provider, language, kind, tuple(sorted(topics)), embargoed=embargoed)
-            self.items[uri] = ref
+            self.items[(provider, uri)] = ref
             self._save(ref)
-            return uri
+            return (provider, uri)
 
-        @rule(uri=uris)
-        def correct(self, uri: str) -> None:
-            self._save(self.items[uri])
+        @rule(key=uris)
+        def correct(self, key: Key) -> None:
+            self._save(self.items[key])
 
-        @rule(uri=uris, kill=st.booleans())
-        def kill_or_withhold(self, uri: str, kill: bool) -> None:
-            (store.kill if kill else store.withhold)(uri)
-            self.items[uri].pubstatus = "canceled" if kill else "withheld"
+        @rule(key=uris, kill=st.booleans())
+        def kill_or_withhold(self, key: Key, kill: bool) -> None:
+            provider, uri = key
+            (store.kill if kill else store.withhold)(uri, provider=provider)
+            self.items[key].pubstatus = "canceled" if kill else "withheld"
+
+        @rule(key=uris, hostile=st.sampled_from(MEMBERS), uri_in_body=st.booleans())
+        def hostile_member_writes(self, key: Key, hostile: str, uri_in_body: bool) -> None:
+            """Another member's editor tries correct, kill and withhold on every version
+            of the victim's item, then publishes under the victim's uri (as a query
+            parameter or inside a ninjs body). The routes by id refuse (403 if it may
+            read the item, else 404, as for an id that does not exist); the publish makes
+            or corrects the hostile member's own item with that uri, nothing else."""
+            victim_provider, uri = key
+            assume(hostile != victim_provider)
+            victim_ids = [i for i, (k, _v) in self.version_ids.items() if k == key]
+            for item_id in victim_ids:
+                for action in ("correct", "kill", "withhold"):
+                    response = doors.write(hostile, f"/api/v1/items/{item_id}/{action}", "{}")
+                    assert response.status_code in (403, 404), (action, response.text)
+            own = self.items.get((hostile, uri))
+            if own is None:
+                own = RefItem(uri, hostile, "kk", "text", ())
+                self.items[(hostile, uri)] = own
+            version = own.version + 1
+            text = f"Body {_word(own.provider, uri, version)}"
+            document = {"type": "text", "language": own.language, "body_text": text}
+            document["headline"] = f"Headline {_word(own.provider, uri, version)}"
+            params = {"format": "ninjs"}
+            if uri_in_body:
+                document["uri"] = uri
+            else:
+                params["uri"] = uri
+            response = doors.write(hostile, "/api/v1/items", json.dumps(document), params)
+            assert response.status_code == 201, response.text
+            result = response.json()["results"][0]
+            assert result["version"] == version, result
+            own.versions.append(text)
+            own.pubstatus = "usable"
+            self.version_ids[result["id"]] = ((hostile, uri), version)
 
         @rule(
             slug=st.sampled_from(SLUGS),
@@ -164,7 +206,7 @@ def make_machine(store: Store, clock: Clock, paths: list[ReadPath]) -> type[Rule
         def listing_matches_reference(self) -> None:
             for name in VIEWERS:
                 got = {
-                    s.item.uri: as_seen(s)
+                    (s.item.provider or "", s.item.uri): as_seen(s)
                     for s in store.list_items(limit=1000, viewer=viewer_of(name))
                 }
                 assert got == self.expected(name), name
@@ -178,31 +220,33 @@ def make_machine(store: Store, clock: Clock, paths: list[ReadPath]) -> type[Rule
             self._check_versions_by_id(name)
             self._check_search(name, expected)
 
-        def expected(self, name: str) -> dict[str, Seen]:
+        def expected(self, name: str) -> dict[Key, Seen]:
             agreements = list(self.agreements.values())
-            found = {uri: seen(name, ref, agreements, clock.now) for uri, ref in self.items.items()}
-            return {uri: s for uri, s in found.items() if s is not None}
+            found = {key: seen(name, ref, agreements, clock.now) for key, ref in self.items.items()}
+            return {key: s for key, s in found.items() if s is not None}
 
         def _check_versions_by_id(self, name: str) -> None:
             expected = self.expected(name)
-            for item_id, (uri, version) in self.version_ids.items():
+            for item_id, (key, version) in self.version_ids.items():
                 got = store.get(item_id, viewer=viewer_of(name))
-                privileged = name in (OPERATOR, self.items[uri].provider)
+                privileged = name in (OPERATOR, key[0])
                 if privileged:
                     assert got is not None and got.item.version == version
-                elif uri in expected and expected[uri].version == version:
-                    assert got is not None and as_seen(got) == expected[uri]
+                    assert (got.item.provider, got.item.uri) == key
+                elif key in expected and expected[key].version == version:
+                    assert got is not None and as_seen(got) == expected[key]
                 else:
-                    assert got is None, (name, uri, version)  # no older text for partners
+                    assert got is None, (name, key, version)  # no older text for partners
 
-        def _check_search(self, name: str, expected: dict[str, Seen]) -> None:
-            for uri, ref in self.items.items():
+        def _check_search(self, name: str, expected: dict[Key, Seen]) -> None:
+            for key, ref in self.items.items():
                 for version in range(1, ref.version + 1):
-                    word = _word(uri, version)
-                    got = {s.item.uri for s in store.list_items(text=word, viewer=viewer_of(name))}
+                    word = _word(key[0], key[1], version)
+                    found = store.list_items(text=word, viewer=viewer_of(name))
+                    got = {(s.item.provider or "", s.item.uri) for s in found}
                     wanted = {
-                        u
-                        for u, s in expected.items()
+                        k
+                        for k, s in expected.items()
                         if s.access == "full" and s.text is not None and word in s.text.split()
                     }
                     assert got == wanted, (name, word)
@@ -211,12 +255,12 @@ def make_machine(store: Store, clock: Clock, paths: list[ReadPath]) -> type[Rule
 
         def _save(self, ref: RefItem) -> None:
             version = ref.version + 1
-            text = f"Body {_word(ref.uri, version)}"
+            text = f"Body {_word(ref.provider, ref.uri, version)}"
             ref.versions.append(text)
             ref.pubstatus = "usable"  # changed text is a new, usable version
             item = Item(
                 uri=ref.uri,
-                headline=f"Headline {_word(ref.uri, version)}",
+                headline=f"Headline {_word(ref.provider, ref.uri, version)}",
                 body=[text],
                 language=ref.language,
                 type=ref.kind,
@@ -226,7 +270,7 @@ def make_machine(store: Store, clock: Clock, paths: list[ReadPath]) -> type[Rule
             )
             saved = store.save(item)
             assert saved.version == version
-            self.version_ids[saved.item_id] = (ref.uri, version)
+            self.version_ids[saved.item_id] = ((ref.provider, ref.uri), version)
 
         def _at(self, offset: int | None) -> datetime | None:
             return None if offset is None else clock.now + timedelta(hours=offset)
@@ -234,10 +278,11 @@ def make_machine(store: Store, clock: Clock, paths: list[ReadPath]) -> type[Rule
     return ExchangeMachine
 
 
-def _word(uri: str, version: int) -> str:
+def _word(provider: str, uri: str, version: int) -> str:
     # Search matches each query word as a substring (LIKE), so the word is closed at both
-    # ends: "w1v1z" is not inside "w1v10z" (an open "w1v1" was inside "w1v10").
-    return f"w{uri.rsplit(':', 1)[-1]}v{version}z"
+    # ends: "w1v1z" is not inside "w1v10z" (an open "w1v1" was inside "w1v10"). Two
+    # members' items with one uri have different words.
+    return f"w{provider}{uri.rsplit(':', 1)[-1]}v{version}z"
 
 
 def run_machine(store: Store, examples: int) -> None:
@@ -245,7 +290,7 @@ def run_machine(store: Store, examples: int) -> None:
     store.clock = clock
     add_members(store, MEMBERS)
     doors = HttpDoors(store, {name: viewer_of(name) for name in VIEWERS})
-    machine = make_machine(store, clock, [*READ_PATHS, *http_paths(doors)])
+    machine = make_machine(store, clock, [*READ_PATHS, *http_paths(doors)], doors)
     run_state_machine_as_test(
         machine,
         settings=settings(

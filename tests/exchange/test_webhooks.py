@@ -39,7 +39,7 @@ def test_publish_correct_kill_reach_the_partner_signed(store: Store) -> None:
         webhooks.add_webhook(store, "mc", receiver.url + "/c")  # no agreement: gets nothing
         store.save(_item("first text"))
         store.save(_item("corrected text"))
-        store.kill("urn:t:1")
+        store.kill("urn:t:1", provider="ma")
         assert webhooks.fan_out(store) == 6
         report = webhooks.deliver_due(store, transport)
         assert (report.delivered, report.skipped) == (3, 3)

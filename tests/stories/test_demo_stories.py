@@ -6,7 +6,7 @@ from ortaq.chain import default_chain
 from ortaq.demo import load_demo, manifest
 from ortaq.evaluation.clustering import bcubed
 from ortaq.store import Store
-from ortaq.stories.desk import stories, story_timeline, version_diff
+from ortaq.stories.desk import item_key, stories, story_timeline, version_diff
 
 
 def test_demo_corpus_clusters_into_its_stories(sqlite_store: Store) -> None:
@@ -20,7 +20,7 @@ def test_demo_corpus_clusters_into_its_stories(sqlite_store: Store) -> None:
     # ones start stories of their own); pinned a little below so a regression fails.
     assert scores["p"] >= 0.99
     assert scores["r"] >= 0.74
-    copies = {uri for view in views for uri in view.copies}
+    copies = {s.item.uri for view in views for s in view.items if item_key(s.item) in view.copies}
     expected = {i["uri"] for i in manifest()["items"] if i.get("copy_of")}
     assert copies == expected
 
@@ -36,7 +36,7 @@ def test_story_timeline_and_diff(sqlite_store: Store) -> None:
     assert [v["version"] for v in versions] == [1, 2]
     assert versions[1]["corrects"] == {"uri": corrected["uri"], "version": 1}
     assert history["first"]["first_appearance"] is True
-    changes = version_diff(sqlite_store, corrected["uri"], 1, 2)
+    changes = version_diff(sqlite_store, corrected["uri"], 1, 2, provider=corrected["member"])
     assert any(op != "equal" for op, _ in changes)
 
 

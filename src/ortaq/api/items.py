@@ -115,7 +115,8 @@ def item_versions(store: StoreDep, caller: Caller, item_id: ItemId) -> dict[str,
     stored = store.get(item_id, viewer=caller.viewer)
     if stored is None:
         raise HTTPException(404, f"no item {item_id}")
-    versions = store.history(stored.item.uri, viewer=caller.viewer)
+    item = stored.item
+    versions = store.history(item.uri, viewer=caller.viewer, provider=item.provider)
     return {"versions": [item_summary(v) for v in versions]}
 
 
@@ -129,7 +130,7 @@ async def publish(
     format: Annotated[str | None, Query(max_length=40, description="force an input format")] = None,
 ) -> dict[str, Any]:
     """Publish items: the body goes through the chain; bad input is quarantined (422)."""
-    member = _publishing_member(caller, provider)
+    member = _publishing_member(store, caller, provider)
     raw = await request.body()
     return _ingest(request, store, caller, raw, Hints(provider=member, uri=uri, format=format))
 
@@ -171,10 +172,14 @@ def withhold(
     return _set_status(store, caller, item_id, "withhold", change)
 
 
-def _publishing_member(caller: Principal, provider: str | None) -> str:
+def _publishing_member(store: Store, caller: Principal, provider: str | None) -> str:
+    """Who owns what this request publishes: the caller's member, or for an operator the
+    member named explicitly, which must exist."""
     if is_operator(caller):
         if not provider:
             raise HTTPException(422, "operators name the publishing member with ?provider=")
+        if store.get_member(provider) is None:
+            raise HTTPException(422, f"no member {provider!r}")
         return provider
     if provider and provider != caller.user.member:
         raise HTTPException(403, "members publish as themselves")
@@ -195,10 +200,10 @@ def _set_status(
     store: Store, caller: Principal, item_id: ItemId, action: str, change: StatusChange | None
 ) -> dict[str, Any]:
     stored = _own_item(store, caller, item_id)
-    uri, note = stored.item.uri, change.note if change else None
-    (store.kill if action == "kill" else store.withhold)(uri, note)
-    audit.record(store, caller.actor, action, uri, member=stored.item.provider, note=note)
-    found = store.get(uri, viewer=caller.viewer)
+    item, note = stored.item, change.note if change else None
+    (store.kill if action == "kill" else store.withhold)(item.uri, note, provider=item.provider)
+    audit.record(store, caller.actor, action, item.uri, member=item.provider, note=note)
+    found = store.get_by_uri(item.uri, viewer=caller.viewer, provider=item.provider)
     assert found is not None
     return item_summary(found)
 

@@ -117,7 +117,7 @@ def item_page(request: Request, item_id: int) -> Response:
     stored = store.get(item_id, viewer=caller.viewer) if 0 < item_id < 2**62 else None
     if stored is None:
         raise HTTPException(404, f"no item {item_id}")
-    history = store.history(stored.item.uri, viewer=caller.viewer)
+    history = store.history(stored.item.uri, viewer=caller.viewer, provider=stored.item.provider)
     audit.record(store, caller.actor, "read", stored.item.uri, member=caller.user.member)
     context = {"stored": stored, "item": stored.item, "history": history, "caller": caller}
     return _page(request, "item.html", context)

@@ -37,9 +37,8 @@ def load_demo(store: Store, chain: Chain) -> dict[str, int]:
     counts.update(load_exchange(store))
     for entry in data["items"]:
         if entry["action"] == "kill":
-            counts[
-                "killed" if store.kill(entry["uri"], entry.get("reason")) else "kill-missed"
-            ] += 1
+            killed = store.kill(entry["uri"], entry.get("reason"), provider=entry["member"])
+            counts["killed" if killed else "kill-missed"] += 1
             continue
         hints = Hints(
             source_name=entry["file"],

@@ -155,7 +155,7 @@ def fan_out(store: Store) -> int:
             )
             if not new:
                 continue
-            rows = [_delivery_row(hook["id"], e["kind"], e["uri"], now) for e in new]
+            rows = [_delivery_row(hook["id"], e["kind"], e["provider"], e["uri"], now) for e in new]
             conn.execute(deliveries.insert(), rows)
             conn.execute(
                 hooks.update().where(hooks.c.id == hook["id"]).values(last_event_id=new[-1]["id"])
@@ -164,10 +164,13 @@ def fan_out(store: Store) -> int:
     return queued
 
 
-def _delivery_row(webhook_id: int, event: str, uri: str, at: datetime) -> dict[str, Any]:
+def _delivery_row(
+    webhook_id: int, event: str, provider: str | None, uri: str, at: datetime
+) -> dict[str, Any]:
     return {
         "webhook_id": webhook_id,
         "event": event,
+        "provider": provider,
         "uri": uri,
         "status": "pending",
         "attempts": 0,
@@ -215,7 +218,9 @@ def _deliver(
     report: DeliveryReport,
 ) -> None:
     viewer = Viewer(delivery["member"], actor=f"webhook:{delivery['webhook_id']}")
-    stored = store.get(delivery["uri"], viewer=viewer, now=now)
+    stored = store.get_by_uri(
+        delivery["uri"], viewer=viewer, now=now, provider=delivery["provider"]
+    )
     if stored is None:
         _not_visible(store, delivery, now, report)
         return
@@ -240,6 +245,7 @@ def _deliver(
                 store,
                 delivery["webhook_id"],
                 "embargo-lifted",
+                delivery["provider"],
                 delivery["uri"],
                 stored.item.embargoed or now,
             )
@@ -255,7 +261,7 @@ def _deliver(
 
 def _not_visible(store: Store, delivery: Any, now: datetime, report: DeliveryReport) -> None:
     """An embargoed item waits for its embargo; anything else the member may not see."""
-    item = store.get(delivery["uri"], now=now)
+    item = store.get_by_uri(delivery["uri"], now=now, provider=delivery["provider"])
     embargo = item.item.embargoed if item else None
     if embargo is not None and embargo > now:
         _update(store, delivery["id"], next_attempt_at=embargo)
@@ -288,11 +294,12 @@ def _update(store: Store, delivery_id: int, **values: Any) -> None:
         conn.execute(table.update().where(table.c.id == delivery_id).values(**values))
 
 
-def _queue(store: Store, webhook_id: int, event: str, uri: str, at: datetime) -> None:
+def _queue(
+    store: Store, webhook_id: int, event: str, provider: str | None, uri: str, at: datetime
+) -> None:
+    row = _delivery_row(webhook_id, event, provider, uri, at)
     with store.engine.begin() as conn:
-        conn.execute(
-            schema.webhook_deliveries.insert().values(**_delivery_row(webhook_id, event, uri, at))
-        )
+        conn.execute(schema.webhook_deliveries.insert().values(**row))
 
 
 def list_deliveries(

@@ -102,7 +102,18 @@ items = sa.Table(
     sa.Column("ingested_at", UTCDateTime, nullable=False),
     # Case-folded headline, summary and body: search matches here (JSON escapes non-ASCII).
     sa.Column("search_text", sa.Text),
-    sa.UniqueConstraint("uri", "version", name="uq_items_uri_version"),
+    # An item is its publisher's: identity is (provider, uri), so one member's uri can
+    # never name, correct or kill another member's item (0004). Items with no provider
+    # (an operator's files) are unique by uri among themselves (NULLs are distinct).
+    sa.UniqueConstraint("provider", "uri", "version", name="uq_items_provider_uri_version"),
+    sa.Index(
+        "uq_items_unowned_uri_version",
+        "uri",
+        "version",
+        unique=True,
+        sqlite_where=sa.text("provider IS NULL"),
+        postgresql_where=sa.text("provider IS NULL"),
+    ),
     sa.Index("ix_items_current_id", "is_current", "id"),
     # Filtered lists walk one language's or provider's current items newest first (0003).
     sa.Index("ix_items_language_current_id", "language", "is_current", "id"),
@@ -116,6 +127,7 @@ item_events = sa.Table(
     "item_events",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("provider", sa.String(100)),  # with uri: whose item (0004)
     sa.Column("uri", sa.String(1000), nullable=False, index=True),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("kind", sa.String(20), nullable=False),
@@ -272,6 +284,7 @@ webhook_deliveries = sa.Table(
         index=True,
     ),
     sa.Column("event", sa.String(20), nullable=False),
+    sa.Column("provider", sa.String(100)),  # with uri: whose item (0004)
     sa.Column("uri", sa.String(1000), nullable=False),
     sa.Column("status", sa.String(12), nullable=False),  # pending|delivered|dead|skipped
     sa.Column("attempts", sa.Integer, nullable=False),

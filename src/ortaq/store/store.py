@@ -28,6 +28,9 @@ ViewerLike = Viewer | str | None
 Clock = Callable[[], datetime]
 
 SaveStatus = Literal["new", "version", "unchanged", "status"]
+# Ids are 32-bit integers on PostgreSQL: a larger number names no item, and must not
+# reach the database, which would fail on it ("integer out of range") rather than say so.
+MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,12 @@ class Store:
     # -- writing items -------------------------------------------------------------
 
     def save(self, item: Item) -> SaveResult:
-        """Store an item: identical content is a no-op, changed content a new version."""
+        """Store an item: identical content is a no-op, changed content a new version.
+
+        An item is its publisher's: it is matched on (provider, uri), so the same uri sent
+        by another member is that member's own, separate item, and says nothing about
+        whether anyone else uses the uri.
+        """
         with self.engine.begin() as conn:
             return self._save(conn, item)
 
@@ -115,7 +123,7 @@ class Store:
         items = schema.items
         current = conn.execute(
             sa.select(items.c.id, items.c.version, items.c.content_hash, items.c.pubstatus)
-            .where(items.c.uri == item.uri, items.c.is_current)
+            .where(*_identity(item.provider, item.uri), items.c.is_current)
             .with_for_update()
         ).first()
         content_hash = item.content_hash
@@ -127,9 +135,9 @@ class Store:
             conn.execute(
                 items.update().where(items.c.id == current.id).values(pubstatus=item.pubstatus)
             )
-            self._event(conn, item.uri, current.version, _status_event(item.pubstatus))
+            self._event(conn, item, current.version, _status_event(item.pubstatus))
             return SaveResult("status", current.id, item.uri, current.version)
-        if current is not None and self._is_stale_resend(conn, item.uri, content_hash):
+        if current is not None and self._is_stale_resend(conn, item, content_hash):
             # An older version sent again (a replayed feed) must not undo a correction.
             return SaveResult("unchanged", current.id, item.uri, current.version)
         version = 1 if current is None else current.version + 1
@@ -147,29 +155,33 @@ class Store:
         kind = "publish" if current is None else "correct"
         if item.pubstatus != "usable":
             kind = _status_event(item.pubstatus)
-        self._event(conn, item.uri, version, kind)
+        self._event(conn, item, version, kind)
         return SaveResult("new" if current is None else "version", item_id, item.uri, version)
 
-    def _is_stale_resend(self, conn: Connection, uri: str, content_hash: str) -> bool:
+    def _is_stale_resend(self, conn: Connection, item: Item, content_hash: str) -> bool:
         items = schema.items
         query = sa.select(items.c.id).where(
-            items.c.uri == uri, items.c.content_hash == content_hash, ~items.c.is_current
+            *_identity(item.provider, item.uri),
+            items.c.content_hash == content_hash,
+            ~items.c.is_current,
         )
         return conn.execute(query.limit(1)).first() is not None
 
-    def kill(self, uri: str, note: str | None = None) -> bool:
-        """Cancel an item: it stays on record with pubstatus canceled."""
-        return self._set_pubstatus(uri, "canceled", note)
+    def kill(self, uri: str, note: str | None = None, *, provider: str | None) -> bool:
+        """Cancel the publisher's item: it stays on record with pubstatus canceled."""
+        return self._set_pubstatus(provider, uri, "canceled", note)
 
-    def withhold(self, uri: str, note: str | None = None) -> bool:
-        return self._set_pubstatus(uri, "withheld", note)
+    def withhold(self, uri: str, note: str | None = None, *, provider: str | None) -> bool:
+        return self._set_pubstatus(provider, uri, "withheld", note)
 
-    def _set_pubstatus(self, uri: str, pubstatus: str, note: str | None) -> bool:
+    def _set_pubstatus(
+        self, provider: str | None, uri: str, pubstatus: str, note: str | None
+    ) -> bool:
         items = schema.items
         with self.engine.begin() as conn:
             row = conn.execute(
                 sa.select(items.c.id, items.c.version, items.c.pubstatus).where(
-                    items.c.uri == uri, items.c.is_current
+                    *_identity(provider, uri), items.c.is_current
                 )
             ).first()
             if row is None:
@@ -177,15 +189,21 @@ class Store:
             if row.pubstatus == pubstatus:
                 return True  # already so: no second event
             conn.execute(items.update().where(items.c.id == row.id).values(pubstatus=pubstatus))
-            self._event(conn, uri, row.version, _status_event(pubstatus), note)
+            owned = Item(uri=uri, provider=provider)
+            self._event(conn, owned, row.version, _status_event(pubstatus), note)
             return True
 
     def _event(
-        self, conn: Connection, uri: str, version: int, kind: str, note: str | None = None
+        self, conn: Connection, item: Item, version: int, kind: str, note: str | None = None
     ) -> None:
         conn.execute(
             schema.item_events.insert().values(
-                uri=uri, version=version, kind=kind, note=note, at=self.clock()
+                provider=item.provider,
+                uri=item.uri,
+                version=version,
+                kind=kind,
+                note=note,
+                at=self.clock(),
             )
         )
 
@@ -285,25 +303,48 @@ class Store:
             after = page[-1].id
 
     def get(
-        self, key: int | str, viewer: ViewerLike = None, now: datetime | None = None
+        self, item_id: int, viewer: ViewerLike = None, now: datetime | None = None
     ) -> StoredItem | None:
-        """The current version by uri, or a stored version by id (partners: current only)."""
-        items = schema.items
-        query = self.visible_items(viewer, now, current_only=isinstance(key, str))
-        if isinstance(key, int):
-            query = query.where(items.c.id == key)
-        else:
-            query = query.where(items.c.uri == key)
+        """A stored version by id (partners see current versions only)."""
+        if not 0 < item_id <= MAX_ID:
+            return None
+        query = self.visible_items(viewer, now, current_only=False)
+        found = self._fetch(query.where(schema.items.c.id == item_id).limit(1))
+        return found[0] if found else None
+
+    def get_by_uri(
+        self,
+        uri: str,
+        viewer: ViewerLike = None,
+        now: datetime | None = None,
+        *,
+        provider: str | None,
+    ) -> StoredItem | None:
+        """The current version of the publisher's item with this uri."""
+        query = self.visible_items(viewer, now).where(*_identity(provider, uri))
         found = self._fetch(query.limit(1))
         return found[0] if found else None
 
-    def history(
+    def find_uri(
         self, uri: str, viewer: ViewerLike = None, now: datetime | None = None
     ) -> list[StoredItem]:
-        """Every version of an item the viewer may see, oldest first."""
+        """Current versions of every publisher's item with this uri, oldest item first."""
+        items = schema.items
+        query = self.visible_items(viewer, now).where(items.c.uri == uri)
+        return self._fetch(query.order_by(items.c.id))
+
+    def history(
+        self,
+        uri: str,
+        viewer: ViewerLike = None,
+        now: datetime | None = None,
+        *,
+        provider: str | None,
+    ) -> list[StoredItem]:
+        """Every version of the publisher's item the viewer may see, oldest first."""
         items = schema.items
         query = self.visible_items(viewer, now, current_only=False)
-        query = query.where(items.c.uri == uri).order_by(items.c.version)
+        query = query.where(*_identity(provider, uri)).order_by(items.c.version)
         return self._fetch(query)
 
     def _fetch(self, query: sa.Select[Any]) -> list[StoredItem]:
@@ -320,9 +361,10 @@ class Store:
         query = sa.select(agreements).where(agreements.c.id.in_(sorted(agreement_ids)))
         return {row["id"]: _rights(row) for row in conn.execute(query).mappings()}
 
-    def events(self, uri: str) -> list[dict[str, Any]]:
+    def events(self, uri: str, *, provider: str | None) -> list[dict[str, Any]]:
         events = schema.item_events
-        query = sa.select(events).where(events.c.uri == uri).order_by(events.c.id)
+        owner = events.c.provider.is_(None) if provider is None else events.c.provider == provider
+        query = sa.select(events).where(events.c.uri == uri, owner).order_by(events.c.id)
         with self.engine.connect() as conn:
             return [dict(row) for row in conn.execute(query).mappings()]
 
@@ -444,6 +486,13 @@ class Store:
             values["reason"] = reason
         with self.engine.begin() as conn:
             conn.execute(q.update().where(q.c.id == record_id).values(**values))
+
+
+def _identity(provider: str | None, uri: str) -> tuple[ColumnElement[bool], ...]:
+    """The rows of one publisher's item: an item is (provider, uri), never uri alone."""
+    items = schema.items
+    owner = items.c.provider.is_(None) if provider is None else items.c.provider == provider
+    return (owner, items.c.uri == uri)
 
 
 def _matching(text: str) -> list[ColumnElement[bool]]:

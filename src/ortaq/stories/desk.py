@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ortaq.model import Item
 from ortaq.store import Store, StoredItem
 from ortaq.stories.clustering import StoryIndex
 from ortaq.stories.duplicates import NearDuplicateIndex
@@ -24,7 +25,8 @@ from ortaq.stories.provenance import timeline, word_diff
 class StoryView:
     id: str
     items: list[StoredItem] = field(default_factory=list)
-    copies: dict[str, tuple[str, float]] = field(default_factory=dict)  # uri -> original
+    # item key -> (the original's uri, similarity); keys are item_key(), never bare uris
+    copies: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -42,10 +44,10 @@ class StoryView:
                     else None,
                     **(
                         {
-                            "copy_of": self.copies[s.item.uri][0],
-                            "similarity": round(self.copies[s.item.uri][1], 3),
+                            "copy_of": self.copies[item_key(s.item)][0],
+                            "similarity": round(self.copies[item_key(s.item)][1], 3),
                         }
-                        if s.item.uri in self.copies
+                        if item_key(s.item) in self.copies
                         else {}
                     ),
                 }
@@ -60,23 +62,35 @@ def stories(store: Store, viewer: Any = None) -> list[StoryView]:
     readable.sort(key=lambda s: s.id)  # arrival order
     index, copies = StoryIndex(), NearDuplicateIndex()
     views: dict[str, StoryView] = {}
+    uris: dict[str, str] = {}  # item key -> uri, to name an original
     for stored in readable:
         item = stored.item
         when = item.versioncreated or stored.ingested_at
-        decision = index.add(item.uri, item_features(item), when)
+        key = item_key(item)
+        decision = index.add(key, item_features(item), when)
         view = views.setdefault(decision.story_id, StoryView(decision.story_id))
         view.items.append(stored)
-        found = copies.add(item.uri, item.body_text, item.language)
+        found = copies.add(key, item.body_text, item.language)
         if found:
-            view.copies[item.uri] = found[0]
+            original, similarity = found[0]
+            view.copies[key] = (uris[original], similarity)
+        uris[key] = item.uri
     return list(views.values())
+
+
+def item_key(item: Item) -> str:
+    """One publisher's item: two members may use the same uri for different items."""
+    return f"{item.provider or ''}\x1f{item.uri}"
 
 
 def story_timeline(store: Store, view: StoryView, viewer: Any = None) -> dict[str, Any]:
     """Who published which version when, first appearance, copies and corrections."""
     records = []
     for stored in view.items:
-        for version in store.history(stored.item.uri, viewer=viewer):
+        key = item_key(stored.item)
+        copy = view.copies.get(key)
+        versions = store.history(stored.item.uri, viewer=viewer, provider=stored.item.provider)
+        for version in versions:
             item = version.item
             records.append(
                 {
@@ -85,16 +99,18 @@ def story_timeline(store: Store, view: StoryView, viewer: Any = None) -> dict[st
                     "member": item.provider,
                     "language": item.language,
                     "time": item.versioncreated or version.ingested_at,
-                    "copy_of": view.copies.get(item.uri, (None, 0.0))[0],
-                    "similarity": view.copies[item.uri][1] if item.uri in view.copies else None,
+                    "copy_of": copy[0] if copy else None,
+                    "similarity": copy[1] if copy else None,
                 }
             )
     return timeline(records)
 
 
-def version_diff(store: Store, uri: str, old: int, new: int) -> list[tuple[str, str]]:
-    """A word-level diff between two stored versions of one item."""
-    versions = {v.item.version: v.item for v in store.history(uri)}
+def version_diff(
+    store: Store, uri: str, old: int, new: int, *, provider: str | None
+) -> list[tuple[str, str]]:
+    """A word-level diff between two stored versions of one publisher's item."""
+    versions = {v.item.version: v.item for v in store.history(uri, provider=provider)}
     if old not in versions or new not in versions:
         raise KeyError(f"{uri} has versions {sorted(versions)}")
     return [(op, text) for op, text in word_diff(versions[old].body_text, versions[new].body_text)]

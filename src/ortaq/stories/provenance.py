@@ -74,7 +74,7 @@ def timeline(records: Iterable[Any]) -> dict[str, Any]:
     )
     entries: list[dict[str, Any]] = []
     first_by_member: dict[str, str] = {}
-    last_version: dict[str, dict[str, Any]] = {}
+    last_version: dict[tuple[Any, str], dict[str, Any]] = {}  # (member, uri): an item
     for row in rows:
         uri, member = str(_get(row, "uri")), _get(row, "member")
         time = _get(row, "time")
@@ -91,12 +91,12 @@ def timeline(records: Iterable[Any]) -> dict[str, Any]:
         }
         if _get(row, "similarity") is not None:
             entry["similarity"] = _get(row, "similarity")
-        previous = last_version.get(uri)
+        previous = last_version.get((member, uri))
         if previous is not None:
             entry["corrects"] = {"uri": uri, "version": previous["version"]}
         if member is not None:
             first_by_member.setdefault(member, uri)
-        last_version[uri] = entry
+        last_version[(member, uri)] = entry
         entries.append(entry)
     return {
         "first": entries[0] if entries else None,
