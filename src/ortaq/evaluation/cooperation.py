@@ -166,6 +166,7 @@ def evaluate_cooperation(gold_dir: Path, articles_dir: Path) -> dict[str, Any]:
     types: Counter[str] = Counter()
     per_type: dict[str, Counter[str]] = {}
     totals: dict[str, Counter[str]] = {"loose": Counter(), "strict": Counter()}
+    per_language: dict[str, Counter[str]] = {}
     status_agree = 0
     files = []
     misses: list[dict[str, Any]] = []
@@ -190,6 +191,11 @@ def evaluate_cooperation(gold_dir: Path, articles_dir: Path) -> dict[str, Any]:
             totals[level]["tp"] += len(pairs)
             totals[level]["pred"] += len(predicted)
             totals[level]["gold"] += len(gold)
+        by_language = per_language.setdefault(language or "?", Counter())
+        by_language["tp"] += len(loose)
+        by_language["pred"] += len(predicted)
+        by_language["gold"] += len(gold)
+        by_language["strict_tp"] += len(strict)
         matched_gold = {gi for gi, _ in loose}
         matched_pred = {pi for _, pi in loose}
         strict_gold = {gi for gi, _ in strict}
@@ -252,6 +258,16 @@ def evaluate_cooperation(gold_dir: Path, articles_dir: Path) -> dict[str, Any]:
         "tp": headline["tp"],
         "predicted": headline["predicted"],
         "gold": headline["gold"],
+        "per_language": {
+            lang: {
+                **_prf(c["tp"], c["pred"], c["gold"]),
+                "strict_f1": _prf(c["strict_tp"], c["pred"], c["gold"])["f1"],
+            }
+            for lang, c in sorted(
+                per_language.items(),
+                key=lambda kv: (LANGUAGES.index(kv[0]) if kv[0] in LANGUAGES else 99, kv[0]),
+            )
+        },
         "matching": "type + parties; a gold country also matches an organisation or "
         "official of that country",
         "strict": _prf(strict_t["tp"], strict_t["pred"], strict_t["gold"]),
