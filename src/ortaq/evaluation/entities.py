@@ -91,7 +91,7 @@ def match_organisations(
     pred_ids = [knowledge_base_id(p.entity_id) for p in predicted]
     scores = [
         [
-            organisation_score(g, gid, p.names, pid)
+            organisation_score(g, gid, p.names, pid, language)
             for p, pid in zip(predicted, pred_ids, strict=True)
         ]
         for g, gid in zip(gold, gold_ids, strict=True)

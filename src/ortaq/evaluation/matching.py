@@ -11,9 +11,11 @@ with ICU (`read.normalise.latin_key`) so Cyrillic, Arabic and Latin spellings me
 reduced to consonant skeletons. Two names match when
 
 - the surnames (last tokens) have the same skeleton (an Arabic article glued to one
-  side tolerated), and the first given names agree: same skeleton, rapidfuzz ratio of
-  the romanised tokens >= 80 (an inflected given name), or one is an initial with the
-  same first letter. Score 1.0; 0.8 when one side has no given name at all;
+  side tolerated; a skeleton of fewer than 3 consonants also needs a rapidfuzz ratio
+  >= 70 of the romanised surnames: 'Rayssi' and 'Aires' are both 'rs'), and the first
+  given names agree: the same skeleton of at least 3 consonants ('Ahmad' and 'Mohammed'
+  both reduce to 'md'), a rapidfuzz ratio of the romanised tokens >= 80 (an inflected
+  given name), or one is an initial with the same first letter. Score 1.0; 0.8 when one side has no given name at all;
 - a surname match with conflicting given names is NO match (two people of one family);
 - otherwise the rapidfuzz token-sort ratio of the romanised names is >= 90 (word order
   swapped, small spelling differences): score ratio / 100.
@@ -26,7 +28,15 @@ Organisations (`organisation_score`), score 1.0 unless said otherwise:
 - the gold name resolves in the organisation knowledge base
   (`evaluation.cooperation.resolve_gold_party`) to the predicted entity id;
 - the romanised names have the same number of words and each word pair agrees (ratio
-  >= 80, or one is a prefix of at least 4 letters of the other: a case ending): 0.9.
+  >= 80, or one is a prefix of at least 4 letters of the other: a case ending): 0.9;
+- their distinctive words agree the same way: 0.85. Distinctive words are what is left
+  once the words that only say what kind of body it is or its medium ('agency', 'news',
+  'информационное', 'ақпарат', 'وكالة', function words: data/org_descriptors.json) and
+  place names (the gazetteer's countries, demonyms and cities) are out; a name with no
+  distinctive word left ('Kazakh News Agency') matches by this rule nothing at all, so
+  two agencies of one country never meet here, and two names that name different
+  places ('... of Azerbaijan', '... of Turkey') do not meet by this rule either.
+  'TASS İnformasiya Agentliyi' ~ 'TASS', '«Кабар» ұлттық ақпарат агенттігі' ~ 'Кабар'.
 Two names that resolve to DIFFERENT knowledge-base organisations never match, however
 alike they are written.
 
@@ -35,22 +45,31 @@ alike they are written.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from ortaq.entities.gazetteer import find_places
 from ortaq.entities.linking import NameKey, name_key
 from ortaq.read.normalise import latin_key, match_key, skeleton
 
 GIVEN_NAME_RATIO = 80.0
+MIN_SURNAME_SKELETON = 3
+SHORT_SURNAME_RATIO = 70.0  # romanised surnames whose skeleton is shorter than that
+# Shorter skeletons are too coarse alone: Ahmad and Mohammed both reduce to 'md'.
+MIN_GIVEN_SKELETON = 3
 WHOLE_NAME_RATIO = 90.0
 ORG_WORD_RATIO = 80.0
 ORG_STEM = 4
 SURNAME_ONLY = 0.8
 ORG_FUZZY = 0.9
+ORG_DISTINCTIVE = 0.85
+DESCRIPTORS = Path(__file__).parent / "data" / "org_descriptors.json"
 _PARENTHESIS = re.compile(r"^(?P<name>.*?)\s*[(\[]\s*(?P<abbr>[^()\[\]]+?)\s*[)\]]\s*$")
 
 
@@ -76,22 +95,28 @@ def _person_key(name: str, language: str) -> NameKey:
     return name_key(name, language)
 
 
-def _surnames_agree(a: str, b: str) -> bool:
+def _surnames_agree(g: NameKey, p: NameKey) -> bool:
+    a, b = g.surname, p.surname
     if not a or not b:
         return False
     # an Arabic article glued to one side: الصواغ 'lswg' ~ Al-Sawagh 'swg'
-    return (
+    same = (
         a == b
         or (len(a) > 2 and a[0] == "l" and a[1:] == b)
         or (len(b) > 2 and b[0] == "l" and b[1:] == a)
     )
+    if not same:
+        return False
+    # a short skeleton alone is too coarse: Rayssi and Aires are both 'rs'
+    short = min(len(a), len(b)) < MIN_SURNAME_SKELETON
+    return not short or fuzz.ratio(g.tokens[-1], p.tokens[-1]) >= SHORT_SURNAME_RATIO
 
 
 def _given_agree(a: str, b: str) -> bool:
     """First given names (romanised) agree: skeleton, initial, or a close spelling."""
     if len(a) == 1 or len(b) == 1:
         return a[0] == b[0]
-    if skeleton(a) and skeleton(a) == skeleton(b):
+    if len(skeleton(a)) >= MIN_GIVEN_SKELETON and skeleton(a) == skeleton(b):
         return True
     return fuzz.ratio(a, b) >= GIVEN_NAME_RATIO
 
@@ -101,7 +126,7 @@ def person_score(gold: str, predicted: str, language: str) -> float:
     g, p = _person_key(gold, language), _person_key(predicted, language)
     if not g.tokens or not p.tokens:
         return 0.0
-    if _surnames_agree(g.surname, p.surname):
+    if _surnames_agree(g, p):
         if len(g.tokens) == 1 or len(p.tokens) == 1:
             return SURNAME_ONLY
         return 1.0 if _given_agree(g.tokens[0], p.tokens[0]) else 0.0
@@ -133,8 +158,51 @@ def _words_agree(a: str, b: str) -> bool:
 
 
 def _wordwise(a: str, b: str) -> bool:
-    wa, wb = latin_key(a).split(), latin_key(b).split()
-    if not wa or len(wa) != len(wb):
+    return _words_all_agree(a.split(), b.split())
+
+
+@cache
+def _descriptors(language: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(exact words, stems) of the language and of English, folded by match_key."""
+    data = json.loads(DESCRIPTORS.read_text("utf-8"))
+    entries = [*data.get(language, []), *data["en"]] if language != "en" else data["en"]
+    exact = {match_key(e) for e in entries if not e.endswith("*")}
+    stems = tuple(match_key(e[:-1]) for e in entries if e.endswith("*"))
+    return frozenset(exact - {""}), tuple(s for s in stems if s)
+
+
+def _is_descriptor(word: str, language: str) -> bool:
+    exact, stems = _descriptors(language)
+    return word in exact or word.startswith(stems)
+
+
+@lru_cache(maxsize=16384)
+def _place_mentions(name: str, language: str) -> tuple[tuple[str, str], ...]:
+    """(folded text, entity id) of the places named in `name` (its language and English)."""
+    found = {
+        (match_key(m.text), m.entity_id or m.text)
+        for lang in sorted({language, "en"})
+        for m in find_places(name, lang)
+    }
+    return tuple(sorted(found))
+
+
+def _places(name: str, language: str) -> frozenset[str]:
+    return frozenset(entity for _, entity in _place_mentions(name, language))
+
+
+@lru_cache(maxsize=16384)
+def distinctive_words(name: str, language: str) -> tuple[str, ...]:
+    """The words of an organisation name that are neither descriptors nor places."""
+    places = {word for text, _ in _place_mentions(name, language) for word in text.split()}
+    words = match_key(name).split()
+    return tuple(w for w in words if w not in places and not _is_descriptor(w, language))
+
+
+def _words_all_agree(a: Sequence[str], b: Sequence[str]) -> bool:
+    wa = [latin_key(w) for w in a]
+    wb = [latin_key(w) for w in b]
+    if not wa or len(wa) != len(wb) or not all(wa) or not all(wb):
         return False
     return all(_words_agree(x, y) for x, y in zip(sorted(wa), sorted(wb), strict=True))
 
@@ -144,6 +212,7 @@ def organisation_score(
     gold_id: str | None,
     predicted_names: Sequence[str],
     predicted_id: str | None,
+    language: str = "en",
 ) -> float:
     """How well a predicted organisation (its names and entity id) matches a gold name.
 
@@ -157,6 +226,13 @@ def organisation_score(
     for name in predicted_names:
         if any(_wordwise(g, p) for g in gold_forms for p in name_forms(name)):
             return ORG_FUZZY
+    gold_core, gold_places = distinctive_words(gold, language), _places(gold, language)
+    for name in predicted_names:
+        places = _places(name, language)
+        if gold_places and places and gold_places != places:
+            continue  # the same kind of body of two countries or cities
+        if _words_all_agree(gold_core, distinctive_words(name, language)):
+            return ORG_DISTINCTIVE
     return 0.0
 
 
