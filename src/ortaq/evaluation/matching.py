@@ -15,7 +15,8 @@ reduced to consonant skeletons. Two names match when
   >= 70 of the romanised surnames: 'Rayssi' and 'Aires' are both 'rs'), and the first
   given names agree: the same skeleton of at least 3 consonants ('Ahmad' and 'Mohammed'
   both reduce to 'md'), a rapidfuzz ratio of the romanised tokens >= 80 (an inflected
-  given name), or one is an initial with the same first letter. Score 1.0; 0.8 when one side has no given name at all;
+  given name), or one is an initial with the same first letter. Score 1.0; 0.8 when one
+  side has no given name at all;
 - a surname match with conflicting given names is NO match (two people of one family);
 - otherwise the rapidfuzz token-sort ratio of the romanised names is >= 90 (word order
   swapped, small spelling differences): score ratio / 100.

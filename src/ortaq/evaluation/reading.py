@@ -16,8 +16,10 @@ the values the read stage derives are compared with the gold's "reading":
   brackets and slashes out), the date exactly. A dateline read where the gold has none
   is counted in `dateline_spurious`.
 
-Figures are accuracies in [0, 1]; `per_language` gives the same per gold language, and
-`misses` every wrong or missing value with what was read.
+Figures are accuracies in [0, 1] (0.0 at the top level when no gold article has the
+value: see the `*_gold` counts; `null` in `per_language`); `per_language` gives the same
+per gold language, `misses` every wrong or missing value with what was read, and
+`false_positives` the dates and datelines read where the gold has none.
 """
 
 from __future__ import annotations

@@ -142,6 +142,7 @@ def evaluate_stories(gold_dir: Path, articles_dir: Path, index_path: Path) -> di
         languages[article.file] = article.language
         timed.append((article.file, item_time(item), item))
     ordered = arrival_order(timed)
+    undated = {name for name, when, _ in timed if when is None}
     predicted = cluster(ordered)
     gold = {name: groups[name] for name in predicted}
     names = list(predicted)
@@ -158,7 +159,7 @@ def evaluate_stories(gold_dir: Path, articles_dir: Path, index_path: Path) -> di
         "predicted_stories": len(set(pred)),
         "gold_stories": len(set(truth)),
         "items": len(names),
-        "undated_items": sum(1 for _, when, _ in timed if when is None),
+        "undated_items": len(undated),
         "pairwise": pw,
         "per_language": {
             lang: {
@@ -169,7 +170,13 @@ def evaluate_stories(gold_dir: Path, articles_dir: Path, index_path: Path) -> di
         },
         "misses": misses(gold, predicted),
         "order": [
-            {"file": n, "time": when.isoformat(), "story": predicted[n], "group": gold[n]}
+            {
+                "file": n,
+                "time": when.isoformat(),
+                "dated": n not in undated,
+                "story": predicted[n],
+                "group": gold[n],
+            }
             for n, when, _ in ordered
         ],
         "errors": errors,
