@@ -277,9 +277,7 @@ def test_heldout_f1_gate(language: str, shared: Path) -> None:
     convention = hipe_conventions if language == "fr" else None
     result = evaluate_sentences(sents, language, convention=convention)
     assert result["f1"] >= FLOORS[language], result
-    # the issue asks >= 20,000 tokens/s for the whole stage; measured 50k-100k here,
-    # the gate leaves room for a loaded CI machine
-    assert result["tokens_per_s"] >= 10_000, result
+    # Speed is bench/entities.py's to measure: a test never asserts a time.
 
 
 def test_hipe_title_convention() -> None:
