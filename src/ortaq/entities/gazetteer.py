@@ -55,6 +55,8 @@ class Mention:
     country: str | None = None
     role: str | None = None
     source: str = ""
+    # ISO codes of countries named inside the span ('Emirates News Agency' names AE)
+    named_countries: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +69,7 @@ class Mention:
             "country": self.country,
             "role": self.role,
             "source": self.source,
+            "named_countries": list(self.named_countries),
         }
 
 
@@ -469,9 +472,12 @@ def find_places(text: str, language: str, folded: Folded | None = None) -> list[
 
 
 def countries(mentions: Sequence[Mention]) -> list[str]:
-    """ISO alpha-2 codes of the countries named (by name, acronym or demonym), in order."""
+    """ISO alpha-2 codes of the countries named (by name, acronym or demonym), in order,
+    also inside organisation names ('Azerbaijan Television' names AZ)."""
     seen: dict[str, None] = {}
     for m in mentions:
         if m.entity_id and m.entity_id.startswith("country:") and m.country:
             seen.setdefault(m.country, None)
+        for code in m.named_countries:
+            seen.setdefault(code, None)
     return list(seen)

@@ -2,14 +2,18 @@
 
     recognise(text, language, paragraphs=None, linker=None) -> list[Mention]
 
-1. places and countries (gazetteer.py) and knowledge-base organisations
-   (organisations.py) on the folded text;
+1. places and countries (gazetteer.py), knowledge-base organisations
+   (organisations.py) on the folded text, and organisation-shaped spans around head
+   words (orgspans.py); a span that holds known names replaces them and takes the id
+   of the one organisation it holds ('Kabar News Agency of Kyrgyzstan' → org:kabar);
 2. the statistical NER (ortaq.entities.ner.find_entities) for what no list knows;
 3. people the NER misses, by rule around role words and quotes (linking.rule_people);
 4. overlap resolution: knowledge base and gazetteer beat rules, rules beat the NER;
    within a tier the longer span wins; an NER span that runs into a known one is cut
    before it ('Раушан Қажыбаева Al Jazeera' → 'Раушан Қажыбаева');
-5. repeats of the names found (surname alone, other case forms) and linking: ids for
+5. an organisation keeps the countries named inside it (`named_countries`:
+   'Azerbaijan Television' names AZ), since the span hides the place mention;
+6. repeats of the names found (surname alone, other case forms) and linking: ids for
    people across scripts and items, roles and countries (linking.EntityLinker).
 
 Every mention satisfies text[m.start:m.end] == m.text. NER places and organisations
@@ -32,11 +36,12 @@ from ortaq.entities.linking import (
     rule_people,
 )
 from ortaq.entities.organisations import find_organisations
+from ortaq.entities.orgspans import find_org_spans
 from ortaq.read.normalise import latin_key
 
 __all__ = ["Mention", "countries", "default_linker", "recognise", "to_json"]
 
-_TIER = {"gazetteer": 0, "kb": 0, "kb-office": 0}
+_TIER = {"gazetteer": 0, "kb": 0, "kb-office": 0, "rules-org": 0}
 _TRIM = " \t\n,.;:-–—«»“”\"'()"
 _DEFAULT_LINKER: EntityLinker | None = None
 
@@ -119,7 +124,7 @@ def recognise(
     folded = fold(text)
     places = find_places(text, language, folded)
     orgs = find_organisations(text, language, folded)
-    known = [*places, *orgs]
+    known = merge_org_spans(find_org_spans(text, language), [*places, *orgs])
     ner: list[Mention] = []
     for e in _ner()(text, language):
         m = _strip_span(Mention(e.text, e.start, e.end, e.type, source=f"ner-{e.source}"), text)
@@ -138,13 +143,57 @@ def recognise(
     others = [m for m in first if m.type != "PER"]
     linked = linker.link(text, language, [*others, *people], known)
     out = []
+    countries_in = [m for m in places if (m.entity_id or "").startswith("country:")]
     for m in linked:
+        if m.type == "ORG":
+            m = _with_named_countries(m, countries_in)
         if m.entity_id is None:
             prefix = "place" if m.type == "LOC" else "org"
             m = replace(m, entity_id=f"{prefix}:{_slug(m.text)}", canonical=m.text)
         out.append(m)
     out.sort(key=lambda m: (m.start, m.end))
     return out
+
+
+def merge_org_spans(spans: Sequence[Mention], known: Sequence[Mention]) -> list[Mention]:
+    """Known mentions, with organisation-shaped spans replacing the names they hold.
+
+    A span that a known name runs across (neither inside nor holding it) is dropped:
+    the list knows better. A span that holds exactly one known organisation at its edge
+    (or over half its length) names that organisation: it takes its id, canonical name
+    and country ('Emirates News Agency (WAM)', 'TASS İnformasiya Agentliyi').
+    """
+    chosen: list[Mention] = []
+    held: set[int] = set()
+    for span in sorted(spans, key=lambda m: (m.start - m.end, m.start)):
+        inside = [k for k in known if span.start <= k.start and k.end <= span.end]
+        crossing = [
+            k for k in known if k.start < span.end and span.start < k.end and k not in inside
+        ]
+        if crossing or any(c.start < span.end and span.start < c.end for c in chosen):
+            continue
+        chosen.append(_named_after(span, [k for k in inside if k.type == "ORG"]))
+        held.update(id(k) for k in inside)
+    return [*(k for k in known if id(k) not in held), *chosen]
+
+
+def _named_after(span: Mention, orgs: Sequence[Mention]) -> Mention:
+    if len({o.entity_id for o in orgs}) != 1:
+        return span
+    org = orgs[0]
+    name_end = span.text.rfind(" (") + span.start if span.text.endswith(")") else span.end
+    at_edge = org.start == span.start or org.end == name_end
+    covers = sum(o.end - o.start for o in orgs) * 2 >= span.end - span.start
+    if not (at_edge or covers):
+        return span
+    return replace(span, entity_id=org.entity_id, canonical=org.canonical, country=org.country)
+
+
+def _with_named_countries(m: Mention, countries_in: Sequence[Mention]) -> Mention:
+    codes = tuple(
+        dict.fromkeys(c.country for c in countries_in if m.start <= c.start and c.end <= m.end and c.country)
+    )
+    return replace(m, named_countries=codes) if codes else m
 
 
 def to_json(mentions: Sequence[Mention]) -> list[dict[str, Any]]:
