@@ -29,6 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ortaq.read.normalise import match_key
 from ortaq.entities.gazetteer import (
     LANGUAGES,
     Folded,
@@ -224,6 +225,32 @@ def _build(language: str) -> Matcher:
         m.add(phrase, -1, "stop")
     m.finish()
     return m
+
+
+def name_stem(name: str) -> str:
+    """A key of a name that ignores case endings: every word cut to six letters
+    ('Катарского информационного агентства' = 'Катарское информационное агентство')."""
+    return " ".join(word[:6] for word in match_key(name).split())
+
+
+_STEMS: dict[int, dict[str, str | None]] = {}
+
+
+def by_stem(name: str) -> Organisation | None:
+    """The one organisation one of whose names has the stem of `name`, if only one has."""
+    index = _STEMS.get(_REGISTRY.version)
+    if index is None:
+        index = {}
+        for org in organisations():
+            for alias in org.aliases():
+                stem = name_stem(alias)
+                if len(stem) < 8:
+                    continue  # short names and acronyms: too many collisions
+                index[stem] = org.id if index.get(stem, org.id) == org.id else None
+        _STEMS.clear()
+        _STEMS[_REGISTRY.version] = index
+    found = index.get(name_stem(name))
+    return get(found) if found else None
 
 
 def find_organisations(text: str, language: str, folded: Folded | None = None) -> list[Mention]:

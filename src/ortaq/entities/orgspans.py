@@ -64,7 +64,7 @@ class Token:
 
     @property
     def capitalised(self) -> bool:
-        return self.text[:1].isupper() or self.text[:1].isdigit()
+        return self.text[:1].isupper()
 
     @property
     def acronym(self) -> bool:
@@ -84,7 +84,10 @@ class SpanRules:
     left: bool
     right: bool
     right_direct: bool
+    head_capitalised: bool  # en, tr, az write every word of a name with a capital
+    head_chains: bool  # 'News Agency': a head right after a head continues the name
     heads: frozenset[str]
+    final_only: frozenset[str]  # heads that only end a name ('News', 'TV')
     prefix_heads: bool
     cut_suffix: bool
     suffix_heads: frozenset[str]
@@ -111,6 +114,8 @@ class SpanRules:
             return len(token.text)
         if self.language == "ar":
             return len(token.text) if _arabic_bare(key) & self.heads else None
+        if self.head_capitalised and not token.text[:1].isupper():
+            return None
         if key in self.heads:
             return len(token.text)
         if self.prefix_heads and not key.startswith(self.not_heads):
@@ -165,6 +170,9 @@ def rules(language: str) -> SpanRules | None:
         left=bool(data.get("left")),
         right=bool(data.get("right")),
         right_direct=bool(data.get("right_direct")),
+        head_capitalised=bool(data.get("head_capitalised")),
+        head_chains=bool(data.get("head_chains", True)),
+        final_only=keys("final_only"),
         heads=keys("heads"),
         prefix_heads=bool(data.get("prefix_heads")),
         cut_suffix=bool(data.get("cut_suffix")),
@@ -185,6 +193,19 @@ def event_words(language: str) -> frozenset[str]:
     """Folded words of events, documents and places that are never a person's name."""
     r = rules(language)
     return r.events if r is not None else frozenset()
+
+
+def generic_only(name: str, language: str) -> bool:
+    """Whether a name is made of head, generic and connector words only ('Union',
+    'Agency and TV', 'СМИ'): no organisation is named by it."""
+    r = rules(language)
+    if r is None:
+        return False
+    words = [t for t in tokenize(name) if t.is_word]
+    return bool(words) and all(
+        t.key in r.generic or t.key in r.connectors or r.head_length(t) is not None
+        for t in words
+    )
 
 
 # --- building one span -------------------------------------------------------------------
@@ -261,10 +282,14 @@ def _extend_right(text: str, toks: Sequence[Token], i: int, r: SpanRules) -> int
         k: int | None = None
         if t.text in _OPEN_QUOTES:
             k = _quoted_block_right(toks, j)
+            if k is not None:
+                end = k
+                break  # a quoted name ends the name: 'КНИА «Кабар»'
         elif not t.is_word or t.key in r.stops:
             break
         elif r.language == "ar":
-            k = j if _arabic_continues(t, r, first=j == i + 1) else None
+            first = j == i + 1 and not _definite(toks[i])
+            k = j if _arabic_continues(t, r, first=first) else None
         elif t.key in r.connectors:
             if t.key in r.split_connectors and not complement and not _head_follows(toks, j, r):
                 break  # 'Dala Press and Volga Wire' are two names
@@ -273,8 +298,11 @@ def _extend_right(text: str, toks: Sequence[Token], i: int, r: SpanRules) -> int
                 k = None
         elif not r.right_direct:
             break  # 'News Agency Director': only a connector continues the name
-        elif t.acronym or r.modifier(t) or (t.capitalised and _genitive(t, r)):
+        elif t.acronym or r.modifier(t):
             k = j
+        elif t.capitalised and _genitive(t, r) and j - i <= 2:
+            k = j  # 'агентство Туркмении', 'Телерадиокомплекс Президента Республики'
+
         elif r.language == "ru" and not t.capitalised:
             k = _after_connectors(toks, j, r)  # 'Телерадиокомплекс президента РК'
         if k is None:
@@ -287,17 +315,25 @@ def _extend_right(text: str, toks: Sequence[Token], i: int, r: SpanRules) -> int
 
 
 def _head_follows(toks: Sequence[Token], j: int, r: SpanRules) -> bool:
-    """The word after the connector at toks[j] is a head ('Radio and Television')."""
-    return j + 1 < len(toks) and r.head_length(toks[j + 1]) is not None
+    """Heads on both sides of the connector at toks[j] ('Radio and Television')."""
+    return (
+        0 < j < len(toks) - 1
+        and toks[j].key in r.split_connectors
+        and r.head_length(toks[j - 1]) is not None
+        and r.head_length(toks[j + 1]) is not None
+    )
 
 
 def _arabic_continues(t: Token, r: SpanRules, *, first: bool) -> bool:
     """The head's complement, a definite word, a modifier or a Latin name ('قناة RT')."""
     if first and r.head_length(t) is None:
         return True
-    definite = t.key.startswith(("ال", "وال", "لل", "بال"))
     latin = t.text[:1].isascii() and t.capitalised
-    return definite or r.modifier(t) or latin
+    return _definite(t) or r.modifier(t) or latin
+
+
+def _definite(t: Token) -> bool:
+    return t.key.startswith(("ال", "وال", "لل", "بال", "فال"))
 
 
 def _genitive(token: Token, r: SpanRules) -> bool:
@@ -316,6 +352,8 @@ def _after_connectors(toks: Sequence[Token], j: int, r: SpanRules) -> int | None
         t = toks[k]
         if t.capitalised or t.acronym:
             last = k
+            if r.language == "ru":
+                return last  # 'по делам СМИ', not '... СМИ Мансура Ибрагима'
             while last + 1 < n and toks[last + 1].is_word and (
                 toks[last + 1].capitalised or toks[last + 1].acronym or r.modifier(toks[last + 1])
             ):
@@ -373,18 +411,22 @@ def find_org_spans(text: str, language: str) -> list[Mention]:
         if head is None:
             continue
         first_head = i
-        while (
-            i + 1 < len(toks)
-            and _adjacent(text, toks[i], toks[i + 1])
-            and (toks[i + 1].capitalised or not r.cased)
-            and r.head_length(toks[i + 1]) is not None
-        ):
-            i += 1  # 'News Agency', 'Haber Ajansı', 'Radio Television'
+        while r.head_chains and i + 1 < len(toks):
+            step = 2 if _head_follows(toks, i + 1, r) else 1  # 'Radio and Television'
+            nxt = i + step
+            if not (
+                nxt < len(toks)
+                and _adjacent(text, toks[nxt - 1], toks[nxt])
+                and (toks[nxt].capitalised or not r.cased)
+                and r.head_length(toks[nxt]) is not None
+            ):
+                break
+            i = nxt  # 'News Agency', 'Haber Ajansı', 'Radio and Television Corporation'
             t = toks[i]
             head = r.head_length(t) or len(t.text)
         start = _extend_left(text, toks, first_head, r, taken_until + 1) if r.left else first_head
         end = i
-        if r.right:
+        if r.right and t.key not in r.final_only:
             end = _extend_right(text, toks, i, r)
         if end == i and r.left:
             # a head-final name ends at the head: cut its case suffix
@@ -413,9 +455,11 @@ def find_org_spans(text: str, language: str) -> list[Mention]:
 
 
 def _conjunction(token: Token, r: SpanRules) -> int:
-    """Length of a leading و or ف that is not part of the head ('ومجموعة' → 1)."""
-    if token.text[:1] in "وف" and match_key(token.text[1:]) in r.heads:
-        return 1
+    """Length of the proclitics before the head ('ومجموعة' → 1, 'لوكالة' → 1)."""
+    for cut in (1, 2):
+        if token.text[:cut] and all(c in "وفبلك" for c in token.text[:cut]):
+            if match_key(token.text[cut:]) in r.heads:
+                return cut
     return 0
 
 

@@ -35,8 +35,8 @@ from ortaq.entities.linking import (
     repeat_people,
     rule_people,
 )
-from ortaq.entities.organisations import find_organisations
-from ortaq.entities.orgspans import find_org_spans
+from ortaq.entities.organisations import by_stem, find_organisations, name_stem
+from ortaq.entities.orgspans import find_org_spans, generic_only
 from ortaq.read.normalise import latin_key
 
 __all__ = ["Mention", "countries", "default_linker", "recognise", "to_json"]
@@ -128,7 +128,7 @@ def recognise(
     ner: list[Mention] = []
     for e in _ner()(text, language):
         m = _strip_span(Mention(e.text, e.start, e.end, e.type, source=f"ner-{e.source}"), text)
-        if m is not None:
+        if m is not None and not (m.type == "ORG" and generic_only(m.text, language)):
             ner.append(m)
     linker = linker or default_linker()
     rules = rule_people(text, language, known)
@@ -146,10 +146,12 @@ def recognise(
     countries_in = [m for m in places if (m.entity_id or "").startswith("country:")]
     for m in linked:
         if m.type == "ORG":
-            m = _with_named_countries(m, countries_in)
+            m = _with_named_countries(_known_by_stem(m, language), countries_in)
         if m.entity_id is None:
+            # other case forms of one name get one id ('агентства'/'агентством')
+            key = m.text if m.type == "LOC" else name_stem(_without_abbreviation(m.text))
             prefix = "place" if m.type == "LOC" else "org"
-            m = replace(m, entity_id=f"{prefix}:{_slug(m.text)}", canonical=m.text)
+            m = replace(m, entity_id=f"{prefix}:{_slug(key)}", canonical=m.text)
         out.append(m)
     out.sort(key=lambda m: (m.start, m.end))
     return out
@@ -172,6 +174,8 @@ def merge_org_spans(spans: Sequence[Mention], known: Sequence[Mention]) -> list[
         ]
         if crossing or any(c.start < span.end and span.start < c.end for c in chosen):
             continue
+        if any((k.start, k.end) == (span.start, span.end) for k in inside):
+            continue  # the list knows this very name (a country: 'Russian Federation')
         chosen.append(_named_after(span, [k for k in inside if k.type == "ORG"]))
         held.update(id(k) for k in inside)
     return [*(k for k in known if id(k) not in held), *chosen]
@@ -181,12 +185,31 @@ def _named_after(span: Mention, orgs: Sequence[Mention]) -> Mention:
     if len({o.entity_id for o in orgs}) != 1:
         return span
     org = orgs[0]
-    name_end = span.text.rfind(" (") + span.start if span.text.endswith(")") else span.end
+    name = _without_abbreviation(span.text).rstrip(_TRIM)
+    name_end = span.start + len(name)
     at_edge = org.start == span.start or org.end == name_end
     covers = sum(o.end - o.start for o in orgs) * 2 >= span.end - span.start
     if not (at_edge or covers):
         return span
     return replace(span, entity_id=org.entity_id, canonical=org.canonical, country=org.country)
+
+
+def _without_abbreviation(name: str) -> str:
+    """'Qatar News Agency (QNA)' → 'Qatar News Agency'."""
+    if name.endswith(")") and " (" in name:
+        return name[: name.rfind(" (")]
+    return name
+
+
+def _known_by_stem(m: Mention, language: str) -> Mention:
+    """An organisation found by shape or by the NER, named in another case form of a
+    known name ('Катарского информационного агентства' → org:qna)."""
+    if m.entity_id is not None:
+        return m
+    org = by_stem(_without_abbreviation(m.text))
+    if org is None:
+        return m
+    return replace(m, entity_id=org.id, canonical=org.display(language), country=org.country)
 
 
 def _with_named_countries(m: Mention, countries_in: Sequence[Mention]) -> Mention:
