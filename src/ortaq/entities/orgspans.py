@@ -189,6 +189,22 @@ def rules(language: str) -> SpanRules | None:
     )
 
 
+@cache
+def title_words(language: str) -> frozenset[str]:
+    """Folded words of titles and honorifics cut off a person's name ('Board', 'Lady')."""
+    path = DATA / f"{language}.json"
+    data = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    return frozenset(match_key(w) for w in data.get("titles", []))
+
+
+@cache
+def byline_words(language: str) -> frozenset[str]:
+    """Folded words that open a byline or a photo credit ('By', 'Фото', 'بقلم')."""
+    path = DATA / f"{language}.json"
+    data = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    return frozenset(match_key(w) for w in data.get("bylines", []))
+
+
 def event_words(language: str) -> frozenset[str]:
     """Folded words of events, documents and places that are never a person's name."""
     r = rules(language)

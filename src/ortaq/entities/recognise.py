@@ -11,9 +11,11 @@
 4. overlap resolution: knowledge base and gazetteer beat rules, rules beat the NER;
    within a tier the longer span wins; an NER span that runs into a known one is cut
    before it ('Раушан Қажыбаева Al Jazeera' → 'Раушан Қажыбаева');
-5. an organisation keeps the countries named inside it (`named_countries`:
+5. person spans cut to the name (personspans.py: no title, role, event word or
+   byline);
+6. an organisation keeps the countries named inside it (`named_countries`:
    'Azerbaijan Television' names AZ), since the span hides the place mention;
-6. repeats of the names found (surname alone, other case forms) and linking: ids for
+7. repeats of the names found (surname alone, other case forms) and linking: ids for
    people across scripts and items, roles and countries (linking.EntityLinker).
 
 Every mention satisfies text[m.start:m.end] == m.text. NER places and organisations
@@ -37,12 +39,15 @@ from ortaq.entities.linking import (
 )
 from ortaq.entities.organisations import by_stem, find_organisations, name_stem
 from ortaq.entities.orgspans import find_org_spans, generic_only
+from ortaq.entities.personspans import clean_person, common_words
 from ortaq.read.normalise import latin_key
 
 __all__ = ["Mention", "countries", "default_linker", "recognise", "to_json"]
 
 _TIER = {"gazetteer": 0, "kb": 0, "kb-office": 0, "rules-org": 0}
 _TRIM = " \t\n,.;:-–—«»“”\"'()"
+_REPEATS = frozenset({"rules-repeat", "rules-registry"})
+_GLUE = "-'’ʼ"  # a word part after these is a suffix, not a word
 _DEFAULT_LINKER: EntityLinker | None = None
 
 
@@ -85,14 +90,46 @@ def resolve_overlaps(mentions: Sequence[Mention], text: str) -> list[Mention]:
         if not clashes:
             chosen.append(m)
             continue
-        if _tier(m) == 2 and all(c.start > m.start for c in clashes):
-            cut = min(c.start for c in clashes)
-            trimmed = text[m.start : cut].rstrip(_TRIM)
-            whole_words = cut > 0 and not text[cut - 1].isalnum()
-            if whole_words and len(trimmed) > 1 and any(ch.isalpha() for ch in trimmed):
-                chosen.append(replace(m, text=trimmed, end=m.start + len(trimmed)))
+        if _tier(m) == 2:
+            rest = _longest_uncovered(m, clashes, text)
+            if rest is not None:
+                chosen.append(rest)
     chosen.sort(key=lambda m: (m.start, m.end))
     return chosen
+
+
+def _person_enough(m: Mention, language: str) -> bool:
+    """A person needs a name; one word alone counts only as the repeat of a full name
+    found in the item or the registry, not from the NER or a role word alone
+    ('Foreign', 'Ali', 'Туркмении')."""
+    words = name_tokens(m.text, language)
+    return len(words) > 1 or (len(words) == 1 and m.source in _REPEATS)
+
+
+def _longest_uncovered(m: Mention, clashes: Sequence[Mention], text: str) -> Mention | None:
+    """The longest part of an NER span outside the known spans it runs into, in whole
+    words ('Раушан Қажыбаева Al Jazeera' → 'Раушан Қажыбаева', 'RT Маргарита Симоньян'
+    → 'Маргарита Симоньян')."""
+    pieces: list[tuple[int, int]] = []
+    cursor = m.start
+    for c in sorted(clashes, key=lambda c: c.start):
+        if c.start > cursor:
+            pieces.append((cursor, c.start))
+        cursor = max(cursor, c.end)
+    if cursor < m.end:
+        pieces.append((cursor, m.end))
+    best: Mention | None = None
+    for start, end in pieces:
+        piece = _strip_span(replace(m, text=text[start:end], start=start, end=end), text)
+        if piece is None or len(piece.text) < 2:
+            continue
+        before = text[piece.start - 1] if piece.start > 0 else " "
+        after = text[piece.end] if piece.end < len(text) else " "
+        if before.isalnum() or before in _GLUE or after.isalnum():
+            continue  # the cut falls inside a word ('İA-nın', 'TASS'ın')
+        if best is None or len(piece.text) > len(best.text):
+            best = piece
+    return best
 
 
 def _strip_span(m: Mention, text: str) -> Mention | None:
@@ -139,7 +176,9 @@ def recognise(
     if repeats:
         repeats = [replace(m, source="rules-repeat") for m in repeats]
         first = resolve_overlaps([*first, *repeats], text)
-    people = [m for m in first if m.type == "PER" and name_tokens(m.text, language)]
+    common = common_words(text)
+    cleaned = (clean_person(m, text, language, common) for m in first if m.type == "PER")
+    people = [m for m in cleaned if m is not None and _person_enough(m, language)]
     others = [m for m in first if m.type != "PER"]
     linked = linker.link(text, language, [*others, *people], known)
     out = []
@@ -176,9 +215,25 @@ def merge_org_spans(spans: Sequence[Mention], known: Sequence[Mention]) -> list[
             continue
         if any((k.start, k.end) == (span.start, span.end) for k in inside):
             continue  # the list knows this very name (a country: 'Russian Federation')
+        span, inside = _from_first_organisation(span, inside)
         chosen.append(_named_after(span, [k for k in inside if k.type == "ORG"]))
         held.update(id(k) for k in inside)
     return [*(k for k in known if id(k) not in held), *chosen]
+
+
+def _from_first_organisation(
+    span: Mention, inside: Sequence[Mention]
+) -> tuple[Mention, list[Mention]]:
+    """A span that runs left past a known organisation inside it starts there: what
+    lies before is another phrase ('Қасым-Жомарт Тоқаев Al Jazeera English
+    телеарнасы' → 'Al Jazeera English телеарнасы')."""
+    orgs = sorted((k for k in inside if k.type == "ORG"), key=lambda k: k.start)
+    name_end = span.start + len(_without_abbreviation(span.text).rstrip(_TRIM))
+    if not orgs or orgs[0].start == span.start or orgs[0].end >= name_end:
+        return span, list(inside)
+    start = orgs[0].start
+    cut = replace(span, text=span.text[start - span.start :], start=start)
+    return cut, [k for k in inside if k.start >= start]
 
 
 def _named_after(span: Mention, orgs: Sequence[Mention]) -> Mention:
