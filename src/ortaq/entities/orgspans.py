@@ -267,9 +267,7 @@ def _extend_left(text: str, toks: Sequence[Token], i: int, r: SpanRules, floor: 
             return opened  # a quoted name opens the organisation's name
         if not t.is_word or t.key in r.stops:
             break
-        if t.capitalised or t.acronym:
-            start = j
-        elif t.key in r.connectors:
+        if t.key in r.connectors:
             # 'Radio and Television Corporation', not 'Kazinform and Mauritanian News Agency'
             joins_heads = (
                 j > 0
@@ -280,6 +278,8 @@ def _extend_left(text: str, toks: Sequence[Token], i: int, r: SpanRules, floor: 
                 break
             if not (j > 0 and toks[j - 1].capitalised):
                 break
+        elif t.capitalised or t.acronym:
+            start = j
         elif not r.modifier(t):
             break
         j -= 1

@@ -98,6 +98,39 @@ def resolve_overlaps(mentions: Sequence[Mention], text: str) -> list[Mention]:
     return chosen
 
 
+_TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
+_TITLE_SHARE = 0.6  # of the longer words capitalised: the line is written in title case
+_HEADLINE_WORDS = 20  # longer lines are running text, whatever their capitals
+
+
+def title_case_lines(text: str) -> list[tuple[int, int]]:
+    """Lines whose longer words are mostly capitalised ('Économie, Transport et
+    Logistique'): there a capital says nothing about a name."""
+    out = []
+    start = 0
+    for line in text.split("\n"):
+        words = _TITLE_WORD.findall(line)
+        capitals = sum(w[0].isupper() for w in words)
+        short = len(line.split()) <= _HEADLINE_WORDS
+        if short and capitals >= 3 and capitals >= _TITLE_SHARE * len(words):
+            out.append((start, start + len(line)))
+        start += len(line) + 1
+    return out
+
+
+def _only_capitalised_by_title_case(
+    start: int, end: int, text: str, titled: Sequence[tuple[int, int]]
+) -> bool:
+    """An NER span in a title-case line whose words the text never writes elsewhere
+    (outside title-case lines): the capital is the headline's, not a name's."""
+    if not any(a <= start and end <= b for a, b in titled):
+        return False
+    elsewhere = list(text)
+    for a, b in titled:
+        elsewhere[a:b] = " " * (b - a)
+    return text[start:end] not in "".join(elsewhere)
+
+
 def _person_enough(m: Mention, language: str) -> bool:
     """A person needs a name; one word alone counts only as the repeat of a full name
     found in the item or the registry, not from the NER or a role word alone
@@ -163,7 +196,10 @@ def recognise(
     orgs = find_organisations(text, language, folded)
     known = merge_org_spans(find_org_spans(text, language), [*places, *orgs])
     ner: list[Mention] = []
+    titled = title_case_lines(text)
     for e in _ner()(text, language):
+        if _only_capitalised_by_title_case(e.start, e.end, text, titled):
+            continue
         m = _strip_span(Mention(e.text, e.start, e.end, e.type, source=f"ner-{e.source}"), text)
         if m is not None and not (m.type == "ORG" and generic_only(m.text, language)):
             ner.append(m)
