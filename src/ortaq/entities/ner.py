@@ -698,6 +698,11 @@ _HEAD_FINAL_NAMES = frozenset({"en", "tr", "az"})
 _MAX_ACRONYM = 8
 
 
+def _shouted(token: str) -> bool:
+    """A word in capitals only (an abbreviation, or a dateline's city)."""
+    return len(token) > 1 and token.isupper()
+
+
 def rule_tags(tokens: Sequence[str], language: str) -> list[str]:
     """Capitalised sequences typed by role words, organisation words and CLDR places.
 
@@ -737,6 +742,8 @@ def rule_tags(tokens: Sequence[str], language: str) -> list[str]:
                     break  # "İlham Əliyev Bakıda": the place starts a new sequence
                 if lang in _HEAD_FINAL_NAMES and norms[j - 1] in orgs and norms[j] not in orgs:
                     break  # "Kabar Agency | Mederbek Shermetaliev": the name ends at its head
+                if _shouted(tokens[j]) != _shouted(tokens[j - 1]):
+                    break  # "ТАСС | Андрей Кондрашов", "Hatem Mohamed | SHARJAH"
                 j += 1
             elif (
                 tokens[j].lower() in connectors

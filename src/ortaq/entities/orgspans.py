@@ -82,6 +82,7 @@ class SpanRules:
 
     language: str
     left: bool
+    left_capitalised: bool  # capitalised words extend a name leftwards (not in Russian)
     right: bool
     right_direct: bool
     head_capitalised: bool  # en, tr, az write every word of a name with a capital
@@ -168,6 +169,7 @@ def rules(language: str) -> SpanRules | None:
     return SpanRules(
         language=language,
         left=bool(data.get("left")),
+        left_capitalised=bool(data.get("left_capitalised", True)),
         right=bool(data.get("right")),
         right_direct=bool(data.get("right_direct")),
         head_capitalised=bool(data.get("head_capitalised")),
@@ -278,9 +280,12 @@ def _extend_left(text: str, toks: Sequence[Token], i: int, r: SpanRules, floor: 
                 break
             if not (j > 0 and toks[j - 1].capitalised):
                 break
-        elif t.capitalised or t.acronym:
+        elif r.modifier(t):
+            if t.capitalised or t.acronym:
+                start = j
+        elif (t.capitalised or t.acronym) and r.left_capitalised:
             start = j
-        elif not r.modifier(t):
+        else:
             break
         j -= 1
         taken += 1
@@ -314,8 +319,11 @@ def _extend_right(text: str, toks: Sequence[Token], i: int, r: SpanRules) -> int
                 k = None
         elif not r.right_direct:
             break  # 'News Agency Director': only a connector continues the name
-        elif t.acronym or r.modifier(t):
+        elif t.acronym and not t.text.isupper() or r.modifier(t):
             k = j
+        elif t.acronym:
+            end = j
+            break  # 'агентства ТАСС': an abbreviation completes the name
         elif t.capitalised and _genitive(t, r) and j - i <= 2:
             k = j  # 'агентство Туркмении', 'Телерадиокомплекс Президента Республики'
 
@@ -353,8 +361,9 @@ def _definite(t: Token) -> bool:
 
 
 def _genitive(token: Token, r: SpanRules) -> bool:
-    """A capitalised word that may complement the head ('агентство Туркмении')."""
-    return not r.genitive_endings or token.key.endswith(r.genitive_endings)
+    """A capitalised word that may complement the head ('агентство Туркмении'); the
+    ending is read as written (folding makes 'Андрей' end in 'и')."""
+    return not r.genitive_endings or token.text.lower().endswith(r.genitive_endings)
 
 
 def _after_connectors(toks: Sequence[Token], j: int, r: SpanRules) -> int | None:

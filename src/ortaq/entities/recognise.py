@@ -37,7 +37,7 @@ from ortaq.entities.linking import (
     repeat_people,
     rule_people,
 )
-from ortaq.entities.organisations import by_stem, find_organisations, name_stem
+from ortaq.entities.organisations import Organisation, by_stem, find_organisations, name_stem
 from ortaq.entities.orgspans import find_org_spans, generic_only
 from ortaq.entities.personspans import clean_person, common_words
 from ortaq.read.normalise import latin_key
@@ -104,18 +104,18 @@ _HEADLINE_WORDS = 20  # longer lines are running text, whatever their capitals
 
 
 def title_case_lines(text: str) -> list[tuple[int, int]]:
-    """Lines whose longer words are mostly capitalised ('Économie, Transport et
-    Logistique'): there a capital says nothing about a name."""
-    out = []
-    start = 0
-    for line in text.split("\n"):
-        words = _TITLE_WORD.findall(line)
-        capitals = sum(w[0].isupper() for w in words)
-        short = len(line.split()) <= _HEADLINE_WORDS
-        if short and capitals >= 3 and capitals >= _TITLE_SHARE * len(words):
-            out.append((start, start + len(line)))
-        start += len(line) + 1
-    return out
+    """The headline (first line of a longer text) when its longer words are mostly
+    capitalised ('Économie, Transport et Logistique'): there a capital says nothing
+    about a name."""
+    headline, newline, _ = text.partition("\n")
+    if not newline:
+        return []  # one line: no headline to tell apart from the text
+    words = _TITLE_WORD.findall(headline)
+    capitals = sum(w[0].isupper() for w in words)
+    short = len(headline.split()) <= _HEADLINE_WORDS
+    if short and capitals >= 3 and capitals >= _TITLE_SHARE * len(words):
+        return [(0, len(headline))]
+    return []
 
 
 def _only_capitalised_by_title_case(
@@ -129,6 +129,14 @@ def _only_capitalised_by_title_case(
     for a, b in titled:
         elsewhere[a:b] = " " * (b - a)
     return text[start:end] not in "".join(elsewhere)
+
+
+def _people(
+    mentions: Sequence[Mention], text: str, language: str, common: frozenset[str]
+) -> list[Mention]:
+    """The person mentions cut to their names, those that hold one (personspans.py)."""
+    cleaned = (clean_person(m, text, language, common) for m in mentions if m.type == "PER")
+    return [m for m in cleaned if m is not None and _person_enough(m, language)]
 
 
 def _person_enough(m: Mention, language: str) -> bool:
@@ -182,18 +190,21 @@ def recognise(
     language: str,
     paragraphs: list[str] | None = None,
     linker: EntityLinker | None = None,
+    members: tuple[Organisation, ...] = (),
 ) -> list[Mention]:
     """People, places and organisations of `text`, linked; sorted by offset.
 
     `paragraphs` is accepted for the stage (the text is recognised as a whole either
     way: offsets are always into `text`). `linker` defaults to the process-wide one.
+    `members`: the platform's member organisations, recognised by every name they have
+    (organisations.member_organisations), handed in by the door.
     """
     del paragraphs
     if not text or not text.strip():
         return []
     folded = fold(text)
     places = find_places(text, language, folded)
-    orgs = find_organisations(text, language, folded)
+    orgs = find_organisations(text, language, folded, members)
     known = merge_org_spans(find_org_spans(text, language), [*places, *orgs])
     ner: list[Mention] = []
     titled = title_case_lines(text)
@@ -207,14 +218,14 @@ def recognise(
     rules = rule_people(text, language, known)
     rules.extend(registry_people(text, language, linker.registry, [*known, *rules]))
     first = resolve_overlaps([*known, *rules, *ner], text)
+    common = common_words(text)
+    first = [*(m for m in first if m.type != "PER"), *_people(first, text, language, common)]
     people = [m for m in first if m.type == "PER"]
     repeats = repeat_people(text, language, people, folded) if people else []
     if repeats:
         repeats = [replace(m, source="rules-repeat") for m in repeats]
         first = resolve_overlaps([*first, *repeats], text)
-    common = common_words(text)
-    cleaned = (clean_person(m, text, language, common) for m in first if m.type == "PER")
-    people = [m for m in cleaned if m is not None and _person_enough(m, language)]
+    people = _people(first, text, language, common)
     others = [m for m in first if m.type != "PER"]
     linked = linker.link(text, language, [*others, *people], known)
     out = []
