@@ -5,6 +5,7 @@ Cases written for these tests (not taken from ../shared/realnews).
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -38,16 +39,28 @@ def spans(text: str, language: str) -> list[str]:
         ("en", "Oman Radio and Television Corporation", ["Oman Radio and Television Corporation"]),
         ("en", "Steppe Press and Caspian Wire agreed", ["Steppe Press"]),
         ("en", "the agency's news and a News Agency", []),
-        ("fr", "l'Agence tunisienne de presse (TAP) a signé", ["Agence tunisienne de presse (TAP)"]),
+        (
+            "fr",
+            "l'Agence tunisienne de presse (TAP) a signé",
+            ["Agence tunisienne de presse (TAP)"],
+        ),
         ("fr", "le ministère libyen de la Culture a reçu", ["ministère libyen de la Culture"]),
         (
             "ru",
             "директор Бахрейнского информационного агентства Иван",
             ["Бахрейнского информационного агентства"],
         ),
-        ("ru", "Национальное агентство Иордании «Петра» сообщило", ["Национальное агентство Иордании «Петра»"]),
+        (
+            "ru",
+            "Национальное агентство Иордании «Петра» сообщило",
+            ["Национальное агентство Иордании «Петра»"],
+        ),
         ("kk", "«Дала» ұлттық ақпарат агенттігінің өкілі", ["«Дала» ұлттық ақпарат агенттігі"]),
-        ("kk", "Маңғыстау облысының Өңірлік коммуникациялар қызметі", ["Маңғыстау облысының Өңірлік коммуникациялар қызметі"]),
+        (
+            "kk",
+            "Маңғыстау облысының Өңірлік коммуникациялар қызметі",
+            ["Маңғыстау облысының Өңірлік коммуникациялар қызметі"],
+        ),
         ("tr", "Umman Haber Ajansı'nın genel müdürü", ["Umman Haber Ajansı"]),
         ("az", "Bəhreyn Xəbər Agentliyinin rəhbəri", ["Bəhreyn Xəbər Agentliyi"]),
         ("az", "“Şərq” İnformasiya Agentliyi", ["“Şərq” İnformasiya Agentliyi"]),
@@ -144,9 +157,7 @@ def test_members_are_recognised_in_every_script_they_are_known_by() -> None:
         ids = [m.entity_id for m in recognise(text, language, members=members)]
         assert member in ids, (text, ids)
     # without the door's members, no member id appears: the stage reads no store
-    assert not any(
-        (m.entity_id or "").startswith("member:") for m in recognise("Волга Вайр", "ru")
-    )
+    assert not any((m.entity_id or "").startswith("member:") for m in recognise("Волга Вайр", "ru"))
 
 
 _PIECES = [
@@ -164,7 +175,7 @@ def test_spans_are_inside_the_text_and_never_overlap(text: str, language: str) -
     for m in found:
         assert 0 <= m.start < m.end <= len(text) and text[m.start : m.end] == m.text
     ordered = sorted(found, key=lambda m: m.start)
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in itertools.pairwise(ordered):
         assert a.end <= b.start
 
 
@@ -174,5 +185,5 @@ def test_recognise_never_raises_and_never_overlaps(text: str, language: str) -> 
     found = recognise(text, language)
     for m in found:
         assert text[m.start : m.end] == m.text
-    for a, b in zip(found, found[1:], strict=False):
+    for a, b in itertools.pairwise(found):
         assert a.end <= b.start

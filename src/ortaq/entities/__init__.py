@@ -1,11 +1,12 @@
 """The entities stage: people, organisations and places, linked across scripts.
 
 Pure by default: each item is read with a fresh linker, so the same bytes always give
-the same mentions. Member organisations reach the stage the same way: the door reads
-the store's `members` rows and binds them (`stage_with(linker, members)`,
-`members_stage(rows)`); the stage never queries the store. A door that reads many items together (the CLI, the store) binds a
+the same mentions. A door that reads many items together (the CLI, the store) binds a
 shared `EntityLinker` with `stage_with(linker)`, so "Fahrettin Altun" in a French item
-and "فخر الدين ألتون" in an Arabic one get the same person id.
+and "فخر الدين ألتون" in an Arabic one get the same person id. Member organisations
+reach the stage the same way: the door reads the store's `members` rows and binds them
+(`stage_with(linker, members)`, `members_stage(rows)`); the stage never queries the
+store.
 """
 
 from __future__ import annotations

@@ -29,7 +29,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ortaq.read.normalise import match_key
 from ortaq.entities.gazetteer import (
     LANGUAGES,
     Folded,
@@ -39,6 +38,7 @@ from ortaq.entities.gazetteer import (
     fold,
     load,
 )
+from ortaq.read.normalise import match_key
 
 DATA = Path(__file__).resolve().parent / "data" / "organisations.json"
 
@@ -221,8 +221,7 @@ def matcher(language: str, members: tuple[Organisation, ...] = ()) -> Matcher:
 def _members_key(members: tuple[Organisation, ...]) -> tuple[Any, ...]:
     """A hashable key of the member entities and every name they have."""
     return tuple(
-        (o.id, o.canonical, o.country, o.acronyms, tuple(sorted(o.names.items())))
-        for o in members
+        (o.id, o.canonical, o.country, o.acronyms, tuple(sorted(o.names.items()))) for o in members
     )
 
 

@@ -73,7 +73,9 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end(), match_key(m.group())) for m in _TOKEN.finditer(text)]
+    return [
+        Token(m.group(), m.start(), m.end(), match_key(m.group())) for m in _TOKEN.finditer(text)
+    ]
 
 
 @dataclass(frozen=True)
@@ -221,8 +223,7 @@ def generic_only(name: str, language: str) -> bool:
         return False
     words = [t for t in tokenize(name) if t.is_word]
     return bool(words) and all(
-        t.key in r.generic or t.key in r.connectors or r.head_length(t) is not None
-        for t in words
+        t.key in r.generic or t.key in r.connectors or r.head_length(t) is not None for t in words
     )
 
 
@@ -319,7 +320,7 @@ def _extend_right(text: str, toks: Sequence[Token], i: int, r: SpanRules) -> int
                 k = None
         elif not r.right_direct:
             break  # 'News Agency Director': only a connector continues the name
-        elif t.acronym and not t.text.isupper() or r.modifier(t):
+        elif (t.acronym and not t.text.isupper()) or r.modifier(t):
             k = j
         elif t.acronym:
             end = j
@@ -379,8 +380,14 @@ def _after_connectors(toks: Sequence[Token], j: int, r: SpanRules) -> int | None
             last = k
             if r.language == "ru":
                 return last  # 'по делам СМИ', not '... СМИ Мансура Ибрагима'
-            while last + 1 < n and toks[last + 1].is_word and (
-                toks[last + 1].capitalised or toks[last + 1].acronym or r.modifier(toks[last + 1])
+            while (
+                last + 1 < n
+                and toks[last + 1].is_word
+                and (
+                    toks[last + 1].capitalised
+                    or toks[last + 1].acronym
+                    or r.modifier(toks[last + 1])
+                )
             ):
                 last += 1
             return last
@@ -428,63 +435,74 @@ def find_org_spans(text: str, language: str) -> list[Mention]:
         return []
     toks = tokenize(text)
     out: list[Mention] = []
+    i = 0
     taken_until = -1
-    for i, t in enumerate(toks):
-        if i <= taken_until:
+    while i < len(toks):
+        found = _span_at(text, toks, i, r, taken_until + 1)
+        if found is None:
+            i += 1
             continue
-        head = r.head_length(t)
-        if head is None:
-            continue
-        first_head = i
-        while r.head_chains and i + 1 < len(toks):
-            step = 2 if _head_follows(toks, i + 1, r) else 1  # 'Radio and Television'
-            nxt = i + step
-            if not (
-                nxt < len(toks)
-                and _adjacent(text, toks[nxt - 1], toks[nxt])
-                and (toks[nxt].capitalised or not r.cased)
-                and r.head_length(toks[nxt]) is not None
-            ):
-                break
-            i = nxt  # 'News Agency', 'Haber Ajansı', 'Radio and Television Corporation'
-            t = toks[i]
-            head = r.head_length(t) or len(t.text)
-        start = _extend_left(text, toks, first_head, r, taken_until + 1) if r.left else first_head
-        end = i
-        if r.right and t.key not in r.final_only:
-            end = _extend_right(text, toks, i, r)
-        if end == i and r.left:
-            # a head-final name ends at the head: cut its case suffix
-            stop = t.start + head
-        else:
-            stop = toks[end].end
-        while start < i and toks[start].key in r.connectors:
-            start += 1
-        while end > i and toks[end].key in r.connectors:
-            end -= 1
-            stop = toks[end].end
-        closing = _abbreviation(text, toks, end)
-        if closing != end:
-            end, stop = closing, toks[closing].end
-        span = toks[start : end + 1]
-        if len([s for s in span if s.is_word]) > MAX_WORDS:
-            continue
-        if not _names_an_organisation(span, t, r):
-            continue
-        begin = toks[start].start
-        if r.language == "ar":
-            begin += _conjunction(toks[start], r)
-        out.append(Mention(text[begin:stop], begin, stop, "ORG", source="rules-org"))
-        taken_until = end
+        mention, last = found
+        out.append(mention)
+        taken_until = last
+        i = last + 1
     return out
+
+
+def _last_head(text: str, toks: Sequence[Token], i: int, r: SpanRules) -> int:
+    """The last head of a run of heads from toks[i] ('News Agency', 'Radio and
+    Television Corporation')."""
+    while r.head_chains and i + 1 < len(toks):
+        nxt = i + (2 if _head_follows(toks, i + 1, r) else 1)
+        if not (
+            nxt < len(toks)
+            and _adjacent(text, toks[nxt - 1], toks[nxt])
+            and (toks[nxt].capitalised or not r.cased)
+            and r.head_length(toks[nxt]) is not None
+        ):
+            break
+        i = nxt
+    return i
+
+
+def _span_at(
+    text: str, toks: Sequence[Token], first_head: int, r: SpanRules, floor: int
+) -> tuple[Mention, int] | None:
+    """The organisation whose (first) head is toks[first_head], and its last token."""
+    if r.head_length(toks[first_head]) is None:
+        return None
+    i = _last_head(text, toks, first_head, r)
+    head = toks[i]
+    start = _extend_left(text, toks, first_head, r, floor) if r.left else first_head
+    end = i
+    if r.right and head.key not in r.final_only:
+        end = _extend_right(text, toks, i, r)
+    # a head-final name ends at the head, without its case suffix ('Agentliyinin')
+    cut = r.head_length(head) or len(head.text)
+    stop = head.start + cut if end == i and r.left else toks[end].end
+    while start < i and toks[start].key in r.connectors:
+        start += 1
+    while end > i and toks[end].key in r.connectors:
+        end -= 1
+        stop = toks[end].end
+    closing = _abbreviation(text, toks, end)
+    if closing != end:
+        end, stop = closing, toks[closing].end
+    span = toks[start : end + 1]
+    if len([s for s in span if s.is_word]) > MAX_WORDS or not _names_an_organisation(span, head, r):
+        return None
+    begin = toks[start].start
+    if r.language == "ar":
+        begin += _conjunction(toks[start], r)
+    return Mention(text[begin:stop], begin, stop, "ORG", source="rules-org"), end
 
 
 def _conjunction(token: Token, r: SpanRules) -> int:
     """Length of the proclitics before the head ('ومجموعة' → 1, 'لوكالة' → 1)."""
     for cut in (1, 2):
-        if token.text[:cut] and all(c in "وفبلك" for c in token.text[:cut]):
-            if match_key(token.text[cut:]) in r.heads:
-                return cut
+        clitics = token.text[:cut]
+        if all(c in "وفبلك" for c in clitics) and match_key(token.text[cut:]) in r.heads:
+            return cut
     return 0
 
 

@@ -316,7 +316,9 @@ def _known_by_stem(m: Mention, language: str) -> Mention:
 
 def _with_named_countries(m: Mention, countries_in: Sequence[Mention]) -> Mention:
     codes = tuple(
-        dict.fromkeys(c.country for c in countries_in if m.start <= c.start and c.end <= m.end and c.country)
+        dict.fromkeys(
+            c.country for c in countries_in if m.start <= c.start and c.end <= m.end and c.country
+        )
     )
     return replace(m, named_countries=codes) if codes else m
 
