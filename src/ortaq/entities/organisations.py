@@ -37,6 +37,7 @@ from ortaq.entities.gazetteer import (
     Rules,
     fold,
     load,
+    russian_forms,
 )
 from ortaq.read.normalise import match_key
 
@@ -181,6 +182,14 @@ def _office_forms(alias: str, language: str) -> list[str]:
     return out
 
 
+def _russian_forms(alias: str) -> list[str]:
+    """Case forms of a Russian name declined on its last word ('Милли Меджлиса')."""
+    words = alias.split(" ")
+    if not _is_cyrillic(words[-1]):
+        return []
+    return [" ".join([*words[:-1], form]) for form in russian_forms(words[-1])]
+
+
 def _kk_genitive_forms(alias: str) -> list[str]:
     words = alias.split(" ")
     if not 2 <= len(words) <= 6:
@@ -236,6 +245,9 @@ def _build(language: str, members: tuple[Organisation, ...] = ()) -> Matcher:
                 continue
             one_word = " " not in alias.strip()
             m.add(alias, index, capital=one_word)
+            if language == "ru":
+                for form in _russian_forms(alias):
+                    m.add(form, index, capital=True)
             if language == "kk":
                 for form in _kk_genitive_forms(alias):
                     m.add(form, index, capital=False)

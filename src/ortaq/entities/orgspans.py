@@ -111,6 +111,8 @@ class SpanRules:
     def head_length(self, token: Token) -> int | None:
         """How much of the token is the head word (None: not a head)."""
         key = token.key
+        if " " in key and self.prefix_heads:
+            key = key.rsplit(" ", 1)[1]  # 'медиа-платформа': the last part is the head
         if not key or " " in key:
             return None
         if token.text in self.suffix_heads:

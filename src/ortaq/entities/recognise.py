@@ -147,6 +147,12 @@ def _person_enough(m: Mention, language: str) -> bool:
     return len(words) > 1 or (len(words) == 1 and m.source in _REPEATS)
 
 
+def _may_be_a_name(text: str) -> bool:
+    """A capital somewhere, or a script without capitals ('and' is no name)."""
+    cased = any(c.isalpha() and c.lower() != c.upper() for c in text)
+    return not cased or any(c.isupper() for c in text)
+
+
 def _longest_uncovered(m: Mention, clashes: Sequence[Mention], text: str) -> Mention | None:
     """The longest part of an NER span outside the known spans it runs into, in whole
     words ('Раушан Қажыбаева Al Jazeera' → 'Раушан Қажыбаева', 'RT Маргарита Симоньян'
@@ -162,7 +168,7 @@ def _longest_uncovered(m: Mention, clashes: Sequence[Mention], text: str) -> Men
     best: Mention | None = None
     for start, end in pieces:
         piece = _strip_span(replace(m, text=text[start:end], start=start, end=end), text)
-        if piece is None or len(piece.text) < 2:
+        if piece is None or len(piece.text) < 2 or not _may_be_a_name(piece.text):
             continue
         before = text[piece.start - 1] if piece.start > 0 else " "
         after = text[piece.end] if piece.end < len(text) else " "
