@@ -475,6 +475,7 @@ def find_places(text: str, language: str, folded: Folded | None = None) -> list[
 
 
 _WORDS_AROUND = 3  # words between a demonym and the word 'language' that still make it one
+_CHARS_AROUND = 60  # enough text on each side for three words
 
 
 @cache
@@ -502,9 +503,9 @@ def names_language(text: str, start: int, end: int, language: str) -> bool:
 
     if not words:
         return False
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start = max(text.rfind("\n", 0, start) + 1, start - _CHARS_AROUND)
     line_end = text.find("\n", end)
-    line_end = len(text) if line_end == -1 else line_end
+    line_end = min(len(text) if line_end == -1 else line_end, end + _CHARS_AROUND)
     before = match_key(text[line_start:start]).split()[-_WORDS_AROUND:]
     after = match_key(text[end:line_end]).split()[:_WORDS_AROUND]
     return any(w in words for w in (*before, *after))

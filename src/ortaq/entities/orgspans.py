@@ -32,14 +32,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ortaq.entities.gazetteer import Mention
 from ortaq.read.normalise import match_key
 
 DATA = Path(__file__).resolve().parent / "data" / "orgspans"
+_MEMO_SIZE = 65536  # words whose head test is remembered
 MAX_WORDS = 16  # the longest name this recogniser builds, in words
 _LEFT_WINDOW = 7  # words looked at left of a head
 _OPEN_QUOTES = "«“„\"'‘"
@@ -51,7 +52,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*|\S")
 _ARABIC_CLITICS = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every word, and never changed
 class Token:
     text: str
     start: int
@@ -74,8 +75,14 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     return [
-        Token(m.group(), m.start(), m.end(), match_key(m.group())) for m in _TOKEN.finditer(text)
+        Token(m.group(), m.start(), m.end(), fold_word(m.group())) for m in _TOKEN.finditer(text)
     ]
+
+
+@lru_cache(maxsize=65536)
+def fold_word(word: str) -> str:
+    """match_key of one word, cached: news repeats its words."""
+    return match_key(word)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,9 @@ class SpanRules:
     generic: frozenset[str]
     stops: frozenset[str]
     events: frozenset[str]
+    _heads_seen: dict[tuple[str, str], int | None] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @property
     def cased(self) -> bool:
@@ -110,6 +120,14 @@ class SpanRules:
 
     def head_length(self, token: Token) -> int | None:
         """How much of the token is the head word (None: not a head)."""
+        memo = (token.text, token.key)
+        if memo not in self._heads_seen:
+            if len(self._heads_seen) > _MEMO_SIZE:
+                self._heads_seen.clear()
+            self._heads_seen[memo] = self._head_length(token)
+        return self._heads_seen[memo]
+
+    def _head_length(self, token: Token) -> int | None:
         key = token.key
         if " " in key and self.prefix_heads:
             key = key.rsplit(" ", 1)[1]  # 'медиа-платформа': the last part is the head

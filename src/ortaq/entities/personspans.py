@@ -29,7 +29,14 @@ from functools import cache
 
 from ortaq.entities.gazetteer import Mention, find_places
 from ortaq.entities.linking import PARTICLES, ROLES_DIR, TITLES, role_heads
-from ortaq.entities.orgspans import Token, byline_words, rules, title_words, tokenize
+from ortaq.entities.orgspans import (
+    Token,
+    byline_words,
+    fold_word,
+    rules,
+    title_words,
+    tokenize,
+)
 from ortaq.read.normalise import match_key
 
 _LOWER_WORD = re.compile(r"(?<![\w'’])([^\W\d_]+)")
@@ -38,7 +45,7 @@ _LOWER_WORD = re.compile(r"(?<![\w'’])([^\W\d_]+)")
 def common_words(text: str) -> frozenset[str]:
     """Folded words the text writes in lower case somewhere (not after an apostrophe)."""
     return frozenset(
-        match_key(w) for w in _LOWER_WORD.findall(text) if w[:1].islower() and len(w) > 2
+        fold_word(w) for w in _LOWER_WORD.findall(text) if w[:1].islower() and len(w) > 2
     )
 
 
@@ -103,9 +110,10 @@ def _is_place(word: str, language: str) -> bool:
 
 
 def _byline(text: str, start: int, end: int, language: str) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end == -1 else line_end
+    if any(c.isalnum() for c in text[end:line_end]):
+        return False  # the line goes on: the name is part of the story
+    line_start = text.rfind("\n", 0, start) + 1
     before = match_key(text[line_start:start])
-    after = match_key(text[end:line_end])
-    return not after and (not before or before in byline_words(language))
+    return not before or before in byline_words(language)

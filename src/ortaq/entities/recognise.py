@@ -231,7 +231,11 @@ def recognise(
     if repeats:
         repeats = [replace(m, source="rules-repeat") for m in repeats]
         first = resolve_overlaps([*first, *repeats], text)
-    people = _people(first, text, language, common)
+    clean = {(m.start, m.end) for m in people}  # cut to their names already
+    people = [
+        *(m for m in first if m.type == "PER" and (m.start, m.end) in clean),
+        *_people([m for m in first if (m.start, m.end) not in clean], text, language, common),
+    ]
     others = [m for m in first if m.type != "PER"]
     linked = linker.link(text, language, [*others, *people], known)
     out = []
