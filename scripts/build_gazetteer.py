@@ -144,7 +144,7 @@ def build_language(language: str) -> dict[str, Any]:
         e["sources"].add("supplement")
     for place, names in supplement.get("places", {}).items():
         info = places[place]
-        e = entry(f"place:{place}", "city", info["country"], names[0])
+        e = entry(f"place:{place}", info.get("kind", "city"), info["country"], names[0])
         e["name_en"] = info["name"]
         e["names"].update(names)
         e["sources"].add("supplement")
@@ -170,6 +170,9 @@ def build_language(language: str) -> dict[str, Any]:
         "lowercase_suffixes": supplement.get("lowercase_suffixes", []),
         "stem_endings": supplement.get("stem_endings", []),
         "proclitics": supplement.get("proclitics", []),
+        "language_words": supplement.get("language_words", []),
+        "language_suffixes": supplement.get("language_suffixes", []),
+        "language_prefixes": supplement.get("language_prefixes", []),
     }
 
 

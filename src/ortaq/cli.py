@@ -74,7 +74,7 @@ def ingest(
     """Read news items from files and store them; bad input goes to quarantine (exit 1)."""
     settings = Settings.from_env()
     store = open_store(settings)
-    chain = chain_for(settings)
+    chain = with_members(chain_for(settings), store.list_members())
     sources = list(sources_from_paths(paths))
     hints = Hints(provider=provider, format=format)
 
@@ -126,6 +126,19 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
 
 def stored_json(stored: StoredItem) -> dict[str, Any]:
     return {"id": stored.id, **stored.item.to_json(), "ingested_at": stored.ingested_at.isoformat()}
+
+
+def with_members(chain: Chain, rows: list[dict[str, Any]]) -> Chain:
+    """The chain whose entities stage recognises the platform's members by every name
+    they have: the door reads the store's members, the stage only receives them."""
+    from dataclasses import replace
+
+    from ortaq.chain import Stage
+    from ortaq.entities import members_stage
+
+    entities = members_stage(rows)
+    stages = [Stage("entities", entities) if s.name == "entities" else s for s in chain.stages]
+    return replace(chain, stages=stages)
 
 
 def linked_chain(settings: Settings) -> Chain:

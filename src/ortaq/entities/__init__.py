@@ -3,20 +3,32 @@
 Pure by default: each item is read with a fresh linker, so the same bytes always give
 the same mentions. A door that reads many items together (the CLI, the store) binds a
 shared `EntityLinker` with `stage_with(linker)`, so "Fahrettin Altun" in a French item
-and "فخر الدين ألتون" in an Arabic one get the same person id.
+and "فخر الدين ألتون" in an Arabic one get the same person id. Member organisations
+reach the stage the same way: the door reads the store's `members` rows and binds them
+(`stage_with(linker, members)`, `members_stage(rows)`); the stage never queries the
+store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ortaq.entities.gazetteer import Mention, countries
 from ortaq.entities.linking import EntityLinker
+from ortaq.entities.organisations import Organisation, member_organisations
 from ortaq.entities.recognise import recognise, to_json
 from ortaq.model import Derived, Item
 
-__all__ = ["EntityLinker", "Mention", "item_text", "stage", "stage_with"]
+__all__ = [
+    "EntityLinker",
+    "Mention",
+    "item_text",
+    "member_organisations",
+    "members_stage",
+    "stage",
+    "stage_with",
+]
 
 LANGUAGES = frozenset({"kk", "ar", "fr", "tr", "az", "ru", "en"})
 
@@ -30,16 +42,27 @@ def stage(item: Item) -> Item:
     return _recognise_into(item, EntityLinker())
 
 
-def stage_with(linker: EntityLinker) -> Callable[[Item], Item]:
-    """The stage bound to a linker shared by every item a door reads."""
-    return lambda item: _recognise_into(item, linker)
+def stage_with(
+    linker: EntityLinker, members: tuple[Organisation, ...] = ()
+) -> Callable[[Item], Item]:
+    """The stage bound to a linker shared by every item a door reads, and to the
+    platform's member organisations (`member_organisations(store rows)`): the door
+    reads the members, the stage only receives them."""
+    return lambda item: _recognise_into(item, linker, members)
 
 
-def _recognise_into(item: Item, linker: EntityLinker) -> Item:
+def members_stage(rows: Iterable[Mapping[str, Any]]) -> Callable[[Item], Item]:
+    """The stage for a door that knows the members (rows of the store's `members`)."""
+    return stage_with(EntityLinker(), member_organisations(rows))
+
+
+def _recognise_into(
+    item: Item, linker: EntityLinker, members: tuple[Organisation, ...] = ()
+) -> Item:
     if item.language not in LANGUAGES:
         return item  # no gazetteer, KB or model for this language
     text = item_text(item)
-    mentions = recognise(text, item.language, linker=linker)
+    mentions = recognise(text, item.language, linker=linker, members=members)
     item.stage_data["mentions"] = to_json(mentions)
     item.people = _distinct(m for m in mentions if m.type == "PER")
     item.organisations = _distinct(m for m in mentions if m.type == "ORG")

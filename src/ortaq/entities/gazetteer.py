@@ -55,6 +55,8 @@ class Mention:
     country: str | None = None
     role: str | None = None
     source: str = ""
+    # ISO codes of countries named inside the span ('Emirates News Agency' names AE)
+    named_countries: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +69,7 @@ class Mention:
             "country": self.country,
             "role": self.role,
             "source": self.source,
+            "named_countries": list(self.named_countries),
         }
 
 
@@ -447,11 +450,14 @@ def find_places(text: str, language: str, folded: Folded | None = None) -> list[
     Entity ids: 'country:KZ' (type LOC, country KZ), 'place:astana' (country KZ),
     'place:central-asia' (no country). Languages without data use English names.
     """
-    m = matcher(language if language in LANGUAGES else "en")
+    language = language if language in LANGUAGES else "en"
+    m = matcher(language)
     folded = folded if folded is not None else fold(text)
     out: list[Mention] = []
     for hit in m.find(folded):
         entity: Place = m.entities[hit.entity]
+        if hit.kind in ("demonym", "stem") and names_language(text, hit.start, hit.end, language):
+            continue  # 'باللغة الفرنسية', 'на английском языке', 'İngilizce': a language
         out.append(
             Mention(
                 text[hit.start : hit.end],
@@ -468,10 +474,50 @@ def find_places(text: str, language: str, folded: Folded | None = None) -> list[
     return out
 
 
+_WORDS_AROUND = 3  # words between a demonym and the word 'language' that still make it one
+_CHARS_AROUND = 60  # enough text on each side for three words
+
+
+@cache
+def _language_cues(language: str) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    data = load(language)
+    return (
+        frozenset(match_key(w) for w in data.get("language_words", [])),
+        tuple(match_key(w) for w in data.get("language_suffixes", [])),
+        tuple(match_key(w) for w in data.get("language_prefixes", [])),
+    )
+
+
+def names_language(text: str, start: int, end: int, language: str) -> bool:
+    """Whether the demonym text[start:end] names a language, by the data's cues: a word
+    'language' within three words ('باللغتين العربية والإنجليزية', 'французский язык'),
+    or a language suffix or prefix on the word itself ('İngilizce', 'بالفرنسية')."""
+    words, suffixes, prefixes = _language_cues(language)
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1  # the whole word, with its proclitics ('وبالفرنسية')
+    key = match_key(text[start:end])
+    if suffixes and key.endswith(suffixes) and " " not in key:
+        return True
+    if prefixes and (key.startswith(prefixes) or key[1:].startswith(prefixes)):
+        return True  # 'بالفرنسية', 'وبالفرنسية'
+
+    if not words:
+        return False
+    line_start = max(text.rfind("\n", 0, start) + 1, start - _CHARS_AROUND)
+    line_end = text.find("\n", end)
+    line_end = min(len(text) if line_end == -1 else line_end, end + _CHARS_AROUND)
+    before = match_key(text[line_start:start]).split()[-_WORDS_AROUND:]
+    after = match_key(text[end:line_end]).split()[:_WORDS_AROUND]
+    return any(w in words for w in (*before, *after))
+
+
 def countries(mentions: Sequence[Mention]) -> list[str]:
-    """ISO alpha-2 codes of the countries named (by name, acronym or demonym), in order."""
+    """ISO alpha-2 codes of the countries named (by name, acronym or demonym), in order,
+    also inside organisation names ('Azerbaijan Television' names AZ)."""
     seen: dict[str, None] = {}
     for m in mentions:
         if m.entity_id and m.entity_id.startswith("country:") and m.country:
             seen.setdefault(m.country, None)
+        for code in m.named_countries:
+            seen.setdefault(code, None)
     return list(seen)

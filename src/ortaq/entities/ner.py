@@ -692,6 +692,17 @@ def _is_cap(word: str) -> bool:
     )
 
 
+#: languages whose capitalised organisation names end at their keyword ('Kabar Agency')
+_HEAD_FINAL_NAMES = frozenset({"en", "tr", "az"})
+#: an all-capital word longer than this is a shouted word ('EMBARGOED'), not an acronym
+_MAX_ACRONYM = 8
+
+
+def _shouted(token: str) -> bool:
+    """A word in capitals only (an abbreviation, or a dateline's city)."""
+    return len(token) > 1 and token.isupper()
+
+
 def rule_tags(tokens: Sequence[str], language: str) -> list[str]:
     """Capitalised sequences typed by role words, organisation words and CLDR places.
 
@@ -729,11 +740,16 @@ def rule_tags(tokens: Sequence[str], language: str) -> list[str]:
             if _is_cap(tokens[j]) and not is_role[j]:
                 if not run_is_place and _gaz_lookup(norms[j], gaz, lang) == "LOC":
                     break  # "İlham Əliyev Bakıda": the place starts a new sequence
+                if lang in _HEAD_FINAL_NAMES and norms[j - 1] in orgs and norms[j] not in orgs:
+                    break  # "Kabar Agency | Mederbek Shermetaliev": the name ends at its head
+                if _shouted(tokens[j]) != _shouted(tokens[j - 1]):
+                    break  # "ТАСС | Андрей Кондрашов", "Hatem Mohamed | SHARJAH"
                 j += 1
             elif (
                 tokens[j].lower() in connectors
                 and j + 1 < n
                 and _is_cap(tokens[j + 1])
+                and not is_role[j + 1]
                 and any(norms[k] in orgs for k in range(i, j + 2) if k < n)
             ):
                 j += 2
@@ -741,7 +757,8 @@ def rule_tags(tokens: Sequence[str], language: str) -> list[str]:
                 break
         words = norms[i:j]
         kind: str | None = None
-        if any(w in orgs for w in words) or (j - i == 1 and tok.isupper() and len(tok) >= 2):
+        acronym = j - i == 1 and tok.isupper() and 2 <= len(tok) <= _MAX_ACRONYM
+        if any(w in orgs for w in words) or acronym:
             kind = "ORG"
         elif all(_gaz_lookup(w, gaz, lang) == "LOC" for w in words) or (
             j - i > 1 and all(_gaz_lookup(w, gaz, lang) for w in words)

@@ -37,7 +37,9 @@ from ortaq.entities.gazetteer import (
     Rules,
     fold,
     load,
+    russian_forms,
 )
+from ortaq.read.normalise import match_key
 
 DATA = Path(__file__).resolve().parent / "data" / "organisations.json"
 
@@ -117,31 +119,43 @@ def get(entity_id: str) -> Organisation | None:
     return None
 
 
-def add_member_organisations(members: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Make every member record an entity 'member:<slug>'; returns the ids added.
+def member_organisation(member: Mapping[str, Any]) -> Organisation:
+    """The entity 'member:<slug>' of one member record.
 
     A record has 'slug', 'name' (several names may be joined with ' / '), optional
-    'names' {language: name}, 'country', 'kind', 'acronyms'. Adding the same slug again
-    replaces it. The matchers are rebuilt on next use.
+    'names' {language: name}, 'country', 'kind', 'acronyms' -- the shape of the store's
+    `members` rows and of the demo manifest's 'members'.
     """
+    slug = str(member["slug"])
+    names: dict[str, list[str]] = {}
+    for lang, name in (member.get("names") or {}).items():
+        names.setdefault(lang, []).extend(p.strip() for p in str(name).split(" / "))
+    general = [p.strip() for p in str(member.get("name", slug)).split(" / ")]
+    names.setdefault("xx", []).extend(general)
+    return Organisation(
+        id=f"member:{slug}",
+        canonical=general[-1] if general else slug,
+        country=member.get("country"),
+        kind=str(member.get("kind") or "member"),
+        names={lang: tuple(dict.fromkeys(v)) for lang, v in names.items()},
+        acronyms=tuple(member.get("acronyms") or ()),
+    )
+
+
+def member_organisations(members: Iterable[Mapping[str, Any]]) -> tuple[Organisation, ...]:
+    """Member records as entities, for a door to hand to the stage (`stage_with`)."""
+    return tuple(member_organisation(m) for m in members)
+
+
+def add_member_organisations(members: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Make every member record an entity of the process-wide knowledge base; returns
+    the ids added. Adding the same slug again replaces it; matchers rebuild on next use.
+    Doors prefer `stage_with(linker, members=member_organisations(rows))`, which keeps
+    the stage a function of its inputs."""
     added = []
     with _REGISTRY.lock:
-        for member in members:
-            slug = str(member["slug"])
-            names: dict[str, list[str]] = {}
-            for lang, name in (member.get("names") or {}).items():
-                names.setdefault(lang, []).extend(p.strip() for p in str(name).split(" / "))
-            general = [p.strip() for p in str(member.get("name", slug)).split(" / ")]
-            names.setdefault("xx", []).extend(general)
-            org = Organisation(
-                id=f"member:{slug}",
-                canonical=general[-1] if general else slug,
-                country=member.get("country"),
-                kind=str(member.get("kind", "member")),
-                names={lang: tuple(dict.fromkeys(v)) for lang, v in names.items()},
-                acronyms=tuple(member.get("acronyms", ())),
-            )
-            _REGISTRY.members[slug] = org
+        for org in member_organisations(members):
+            _REGISTRY.members[org.id.removeprefix("member:")] = org
             added.append(org.id)
         _REGISTRY.version += 1
     return added
@@ -168,6 +182,14 @@ def _office_forms(alias: str, language: str) -> list[str]:
     return out
 
 
+def _russian_forms(alias: str) -> list[str]:
+    """Case forms of a Russian name declined on its last word ('Милли Меджлиса')."""
+    words = alias.split(" ")
+    if not _is_cyrillic(words[-1]):
+        return []
+    return [" ".join([*words[:-1], form]) for form in russian_forms(words[-1])]
+
+
 def _kk_genitive_forms(alias: str) -> list[str]:
     words = alias.split(" ")
     if not 2 <= len(words) <= 6:
@@ -185,24 +207,37 @@ def _is_cyrillic(word: str) -> bool:
     return any("\u0400" <= c <= "\u04ff" for c in word)
 
 
-_MATCHERS: dict[tuple[str, int], Matcher] = {}
+_MATCHERS: dict[tuple[str, int, tuple[Any, ...]], Matcher] = {}
+_MAX_MATCHERS = 32  # per language, registry version and member set
 
 
-def matcher(language: str) -> Matcher:
+def matcher(language: str, members: tuple[Organisation, ...] = ()) -> Matcher:
+    """The matcher of the knowledge base plus `members` (the door's member entities)."""
     language = language if language in LANGUAGES else "en"
-    key = (language, _REGISTRY.version)
+    key = (language, _REGISTRY.version, _members_key(members))
     m = _MATCHERS.get(key)
     if m is None:
-        m = _build(language)
-        for stale in [k for k in _MATCHERS if k[1] != _REGISTRY.version]:
-            del _MATCHERS[stale]
+        m = _build(language, members)
+        stale = [k for k in _MATCHERS if k[1] != _REGISTRY.version]
+        if len(_MATCHERS) >= _MAX_MATCHERS:
+            stale = list(_MATCHERS)
+        for k in stale:
+            del _MATCHERS[k]
         _MATCHERS[key] = m
     return m
 
 
-def _build(language: str) -> Matcher:
+def _members_key(members: tuple[Organisation, ...]) -> tuple[Any, ...]:
+    """A hashable key of the member entities and every name they have."""
+    return tuple(
+        (o.id, o.canonical, o.country, o.acronyms, tuple(sorted(o.names.items()))) for o in members
+    )
+
+
+def _build(language: str, members: tuple[Organisation, ...] = ()) -> Matcher:
     m = Matcher(Rules.from_data(language, load(language)))
-    for org in organisations():
+    known = {o.id for o in members}
+    for org in [*(o for o in organisations() if o.id not in known), *members]:
         index = m.add_entity(org)
         for alias in org.aliases():
             if _is_acronym(alias):
@@ -210,6 +245,9 @@ def _build(language: str) -> Matcher:
                 continue
             one_word = " " not in alias.strip()
             m.add(alias, index, capital=one_word)
+            if language == "ru":
+                for form in _russian_forms(alias):
+                    m.add(form, index, capital=True)
             if language == "kk":
                 for form in _kk_genitive_forms(alias):
                     m.add(form, index, capital=False)
@@ -226,9 +264,40 @@ def _build(language: str) -> Matcher:
     return m
 
 
-def find_organisations(text: str, language: str, folded: Folded | None = None) -> list[Mention]:
-    """Organisations of the knowledge base named in `text` (type ORG), in text order."""
-    m = matcher(language)
+def name_stem(name: str) -> str:
+    """A key of a name that ignores case endings: every word cut to six letters
+    ('Катарского информационного агентства' = 'Катарское информационное агентство')."""
+    return " ".join(word[:6] for word in match_key(name).split())
+
+
+_STEMS: dict[int, dict[str, str | None]] = {}
+
+
+def by_stem(name: str) -> Organisation | None:
+    """The one organisation one of whose names has the stem of `name`, if only one has."""
+    index = _STEMS.get(_REGISTRY.version)
+    if index is None:
+        index = {}
+        for org in organisations():
+            for alias in org.aliases():
+                stem = name_stem(alias)
+                if len(stem) < 8:
+                    continue  # short names and acronyms: too many collisions
+                index[stem] = org.id if index.get(stem, org.id) == org.id else None
+        _STEMS.clear()
+        _STEMS[_REGISTRY.version] = index
+    found = index.get(name_stem(name))
+    return get(found) if found else None
+
+
+def find_organisations(
+    text: str,
+    language: str,
+    folded: Folded | None = None,
+    members: tuple[Organisation, ...] = (),
+) -> list[Mention]:
+    """Organisations of the knowledge base (and `members`) named in `text`, in order."""
+    m = matcher(language, members)
     folded = folded if folded is not None else fold(text)
     out = []
     for hit in m.find(folded):
