@@ -46,9 +46,10 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from typing import Any
@@ -65,6 +66,20 @@ GOVERNMENT_KINDS = frozenset({"ministry", "government", "embassy", "parliament",
 HOST_TYPES = frozenset({"visit", "bureau_opening"})
 PLACE_FALLBACK_TYPES = frozenset({"meeting", "visit", "training"})
 SETTING_TYPES = frozenset({"meeting", "visit"})  # merge across statuses when undated
+# what the areas of a signed document are (guideline section 7): agreed when provided for
+PROVIDED_TYPES = frozenset(
+    {
+        "statement_of_intent",
+        "action_plan",
+        "platform_created",
+        "joint_project",
+        "content_exchange",
+        "expert_exchange",
+        "training",
+        "bureau_opening",
+        "countering_disinformation",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,7 @@ class Party:
     kind: str  # "country" or "organisation"
     country: str | None
     side: str = "a"
+    aliases: tuple[str, ...] = ()  # the names the text gives an organisation
 
     @property
     def group(self) -> str:
@@ -87,6 +103,7 @@ class Party:
             "kind": self.kind,
             "country": self.country,
             "side": self.side,
+            "aliases": list(self.aliases),
         }
 
 
@@ -114,6 +131,7 @@ class Event:
     people: list[dict[str, Any]] = field(default_factory=list)
     also: list[Party] = field(default_factory=list)  # parties of merged mentions
     method: list[str] = field(default_factory=list)
+    headline: bool = False  # first said in the headline (whose tense says little)
 
     @property
     def realised(self) -> bool:
@@ -181,10 +199,11 @@ def _org_kind(entity_id: str) -> str | None:
 class _Mention:
     start: int
     end: int
-    role: str  # "party", "person" or "place"
+    role: str  # "org", "country", "official" (a person acting for a state), "person", "place"
     party: Party | None  # what the mention stands for as a party
     person: dict[str, Any] | None = None
     place: dict[str, Any] | None = None
+    inactive: str = ""  # why it is no party here: "credit", "attending", "modifier"
 
 
 @dataclass
@@ -199,6 +218,7 @@ class _Context:
     reference: date | None
     published: str | None
     dateline_place: dict[str, Any] | None
+    headline_end: int = 0
     last_parties: list[Party] = field(default_factory=list)
 
 
@@ -218,72 +238,200 @@ def _sentence_spans(item: Item, language: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _person_orgs(raw: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for line in text.split("\n"):
+        spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans
+
+
+@dataclass
+class _Org:
+    """One organisation of the item: its id, the names the text gives it."""
+
+    id: str
+    name: str
+    country: str | None
+    names: list[str]
+
+
+class _Identity:
+    """Which organisation each ORG mention is: the knowledge base's id when it has one;
+    otherwise the first name of the item that is the same name (cooperation.names:
+    'TİMBİR' and 'TİMBİR-in'), and an acronym defined in brackets right after a name
+    ('Emirates News Agency (WAM)') is that name's organisation."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.orgs: dict[str, _Org] = {}
+        self.redirect: dict[str, str] = {}
+
+    def find(self, entity_id: str) -> str:
+        while entity_id in self.redirect:
+            entity_id = self.redirect[entity_id]
+        return entity_id
+
+    def add(self, entity_id: str, text: str, canonical: str, country: str | None) -> str:
+        from ortaq.cooperation.names import same_name
+
+        entity_id = self.find(entity_id)
+        if entity_id not in self.orgs and not _org_kind(entity_id):
+            for other in self.orgs.values():
+                if not _org_kind(other.id) and any(
+                    same_name(text, n, self.language) for n in other.names
+                ):
+                    self.redirect[entity_id] = other.id
+                    entity_id = other.id
+                    break
+        org = self.orgs.setdefault(entity_id, _Org(entity_id, canonical, country, []))
+        if text not in org.names:
+            org.names.append(text)
+        org.country = org.country or country
+        return entity_id
+
+    def alias(self, short_id: str, long_id: str) -> None:
+        """The two ids are one organisation: keep the knowledge base's, else the long."""
+        short_id, long_id = self.find(short_id), self.find(long_id)
+        if short_id == long_id or short_id not in self.orgs or long_id not in self.orgs:
+            return
+        if _org_kind(short_id) and not _org_kind(long_id):
+            short_id, long_id = long_id, short_id
+        elif _org_kind(short_id):
+            return  # two organisations of the knowledge base stay two
+        self.redirect[short_id] = long_id
+        short = self.orgs.pop(short_id)
+        target = self.orgs[long_id]
+        target.names.extend(n for n in short.names if n not in target.names)
+        target.country = target.country or short.country
+
+    def party(self, entity_id: str) -> Party:
+        org = self.orgs[self.find(entity_id)]
+        return Party(org.id, org.name, "organisation", org.country, aliases=tuple(org.names))
+
+
+_BRACKET = re.compile(r"\s*[(（]\s*([^()\n]{1,40}?)\s*[)）]")
+
+
+def _org_id(m: dict[str, Any]) -> str:
+    entity_id = m.get("entity_id")
+    if entity_id:
+        return str(entity_id)
+    return "org:" + "-".join(fold(m["text"]).split())
+
+
+def _acronym_mentions(
+    text: str, orgs: list[dict[str, Any]], identity: _Identity
+) -> list[dict[str, Any]]:
+    """'Mauritanian News Agency (AMI)': AMI names that agency here and wherever else the
+    text writes it as a word; returns the extra ORG mentions this finds."""
+    covered = [(m["start"], m["end"]) for m in orgs]
+    extra: list[dict[str, Any]] = []
+    for m in orgs:
+        match = _BRACKET.match(text, m["end"])
+        if not match:
+            continue
+        acronym = match.group(1).split(",")[0].strip()
+        if not acronym or len(acronym) > 12 or not any(c.isupper() for c in acronym):
+            continue
+        for other in orgs:
+            if other["start"] >= match.start(1) and other["end"] <= match.end(1):
+                identity.alias(_org_id(other), _org_id(m))
+        pattern = re.compile(rf"(?<!\w){re.escape(acronym)}(?!\w)")
+        for hit in pattern.finditer(text):
+            if any(s < hit.end() and hit.start() < e for s, e in covered):
+                continue
+            covered.append(hit.span())
+            extra.append({**m, "text": acronym, "start": hit.start(), "end": hit.end()})
+    return extra
+
+
+def _person_orgs(
+    raw: Sequence[dict[str, Any]], identity: _Identity, folded_names: dict[str, list[str]]
+) -> dict[str, str]:
     """person id -> the organisation their stated role names (first one found)."""
-    orgs = [m for m in raw if m.get("type") == "ORG" and _org_kind(m.get("entity_id") or "")]
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, str] = {}
     for m in raw:
         pid, role = m.get("entity_id"), m.get("role")
         if m.get("type") != "PER" or not pid or not role or pid in out:
             continue
-        folded_role = fold(role)
-        for org in orgs:
-            names = {fold(org["text"]), fold(org.get("canonical") or org["text"])}
-            if any(name and name in folded_role for name in names):
-                out[pid] = org
+        folded_role = f" {fold(role)} "
+        for org_id, names in folded_names.items():
+            if any(_contains_word(folded_role, name) for name in names):
+                out[pid] = identity.find(org_id)
                 break
     return out
 
 
-def _org_party(m: dict[str, Any]) -> Party | None:
-    entity_id = m.get("entity_id") or ""
-    if not _org_kind(entity_id):
-        return None  # statistical guesses outside the knowledge base are not parties
-    return Party(entity_id, m.get("canonical") or m["text"], "organisation", m.get("country"))
+def _contains_word(text: str, name: str) -> bool:
+    if len(name) < 2:
+        return False
+    pos = text.find(name)
+    while pos != -1:
+        before = text[pos - 1] if pos > 0 else " "
+        after = text[pos + len(name)] if pos + len(name) < len(text) else " "
+        if not before.isalnum() and not (after.isalnum() and len(name) < 4):
+            return True
+        pos = text.find(name, pos + 1)
+    return False
 
 
 def _country_party(code: str, name: str) -> Party:
     return Party(f"country:{code}", name, "country", code)
 
 
-def _mentions(raw: Sequence[dict[str, Any]]) -> list[_Mention]:
-    person_orgs = _person_orgs(raw)
-    out = []
-    for m in raw:
-        entity_id = m.get("entity_id") or ""
-        kind = m.get("type")
-        start, end = int(m["start"]), int(m["end"])
-        if kind == "LOC" and entity_id.startswith("country:"):
-            code = entity_id.split(":", 1)[1]
-            out.append(
-                _Mention(start, end, "party", _country_party(code, m.get("canonical") or m["text"]))
-            )
-        elif kind == "LOC":
-            place = {
-                "id": entity_id or None,
-                "name": m.get("canonical") or m["text"],
-                "country": m.get("country"),
-            }
-            out.append(_Mention(start, end, "place", None, place=place))
-        elif kind == "ORG":
-            org_party = _org_party(m)
-            if org_party is not None:
-                out.append(_Mention(start, end, "party", org_party))
-        elif kind == "PER":
-            person = {
-                "id": entity_id or None,
-                "name": m.get("canonical") or m["text"],
-                "country": m.get("country"),
-            }
-            org = person_orgs.get(entity_id)
-            stands_for: Party | None = None
-            if org is not None and _org_kind(org["entity_id"]) not in GOVERNMENT_KINDS:
-                stands_for = _org_party(org)
-            if stands_for is None and m.get("country"):
-                stands_for = _country_party(m["country"], m["country"])
-            out.append(_Mention(start, end, "person", stands_for, person=person))
+def _mentions(
+    raw: Sequence[dict[str, Any]], text: str, lex: Lexicon, cues: Sequence[Hit], agency: str
+) -> list[_Mention]:
+    identity = _Identity(lex.language)
+    orgs = [m for m in raw if m.get("type") == "ORG" and m.get("text")]
+    for m in orgs:
+        identity.add(_org_id(m), m["text"], m.get("canonical") or m["text"], m.get("country"))
+    extra = _acronym_mentions(text, orgs, identity)
+    for m in extra:
+        identity.add(_org_id(m), m["text"], m.get("canonical") or m["text"], m.get("country"))
+    orgs = sorted([*orgs, *extra], key=lambda m: m["start"])
+    names = {org_id: [fold(n) for n in org.names] for org_id, org in identity.orgs.items()}
+    person_orgs = _person_orgs(raw, identity, names)
+    out: list[_Mention] = []
+    for m in [*orgs, *(r for r in raw if r.get("type") in ("LOC", "PER"))]:
+        out.append(_mention(m, identity, person_orgs, lex))
     out.sort(key=lambda x: x.start)
-    return _short_names(out)
+    out = _short_names(out)
+    return _inactive(out, text, cues, agency)
+
+
+def _mention(
+    m: dict[str, Any], identity: _Identity, person_orgs: dict[str, str], lex: Lexicon
+) -> _Mention:
+    entity_id = m.get("entity_id") or ""
+    kind = m.get("type")
+    start, end = int(m["start"]), int(m["end"])
+    if kind == "ORG":
+        return _Mention(start, end, "org", identity.party(_org_id(m)))
+    if kind == "LOC" and entity_id.startswith("country:"):
+        code = entity_id.split(":", 1)[1]
+        party = _country_party(code, m.get("canonical") or m["text"])
+        return _Mention(start, end, "country", party)
+    if kind == "LOC":
+        place = {
+            "id": entity_id or None,
+            "name": m.get("canonical") or m["text"],
+            "country": m.get("country"),
+        }
+        return _Mention(start, end, "place", None, place=place)
+    person = {
+        "id": entity_id or None,
+        "name": m.get("canonical") or m["text"],
+        "country": m.get("country"),
+    }
+    org_id = person_orgs.get(entity_id)
+    if org_id is not None and _org_kind(org_id) not in GOVERNMENT_KINDS:
+        return _Mention(start, end, "person", identity.party(org_id), person=person)
+    country = m.get("country")
+    if country and (org_id is not None or lex.roles.find(fold(m.get("role") or ""))):
+        return _Mention(start, end, "official", _country_party(country, country), person=person)
+    return _Mention(start, end, "person", None, person=person)
 
 
 def _short_names(mentions: list[_Mention]) -> list[_Mention]:
@@ -299,18 +447,127 @@ def _short_names(mentions: list[_Mention]) -> list[_Mention]:
                 p for p in full if p.country == party.country and fold(p.name).startswith(short)
             ]
             if longer:
-                m = _Mention(m.start, m.end, m.role, longer[-1], m.person, m.place)
+                m = replace(m, party=longer[-1])
             else:
                 full = [p for p in full if p.id != party.id] + [party]
         out.append(m)
     return out
 
 
+# --- who is no party: credits, dignitaries attending, countries naming an organisation ---
+
+
+def _inactive(
+    mentions: list[_Mention], text: str, cues: Sequence[Hit], agency: str
+) -> list[_Mention]:
+    paragraphs = _paragraph_spans(text)
+    orgs = [m for m in mentions if m.role == "org"]
+    out = []
+    for m in mentions:
+        reason = ""
+        if m.role == "org" and _is_credit(m, text, paragraphs, orgs, cues, agency):
+            reason = "credit"
+        elif m.role in ("org", "official", "country", "person") and _attending(m, text, cues):
+            reason = "attending"
+        elif m.role == "country" and _names_an_organisation(m, text, orgs):
+            reason = "modifier"
+        out.append(replace(m, inactive=reason) if reason else m)
+    return out
+
+
+_CREDIT_GAP = 4  # characters between a credit cue and the agency ("a appris l'APS")
+
+
+def _is_credit(
+    m: _Mention,
+    text: str,
+    paragraphs: Sequence[tuple[int, int]],
+    orgs: Sequence[_Mention],
+    cues: Sequence[Hit],
+    agency: str,
+) -> bool:
+    para = next((p for p in paragraphs if p[0] <= m.start < p[1] + 1), (0, len(text)))
+    line = text[para[0] : para[1]]
+    if not line.replace(text[m.start : m.end], "").strip(" .,;:-–—()/«»\"'"):
+        return True  # a line of its own: the source tag under the text
+    if agency and m.start - para[0] < 100 and _same_agency(text[m.start : m.end], agency):
+        return True  # the dateline's agency
+    if _in_brackets(m, text, para, orgs):
+        return True
+    for cue in cues:
+        if cue.kind == "credit_before" and 0 <= m.start - cue.end <= _CREDIT_GAP:
+            return _no_stop(text[cue.end : m.start])
+        if cue.kind == "credit_after" and 0 <= cue.start - m.end <= _CREDIT_GAP:
+            return _no_stop(text[m.end : cue.start])
+    return False
+
+
+def _no_stop(gap: str) -> bool:
+    return not any(c in gap for c in ".;:!?\n")
+
+
+def _same_agency(mention: str, agency: str) -> bool:
+    a, b = fold(mention).strip(), fold(agency).strip(" ().-")
+    return bool(a) and (a == b or a in b.split())
+
+
+def _in_brackets(m: _Mention, text: str, para: tuple[int, int], orgs: Sequence[_Mention]) -> bool:
+    """'(UNA)', '/TASS/', '(UrduPoint / WAM - 21st Dec)': a credit, unless the bracket
+    follows an organisation's name (then it gives that name's acronym)."""
+    left = text[para[0] : m.start]
+    right = text[m.end : para[1]]
+    open_at = max(left.rfind("("), left.rfind("/"))
+    if open_at == -1 or left.rfind(")") > open_at:
+        return False
+    close = right.find(")") if left[open_at] == "(" else right.find("/")
+    if close == -1 or "(" in right[:close]:
+        return False
+    if left[open_at] == "/" and (left[open_at + 1 :].strip() or right[:close].strip()):
+        return False  # 'UrduPoint / Pakistan Point' inside brackets is handled by '('
+    bracket = para[0] + open_at
+    before = text[:bracket].rstrip()
+    return not any(o.end == len(before) and o is not m for o in orgs)
+
+
+_PRESENCE_AFTER = 150  # 'in the presence of' + the dignitaries it lists
+_PRESENCE_BEFORE = 120  # the dignitaries + 'iştirakı ilə' (verb-final languages)
+
+
+def _attending(m: _Mention, text: str, cues: Sequence[Hit]) -> bool:
+    for cue in cues:
+        if cue.kind == "presence_before" and 0 <= m.start - cue.end <= _PRESENCE_AFTER:
+            return _no_stop(text[cue.end : m.start])
+        if cue.kind == "presence_after" and 0 <= cue.start - m.end <= _PRESENCE_BEFORE:
+            gap = text[m.end : cue.start]
+            return _no_stop(gap) and "," not in gap
+    return False
+
+
+_MODIFIER_GAP = frozenset({"", "of", "of the", "de", "du", "de la", "d'", "'s", "’s", "s"})
+
+
+def _names_an_organisation(m: _Mention, text: str, orgs: Sequence[_Mention]) -> bool:
+    """'Qatari News Agency', 'Kabar News Agency of Kyrgyzstan', 'Russia's TASS': the
+    country only says whose organisation it is."""
+    for o in orgs:
+        if o.start <= m.start and m.end <= o.end:
+            return True
+        if o.start >= m.end:
+            gap = text[m.end : o.start]
+        elif m.start >= o.end:
+            gap = text[o.end : m.start]
+        else:
+            continue
+        if len(gap) <= 8 and fold(gap).strip(' ,"«»“”') in _MODIFIER_GAP:
+            return True
+    return False
+
+
 def _main_pair(mentions: Sequence[_Mention]) -> list[Party]:
     counts: Counter[str] = Counter()
     first: dict[str, Party] = {}
     for m in mentions:
-        if m.party is not None:
+        if m.party is not None and not m.inactive:
             counts[m.party.id] += 1
             first.setdefault(m.party.id, m.party)
     order = sorted(counts, key=lambda pid: (-counts[pid], list(first).index(pid)))
@@ -337,6 +594,14 @@ def _reference(item: Item) -> tuple[date | None, str | None]:
     except ValueError:
         return None, value
     return None, value
+
+
+def _dateline_agency(item: Item) -> str:
+    dateline = item.derived.get("dateline")
+    value = dateline.value if dateline else None
+    if isinstance(value, dict) and value.get("agency"):
+        return str(value["agency"])
+    return ""
 
 
 def _dateline_place(item: Item) -> dict[str, Any] | None:
@@ -373,11 +638,18 @@ def extract_events(item: Item) -> list[Event]:
     text = item_text(item)
     if not text:
         return []
-    mentions = _mentions(item.stage_data.get("mentions") or [])
+    folded = fold(text, language)
+    trigger_hits = lex.triggers.find(folded)
+    if not trigger_hits:
+        return []
+    cue_hits = lex.cues.find(folded)
+    mentions = _mentions(
+        item.stage_data.get("mentions") or [], text, lex, cue_hits, _dateline_agency(item)
+    )
     reference, published = _reference(item)
     ctx = _Context(
         text=text,
-        folded=fold(text, language),
+        folded=folded,
         language=language,
         lexicon=lex,
         mentions=mentions,
@@ -386,11 +658,8 @@ def extract_events(item: Item) -> list[Event]:
         reference=reference,
         published=published,
         dateline_place=_dateline_place(item),
+        headline_end=len(item.headline or ""),
     )
-    trigger_hits = lex.triggers.find(ctx.folded)
-    if not trigger_hits:
-        return []
-    cue_hits = lex.cues.find(ctx.folded)
     trigger_starts = [h.start for h in trigger_hits]
     cue_starts = [h.start for h in cue_hits]
     events: list[Event] = []
@@ -461,43 +730,71 @@ def _distance(language: str, cue: Hit, candidate: _Candidate) -> float:
     return gap * 2 if language in SOV else gap
 
 
+def _negated(candidate: _Candidate, cues: Sequence[Hit]) -> bool:
+    return any(
+        c.kind == "negation"
+        and (
+            abs(c.start - candidate.end) <= NEGATION_WINDOW
+            or abs(candidate.start - c.end) <= NEGATION_WINDOW
+        )
+        for c in cues
+    )
+
+
+def _status_cue(
+    ctx: _Context, candidate: _Candidate, cues: Sequence[Hit], dates: Sequence[tuple[int, int]]
+) -> str | None:
+    """The nearest status cue; not one inside the trigger ('plan' in 'action plan') nor
+    inside a date ('May' in 'opened in May')."""
+    status_cues = [
+        c
+        for c in cues
+        if c.kind == "status"
+        and not (candidate.start <= c.start and c.end <= candidate.end)
+        and not any(s < c.end and c.start < e for s, e in dates)
+    ]
+    if not status_cues:
+        return None
+    return min(status_cues, key=lambda c: _distance(ctx.language, c, candidate)).label
+
+
 def _sentence_events(
     ctx: _Context, start: int, end: int, triggers: Sequence[Hit], cues: Sequence[Hit]
 ) -> list[Event]:
     clauses = _clauses(ctx.text, start, end)
     out: list[Event] = []
-    dates: list[DateMention] | None = None
-    for candidate in _candidates(ctx, clauses, triggers):
+    dates = find_dates(ctx.text[start:end], ctx.language, ctx.reference)
+    date_spans = [(d.start + start, d.end + start) for d in dates]
+    candidates = _candidates(ctx, clauses, triggers)
+    documents = [c for c in candidates if c.type == "agreement_signed"]
+    for candidate in candidates:
         clause = _clause_of(clauses, candidate.start)
         in_clause = [c for c in cues if clause[0] <= c.start < clause[1]]
-        if any(
-            c.kind == "negation"
-            and (
-                abs(c.start - candidate.end) <= NEGATION_WINDOW
-                or abs(candidate.start - c.end) <= NEGATION_WINDOW
-            )
-            for c in in_clause
-        ):
+        if _negated(candidate, in_clause):
             continue
         event_type = candidate.type
         method = ["combo" if candidate.combo else "trigger"]
         status: str | None = None
+        provision = any(c.kind == "provision" for c in in_clause)
+        signed = any(c.kind == "status" and c.label == "done" for c in in_clause)
+        if event_type == "agreement_signed" and provision and not signed:
+            continue  # 'under the memorandum ...': the document, not a new signing
         if any(c.kind == "hypothetical" for c in in_clause):
             event_type, status = "statement_of_intent", "intended"
             method.append("hypothetical")
+        elif event_type in PROVIDED_TYPES and (
+            provision
+            or any(
+                d.start < candidate.start and _clause_of(clauses, d.start) == clause
+                for d in documents
+            )
+        ):
+            status = "agreed"  # what a signed document provides for (guideline 7)
+            method.append("provision")
         if status is None:
-            status_cues = [
-                c
-                for c in cues
-                if c.kind == "status"
-                and not (candidate.start <= c.start and c.end <= candidate.end)
-            ]  # 'plan' inside 'action plan' says nothing about the status
-            if status_cues:
-                best = min(status_cues, key=lambda c: _distance(ctx.language, c, candidate))
-                status = best.label
+            status = _status_cue(ctx, candidate, cues, date_spans)
+            if status is not None:
                 method.append("status-cue")
-        if dates is None:
-            dates = find_dates(ctx.text[start:end], ctx.language, ctx.reference)
         when = _when(dates, start, candidate, ctx)
         if status is None:
             if when and ctx.published and when["value"] > ctx.published:
@@ -513,29 +810,47 @@ def _sentence_events(
         where = _where(ctx, start, end, candidate, event_type, status)
         people = _people(ctx, start, end)
         confidence = 0.5
-        confidence += 0.15 if "status-cue" in method else 0.0
+        confidence += 0.15 if "status-cue" in method or "provision" in method else 0.0
         confidence += 0.15 if "sentence-parties" in method else 0.0
         confidence += 0.1 if "between" in method or "anaphora" in method else 0.0
         confidence -= 0.15 if "context-parties" in method else 0.0
         confidence -= 0.05 if candidate.combo else 0.0
         confidence -= 0.2 if len({p.group for p in parties}) < 2 else 0.0
         evidence = Evidence(start, end, ctx.text[start:end], candidate.trigger)
-        event = Event(
-            type=event_type,
-            status=status,
-            parties=parties,
-            evidence=[evidence],
-            confidence=max(0.1, min(0.95, confidence)),
-            language=ctx.language,
-            when=when,
-            where=where,
-            people=people,
-            method=method,
-        )
+        for group in _per_partner(ctx, candidate, in_clause, parties):
+            event = Event(
+                type=event_type,
+                status=status,
+                parties=group,
+                evidence=[evidence],
+                confidence=max(0.1, min(0.95, confidence)),
+                language=ctx.language,
+                when=when,
+                where=where,
+                people=people,
+                method=method,
+                headline=start < ctx.headline_end,
+            )
+            out.append(event)
         if parties:
             ctx.last_parties = parties
-        out.append(event)
     return out
+
+
+def _per_partner(
+    ctx: _Context, candidate: _Candidate, cues: Sequence[Hit], parties: list[Party]
+) -> list[list[Party]]:
+    """'TASS signed memorandums with A, B, C and D': one body signing documents (plural)
+    with several partners signs one with each (guideline 7)."""
+    plural = any(
+        c.kind == "plural" and c.start < candidate.end + 40 and candidate.start < c.end + 40
+        for c in cues
+    )
+    groups = list(dict.fromkeys(p.group for p in parties))
+    if candidate.type != "agreement_signed" or not plural or len(groups) < 3:
+        return [parties]
+    first = [p for p in parties if p.group == groups[0]]
+    return [_sided([*first, *(p for p in parties if p.group == g)]) for g in groups[1:]]
 
 
 def _when(
@@ -573,6 +888,35 @@ def _distinct(parties: Iterable[Party]) -> list[Party]:
     return list(seen.values())
 
 
+def _active(mentions: Iterable[_Mention]) -> list[_Mention]:
+    return [m for m in mentions if m.party is not None and not m.inactive]
+
+
+def _listed_after(ctx: _Context, mentions: Sequence[_Mention], cue_end: int) -> list[Party]:
+    """'between A, B and C': the parties after the cue, as long as only commas and
+    conjunctions separate them."""
+    out: list[Party] = []
+    position = cue_end
+    for m in mentions:
+        if m.start < cue_end or m.party is None:
+            continue
+        gap = fold(ctx.text[position : m.start], ctx.language)
+        words = [w for w in re.split(r"[\s,;«»\"“”()]+", gap) if w]
+        if out and (len(words) > 4 or not all(_joins(ctx, w) for w in words)):
+            break
+        out.append(m.party)
+        position = m.end
+    return _distinct(out)
+
+
+def _joins(ctx: _Context, word: str) -> bool:
+    """A word between two names of one list: a conjunction, an article, a genitive."""
+    conj = ctx.lexicon.conjunctions
+    if word in conj or any(word.startswith(c) and len(word) <= len(c) + 3 for c in conj):
+        return True
+    return len(word) <= 3
+
+
 def _parties(
     ctx: _Context,
     start: int,
@@ -582,14 +926,15 @@ def _parties(
     cues: Sequence[Hit],
     event_type: str,
 ) -> tuple[list[Party], list[str]]:
-    in_clause = _in_span(ctx, *clause)
+    everything = _in_span(ctx, *clause)
+    in_clause = _active(everything)
     method: list[str] = []
     parties: list[Party] = []
     for cue in cues:
         if cue.kind == "between_before":
-            after = _distinct(m.party for m in in_clause if m.start >= cue.end and m.party)
-            if len({p.group for p in after[:2]}) == 2 or len(after) >= 2:
-                parties = after[:2]
+            after = _listed_after(ctx, in_clause, cue.end)
+            if len({p.group for p in after}) >= 2 or len(after) >= 2:
+                parties = after
         elif cue.kind == "between_after":
             before = _distinct(
                 m.party for m in reversed(in_clause) if m.end <= cue.start and m.party
@@ -605,19 +950,23 @@ def _parties(
             parties = list(referents)
             method.append("anaphora")
     if not parties:
-        parties = _distinct(m.party for m in in_clause if m.party)
+        parties = _actors(in_clause)
         if len({p.group for p in parties}) >= 2:
             method.append("sentence-parties")
         else:
-            people = [m.party for m in _in_span(ctx, start, end) if m.role == "person" and m.party]
+            people = [
+                m.party
+                for m in _active(_in_span(ctx, start, end))
+                if m.role in ("person", "official") and m.party
+            ]
             parties = _distinct([*parties, *people])
             if len({p.group for p in parties}) >= 2:
                 method.append("sentence-parties")
     parties = _specific(parties)
     if event_type in HOST_TYPES:
-        parties = _host(ctx, parties, in_clause, candidate)
+        parties = _host(ctx, parties, everything, candidate)
     if len({p.group for p in parties}) < 2:
-        for source in (ctx.main_pair, ctx.last_parties):
+        for source in (ctx.last_parties, ctx.main_pair):
             for extra in source:
                 groups = {p.group for p in parties}
                 if len(groups) >= 2:
@@ -626,6 +975,20 @@ def _parties(
                     parties = [*parties, extra]
                     method.append("context-parties")
     return _sided(_without_own_country(parties, event_type)), method
+
+
+def _actors(mentions: Sequence[_Mention]) -> list[Party]:
+    """Who acts in a clause: its organisations, the people who stand for one, officials
+    for their states; countries named only when fewer than two organisations act (two
+    agencies signing in Moscow do not make Russia a party; 'Kazakhstan and Turkey signed'
+    does)."""
+    orgs = _distinct(m.party for m in mentions if m.role in ("org", "person") and m.party)
+    roles = (
+        {"org", "person", "official"}
+        if len(orgs) >= 2
+        else {"org", "person", "official", "country"}
+    )
+    return _distinct(m.party for m in mentions if m.party is not None and m.role in roles)
 
 
 def _specific(parties: list[Party]) -> list[Party]:
@@ -644,17 +1007,25 @@ def _specific(parties: list[Party]) -> list[Party]:
 def _host(
     ctx: _Context, parties: list[Party], in_clause: Sequence[_Mention], candidate: _Candidate
 ) -> list[Party]:
-    """Visits and bureaus: the guest(s) and the country of the place."""
+    """Visits and bureaus: the guest(s) and the host. When two sides act already (an
+    agency's head visits another agency), they are the guest and the host; otherwise the
+    host is the country of the place nearest the trigger (after it in SVO languages)."""
+    if len({p.group for p in parties}) >= 2 and any(p.kind == "organisation" for p in parties):
+        return parties
     places: list[tuple[int, str, str]] = []
     for m in in_clause:
         if m.role == "place" and m.place and m.place.get("country"):
             places.append((m.start, m.place["country"], m.place["country"]))
-        elif m.role == "party" and m.party and m.party.kind == "country":
+        elif m.role == "country" and m.party and m.inactive != "credit":
             places.append((m.start, m.party.country or "", m.party.name))
     if not places:
         return parties
     after = [p for p in places if p[0] >= candidate.start]
-    _, code, name = (after or places)[0]
+    before = [p for p in places if p[0] < candidate.start]
+    if ctx.language in SOV and before:
+        _, code, name = before[-1]
+    else:
+        _, code, name = (after or places)[0]
     guests = [p for p in parties if p.group != code]
     if not guests:
         return parties
@@ -716,11 +1087,16 @@ def _year(event: Event) -> str | None:
 
 
 def _same_event(a: Event, b: Event) -> bool:
-    if a.type != b.type or a.sides != b.sides:
+    """Repeated mentions of one event: same type, the parties of one among the other's
+    (a later mention often names one side only), no conflicting year, and the same
+    realised class ('during the meeting' is the meeting already reported)."""
+    if a.type != b.type:
+        return False
+    ids_a, ids_b = set(a.party_ids), set(b.party_ids)
+    if a.sides != b.sides and not (ids_a and ids_b and (ids_a <= ids_b or ids_b <= ids_a)):
         return False
     ya, yb = _year(a), _year(b)
     if a.realised != b.realised:
-        # 'during the meeting ...' refers back to the meeting already reported
         return a.type in SETTING_TYPES and (ya is None or yb is None)
     return ya is None or yb is None or ya == yb
 
@@ -732,6 +1108,10 @@ def _merge(events: Sequence[Event]) -> list[Event]:
         if target is None:
             merged.append(event)
             continue
+        if target.headline and not event.headline:
+            target.status, target.headline = event.status, False  # the body says it better
+        if len(event.sides) > len(target.sides):
+            target.parties, event.parties = event.parties, target.parties
         target.evidence.extend(event.evidence)
         known = {p.id for p in target.parties} | {p.id for p in target.also}
         target.also.extend(p for p in event.parties if p.id not in known)

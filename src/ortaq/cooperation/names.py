@@ -103,10 +103,7 @@ def _is_place_name(ws: list[str], language: str | None) -> bool:
     from ortaq.entities.gazetteer import find_places
 
     text = " ".join(w[:1].upper() + w[1:] for w in ws)  # names of places are capitalised
-    for hit in find_places(text, language or "en"):
-        if hit.end - hit.start >= len(text) - 1:
-            return True
-    return False
+    return any(hit.end - hit.start >= len(text) - 1 for hit in find_places(text, language or "en"))
 
 
 def same_name(a: str, b: str, language: str | None = None) -> bool:

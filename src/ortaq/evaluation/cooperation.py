@@ -76,8 +76,13 @@ def _is_country_code(name: str) -> bool:
 
 
 def knowledge_base_id(name: str, language: str | None) -> str | None:
-    """The organisation of the knowledge base that `name` names as a whole, if any."""
-    from ortaq.entities.organisations import find_organisations
+    """The organisation of the knowledge base that `name` names as a whole, if any.
+
+    In the text's language the knowledge base's own matching applies (its case endings);
+    a name written in another language must be one of the organisation's names exactly
+    (the Turkish dative 'UN'+'a' must not make 'UNA' the United Nations in a French text).
+    """
+    from ortaq.entities.organisations import find_organisations, get
 
     name = name.strip()
     if not name:
@@ -86,13 +91,21 @@ def knowledge_base_id(name: str, language: str | None) -> str | None:
     order += [lang for lang in LANGUAGES if lang != language]
     for lang in order:
         for hit in find_organisations(name, lang):
-            if not hit.entity_id:
+            if not hit.entity_id or name[: hit.start].strip(_PUNCTUATION):
                 continue
-            if not name[: hit.start].strip(_PUNCTUATION) and not name[hit.end :].strip(
-                _PUNCTUATION
+            if name[hit.end :].strip(_PUNCTUATION):
+                continue
+            org = get(hit.entity_id)
+            if lang == language or (
+                org is not None
+                and _bare(name) in {_bare(n) for n in (*org.aliases(), *org.acronyms)}
             ):
                 return str(hit.entity_id)
     return None
+
+
+def _bare(name: str) -> str:
+    return " ".join(name.strip(_PUNCTUATION).casefold().split())
 
 
 def resolve_gold_party(name: str, language: str | None) -> str:
@@ -321,7 +334,9 @@ def evaluate_cooperation(gold_dir: Path, articles_dir: Path) -> dict[str, Any]:
                 ],
             }
         )
-    headline = _prf(totals["headline"]["tp"], totals["headline"]["pred"], totals["headline"]["gold"])
+    headline = _prf(
+        totals["headline"]["tp"], totals["headline"]["pred"], totals["headline"]["gold"]
+    )
     matched = sum(status_pairs.values())
     agree = sum(n for (g, p), n in status_pairs.items() if g == p)
     return {
