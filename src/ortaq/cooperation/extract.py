@@ -320,29 +320,58 @@ def _org_id(m: dict[str, Any]) -> str:
     return "org:" + "-".join(fold(m["text"]).split())
 
 
+_QUOTED_END = re.compile(r"[«“\"]([^«»“”\"]{2,30})[»”\"]\s*$")
+_CAPS_END = re.compile(r"\s([A-ZА-ЯӘҒҚҢӨҰҮҺІƏÜÖÇŞİĞ]{2,6})\s*$")
+_BRACKET_END = re.compile(r"\(\s*([^()]{1,40}?)\s*\)\s*$")
+
+
+def _short_name(mention: dict[str, Any], text: str) -> str | None:
+    """The short name an organisation's mention gives for it: an acronym in brackets
+    ('Emirates News Agency (WAM)', inside the span or right after it), a trailing
+    acronym or quoted name in apposition ('агентство Туркмении ТДХ', 'وكالة الأنباء
+    اليمنية "سبأ"')."""
+    match = _BRACKET.match(text, mention["end"])
+    if match and len(match.group(1).split()) <= 2:
+        return match.group(1).split(",")[0].strip()
+    inner = mention["text"]
+    for pattern in (_BRACKET_END, _QUOTED_END, _CAPS_END):
+        found = pattern.search(inner)
+        if found and found.start() > 0 and len(found.group(1).split()) <= 2:
+            return found.group(1).split(",")[0].strip()
+    return None
+
+
 def _acronym_mentions(
     text: str, orgs: list[dict[str, Any]], identity: _Identity
 ) -> list[dict[str, Any]]:
     """'Mauritanian News Agency (AMI)': AMI names that agency here and wherever else the
-    text writes it as a word; returns the extra ORG mentions this finds."""
+    text writes it as a word. Two organisation mentions side by side ('l'Agence de presse
+    officielle cubaine Prensa Latina') are one organisation too. Returns the extra ORG
+    mentions found."""
+    from ortaq.cooperation.names import same_name
+
     covered = [(m["start"], m["end"]) for m in orgs]
     extra: list[dict[str, Any]] = []
+    for m, following in zip(orgs, orgs[1:], strict=False):
+        gap = text[m["end"] : following["start"]] if following["start"] >= m["end"] else "x"
+        if not gap.strip(' «»"“”'):
+            identity.alias(_org_id(following), _org_id(m))
     for m in orgs:
-        match = _BRACKET.match(text, m["end"])
-        if not match:
+        short = _short_name(m, text)
+        if not short:
             continue
-        acronym = match.group(1).split(",")[0].strip()
-        if not acronym or len(acronym) > 12 or not any(c.isupper() for c in acronym):
-            continue
+        identity.add(_org_id(m), short, short, None)
         for other in orgs:
-            if other["start"] >= match.start(1) and other["end"] <= match.end(1):
+            if other is not m and same_name(other["text"], short, identity.language):
                 identity.alias(_org_id(other), _org_id(m))
-        pattern = re.compile(rf"(?<!\w){re.escape(acronym)}(?!\w)")
+        if not any(c.isupper() for c in short):
+            continue  # a quoted name without capitals: not searched as a word
+        pattern = re.compile(rf"(?<!\w){re.escape(short)}(?!\w)")
         for hit in pattern.finditer(text):
             if any(s < hit.end() and hit.start() < e for s, e in covered):
                 continue
             covered.append(hit.span())
-            extra.append({**m, "text": acronym, "start": hit.start(), "end": hit.end()})
+            extra.append({**m, "text": short, "start": hit.start(), "end": hit.end()})
     return extra
 
 
@@ -384,7 +413,9 @@ def _mentions(
     raw: Sequence[dict[str, Any]], text: str, lex: Lexicon, cues: Sequence[Hit], agency: str
 ) -> list[_Mention]:
     identity = _Identity(lex.language)
-    orgs = [m for m in raw if m.get("type") == "ORG" and m.get("text")]
+    orgs = sorted(
+        (m for m in raw if m.get("type") == "ORG" and m.get("text")), key=lambda m: m["start"]
+    )
     for m in orgs:
         identity.add(_org_id(m), m["text"], m.get("canonical") or m["text"], m.get("country"))
     extra = _acronym_mentions(text, orgs, identity)
@@ -490,8 +521,8 @@ def _is_credit(
     line = text[para[0] : para[1]]
     if not line.replace(text[m.start : m.end], "").strip(" .,;:-–—()/«»\"'"):
         return True  # a line of its own: the source tag under the text
-    if agency and m.start - para[0] < 100 and _same_agency(text[m.start : m.end], agency):
-        return True  # the dateline's agency
+    if agency and _same_agency(text[m.start : m.end], agency) and _in_dateline(m, text, para):
+        return True
     if _in_brackets(m, text, para, orgs):
         return True
     for cue in cues:
@@ -500,6 +531,19 @@ def _is_credit(
         if cue.kind == "credit_after" and 0 <= cue.start - m.end <= _CREDIT_GAP:
             return _no_stop(text[m.end : cue.start])
     return False
+
+
+def _in_dateline(m: _Mention, text: str, para: tuple[int, int]) -> bool:
+    """'Bakou, 26 octobre, AZERTAC', 'ABU DHABI. KAZINFORM …', 'MOSCOW, … – RIA Novosti.':
+    the agency at the head of a paragraph, after a place or date and a comma or stop, or
+    before a dash or the end of the line."""
+    prefix = text[para[0] : m.start]
+    after = text[m.end : para[1]].lstrip(" )/")
+    if len(prefix) > 80:
+        return False
+    return (
+        prefix.rstrip(" (/").endswith((",", ".", "–", "-", "—")) or not after or after[0] in "–-—.:"
+    )
 
 
 def _no_stop(gap: str) -> bool:
@@ -513,7 +557,8 @@ def _same_agency(mention: str, agency: str) -> bool:
 
 def _in_brackets(m: _Mention, text: str, para: tuple[int, int], orgs: Sequence[_Mention]) -> bool:
     """'(UNA)', '/TASS/', '(UrduPoint / WAM - 21st Dec)': a credit, unless the bracket
-    follows an organisation's name (then it gives that name's acronym)."""
+    follows an organisation's name and holds a short name (then it is that name's
+    acronym); a longer bracket after a name is an aside ('(part of the RT group)')."""
     left = text[para[0] : m.start]
     right = text[m.end : para[1]]
     open_at = max(left.rfind("("), left.rfind("/"))
@@ -675,9 +720,13 @@ def extract_events(item: Item) -> list[Event]:
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clauses: reported speech after ':', and what a dash or a semicolon sets apart
+    ('… signed a memorandum – this is the first agreement of …')."""
     bounds = [start]
     for i in range(start, end - 1):
         if text[i] == ":" and text[i + 1] in " \"«“'":
+            bounds.append(i + 1)
+        elif text[i] == ";" or (text[i] in "–—" and text[i - 1 : i] == " " and text[i + 1] == " "):
             bounds.append(i + 1)
     bounds.append(end)
     return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
@@ -770,8 +819,10 @@ def _sentence_events(
     for candidate in candidates:
         clause = _clause_of(clauses, candidate.start)
         in_clause = [c for c in cues if clause[0] <= c.start < clause[1]]
-        if _negated(candidate, in_clause):
-            continue
+        if _negated(candidate, in_clause) or _attending(
+            _Mention(candidate.start, candidate.end, "trigger", None), ctx.text, in_clause
+        ):
+            continue  # '… in the presence of the president, on a state visit': background
         event_type = candidate.type
         method = ["combo" if candidate.combo else "trigger"]
         status: str | None = None
@@ -1087,13 +1138,14 @@ def _year(event: Event) -> str | None:
 
 
 def _same_event(a: Event, b: Event) -> bool:
-    """Repeated mentions of one event: same type, the parties of one among the other's
-    (a later mention often names one side only), no conflicting year, and the same
+    """Repeated mentions of one event: same type, the same sides (or one side of the
+    other: a later mention often names one side only), no conflicting year, and the same
     realised class ('during the meeting' is the meeting already reported)."""
     if a.type != b.type:
         return False
     ids_a, ids_b = set(a.party_ids), set(b.party_ids)
-    if a.sides != b.sides and not (ids_a and ids_b and (ids_a <= ids_b or ids_b <= ids_a)):
+    one_sided = len(a.sides) < 2 or len(b.sides) < 2
+    if a.sides != b.sides and not (one_sided and ids_a & ids_b):
         return False
     ya, yb = _year(a), _year(b)
     if a.realised != b.realised:
@@ -1121,7 +1173,22 @@ def _merge(events: Sequence[Event]) -> list[Event]:
         ids = {p.get("id") or p.get("name") for p in target.people}
         target.people.extend(p for p in event.people if (p.get("id") or p.get("name")) not in ids)
         target.method.extend(event.method)
-    return merged
+    return _without_headline_intents(merged)
+
+
+def _without_headline_intents(events: list[Event]) -> list[Event]:
+    """'X and Y to enhance cooperation' over an article on what X and Y signed: the
+    headline's wish is the aim of the specific event, not an event of its own."""
+    specific = [e for e in events if e.type != "statement_of_intent"]
+    return [
+        e
+        for e in events
+        if not (
+            e.type == "statement_of_intent"
+            and e.headline
+            and any(set(e.party_ids) & set(o.party_ids) for o in specific)
+        )
+    ]
 
 
 def stage(item: Item) -> Item:

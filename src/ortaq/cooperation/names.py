@@ -10,7 +10,8 @@ whether two names are one, and nothing looser:
 - words are compared after folding (case, quotes, Arabic letter forms, transliteration
   of accented Latin letters to ASCII; scripts are not crossed: 'Синьхуа' is not 'Xinhua');
 - a word matches the same word plus one case ending of the text's language, or with an
-  Arabic proclitic before it (data/names.json); never a longer word ('RT' is not 'RT Arabic',
+  Arabic proclitic before it, or another form of it with the same stem of at least five
+  letters ('агентством' and 'агентства'; data/names.json); never a longer word ('RT' is not 'RT Arabic',
   'Kabar' is not 'Kabarlar');
 - both names are compared word by word, in order, with the same number of words; a name
   may also be compared without its generic words ('news', 'agency', 'агентство',
@@ -33,6 +34,7 @@ from ortaq.cooperation.lexicon import fold
 
 DATA = Path(__file__).resolve().parent / "data" / "names.json"
 _QUOTES = re.compile(r"[«»\"“”„‟‹›()\[\]{}.,;:!?/\\–—]+")
+MIN_STEM = 5  # letters left when two inflected forms are compared by their stems
 _SPLIT = re.compile(r"\s+|(?<=\s)-|-(?=\s)")
 
 
@@ -88,7 +90,18 @@ def _same_word(a: str, b: str, language: str | None) -> bool:
         return False
     if long.startswith(short) and long[len(short) :].lstrip("'-") in _endings(language):
         return True
-    return long.endswith(short) and long[: len(long) - len(short)] in _prefixes(language)
+    if long.endswith(short) and long[: len(long) - len(short)] in _prefixes(language):
+        return True
+    stem_a, stem_b = _stem(a, language), _stem(b, language)
+    return stem_a == stem_b and len(stem_a) >= MIN_STEM
+
+
+def _stem(word: str, language: str) -> str:
+    """The word without its longest case ending ('агентством', 'агентства' → 'агентств')."""
+    for ending in _endings(language):
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
+            return word[: -len(ending)].rstrip("'-")
+    return word
 
 
 def _same_words(a: list[str], b: list[str], language: str | None) -> bool:
