@@ -376,9 +376,16 @@ def _acronym_mentions(
 
 
 def _person_orgs(
-    raw: Sequence[dict[str, Any]], identity: _Identity, folded_names: dict[str, list[str]]
+    raw: Sequence[dict[str, Any]],
+    identity: _Identity,
+    folded_names: dict[str, list[str]],
+    language: str,
 ) -> dict[str, str]:
-    """person id -> the organisation their stated role names (first one found)."""
+    """person id -> the organisation their stated role names: one the text names
+    elsewhere, else one of the knowledge base ('Director of the Presidential Television
+    and Radio Complex' when the complex is not recognised on its own)."""
+    from ortaq.entities.organisations import find_organisations
+
     out: dict[str, str] = {}
     for m in raw:
         pid, role = m.get("entity_id"), m.get("role")
@@ -389,6 +396,14 @@ def _person_orgs(
             if any(_contains_word(folded_role, name) for name in names):
                 out[pid] = identity.find(org_id)
                 break
+        else:
+            known = [h for h in find_organisations(role, language) if h.entity_id]
+            if known:
+                hit = known[0]
+                org_id = identity.add(
+                    str(hit.entity_id), hit.text, hit.canonical or hit.text, hit.country
+                )
+                out[pid] = org_id
     return out
 
 
@@ -423,7 +438,7 @@ def _mentions(
         identity.add(_org_id(m), m["text"], m.get("canonical") or m["text"], m.get("country"))
     orgs = sorted([*orgs, *extra], key=lambda m: m["start"])
     names = {org_id: [fold(n) for n in org.names] for org_id, org in identity.orgs.items()}
-    person_orgs = _person_orgs(raw, identity, names)
+    person_orgs = _person_orgs(raw, identity, names, lex.language)
     out: list[_Mention] = []
     for m in [*orgs, *(r for r in raw if r.get("type") in ("LOC", "PER"))]:
         out.append(_mention(m, identity, person_orgs, lex))
@@ -868,7 +883,9 @@ def _sentence_events(
         confidence -= 0.05 if candidate.combo else 0.0
         confidence -= 0.2 if len({p.group for p in parties}) < 2 else 0.0
         evidence = Evidence(start, end, ctx.text[start:end], candidate.trigger)
-        for group in _per_partner(ctx, candidate, in_clause, parties):
+        from_context = "context-parties" in party_method
+        previous = [] if _has_subject(ctx, clause, candidate) else ctx.last_parties
+        for group in _per_partner(candidate, in_clause, parties, from_context, previous):
             event = Event(
                 type=event_type,
                 status=status,
@@ -888,8 +905,19 @@ def _sentence_events(
     return out
 
 
+def _has_subject(ctx: _Context, clause: tuple[int, int], candidate: _Candidate) -> bool:
+    """Is a party named before the trigger? (Verb-final languages: assume so.)"""
+    if ctx.language in SOV:
+        return True
+    return any(m.start < candidate.start for m in _active(_in_span(ctx, clause[0], clause[1])))
+
+
 def _per_partner(
-    ctx: _Context, candidate: _Candidate, cues: Sequence[Hit], parties: list[Party]
+    candidate: _Candidate,
+    cues: Sequence[Hit],
+    parties: list[Party],
+    from_context: bool,
+    previous: Sequence[Party],
 ) -> list[list[Party]]:
     """'TASS signed memorandums with A, B, C and D': one body signing documents (plural)
     with several partners signs one with each (guideline 7)."""
@@ -900,8 +928,15 @@ def _per_partner(
     groups = list(dict.fromkeys(p.group for p in parties))
     if candidate.type != "agreement_signed" or not plural or len(groups) < 3:
         return [parties]
-    first = [p for p in parties if p.group == groups[0]]
-    return [_sided([*first, *(p for p in parties if p.group == g)]) for g in groups[1:]]
+    # the body is the subject named first, or the one the context supplied (named in
+    # an earlier sentence: 'TASS signed … In particular, memorandums were signed with:')
+    body = groups[-1] if from_context else groups[0]
+    first = [p for p in parties if p.group == body]
+    if previous and not from_context and previous[0].group not in groups:
+        # no subject in the clause: the body is the previous event's first party
+        body, first = previous[0].group, [previous[0]]
+    partners = [g for g in groups if g != body]
+    return [_sided([*first, *(p for p in parties if p.group == g)]) for g in partners]
 
 
 def _when(
@@ -945,11 +980,15 @@ def _active(mentions: Iterable[_Mention]) -> list[_Mention]:
 
 def _listed_after(ctx: _Context, mentions: Sequence[_Mention], cue_end: int) -> list[Party]:
     """'between A, B and C': the parties after the cue, as long as only commas and
-    conjunctions separate them."""
+    conjunctions separate them; a name repeating a party already listed ('Raushan
+    Kazhibayeva, Director of the Presidential TV Complex') is skipped over."""
     out: list[Party] = []
     position = cue_end
     for m in mentions:
         if m.start < cue_end or m.party is None:
+            continue
+        if any(p.id == m.party.id for p in out):
+            position = m.end
             continue
         gap = fold(ctx.text[position : m.start], ctx.language)
         words = [w for w in re.split(r"[\s,;«»\"“”()]+", gap) if w]
@@ -957,7 +996,7 @@ def _listed_after(ctx: _Context, mentions: Sequence[_Mention], cue_end: int) -> 
             break
         out.append(m.party)
         position = m.end
-    return _distinct(out)
+    return out
 
 
 def _joins(ctx: _Context, word: str) -> bool:
@@ -977,6 +1016,8 @@ def _parties(
     cues: Sequence[Hit],
     event_type: str,
 ) -> tuple[list[Party], list[str]]:
+    if ctx.text[clause[0] : clause[1]].rstrip().endswith(":") and clause[1] < end:
+        clause = (clause[0], end)  # 'the memorandums were signed with: A, B and C'
     everything = _in_span(ctx, *clause)
     in_clause = _active(everything)
     method: list[str] = []
