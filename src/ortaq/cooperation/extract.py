@@ -62,6 +62,7 @@ from ortaq.read.segment import sentences
 
 SOV = frozenset({"kk", "tr", "az"})
 NEGATION_WINDOW = 40
+SIGNED_WINDOW = 60  # a 'signed' cue this near a document word makes it a signing
 GOVERNMENT_KINDS = frozenset({"ministry", "government", "embassy", "parliament", "presidency"})
 HOST_TYPES = frozenset({"visit", "bureau_opening"})
 PLACE_FALLBACK_TYPES = frozenset({"meeting", "visit", "training"})
@@ -313,6 +314,14 @@ class _Identity:
 _BRACKET = re.compile(r"\s*[(（]\s*([^()\n]{1,40}?)\s*[)）]")
 
 
+def _names_a_body(m: dict[str, Any]) -> bool:
+    """An organisation of the knowledge base, or a name that is more than generic words
+    ('СМИ', 'the Federation' are not names of a party)."""
+    from ortaq.cooperation.names import is_generic
+
+    return bool(_org_kind(m.get("entity_id") or "")) or not is_generic(m["text"])
+
+
 def _org_id(m: dict[str, Any]) -> str:
     entity_id = m.get("entity_id")
     if entity_id:
@@ -429,7 +438,8 @@ def _mentions(
 ) -> list[_Mention]:
     identity = _Identity(lex.language)
     orgs = sorted(
-        (m for m in raw if m.get("type") == "ORG" and m.get("text")), key=lambda m: m["start"]
+        (m for m in raw if m.get("type") == "ORG" and m.get("text") and _names_a_body(m)),
+        key=lambda m: m["start"],
     )
     for m in orgs:
         identity.add(_org_id(m), m["text"], m.get("canonical") or m["text"], m.get("country"))
@@ -805,21 +815,82 @@ def _negated(candidate: _Candidate, cues: Sequence[Hit]) -> bool:
     )
 
 
+def _only_referred(document: _Candidate, cues: Sequence[Hit]) -> bool:
+    """A document only referred to ('under the agreement', 'the memorandum provides'),
+    with no 'signed' near it."""
+    if not any(c.kind == "provision" for c in cues):
+        return False
+    return not any(
+        c.kind == "status" and c.label == "done" and _distance("", c, document) <= SIGNED_WINDOW
+        for c in cues
+    )
+
+
+def _background(ctx: _Context, candidate: _Candidate, cues: Sequence[Hit]) -> bool:
+    """'in the presence of President X, on a state visit to Russia': a trigger said of
+    the dignitaries attending (after a comma in their phrase) is not the event."""
+    for cue in cues:
+        gap = ctx.text[cue.end : candidate.start]
+        if cue.kind == "presence_before" and 0 <= len(gap) <= _PRESENCE_AFTER:
+            if "," in gap and _no_stop(gap):
+                return True
+    return False
+
+
+def _capitalised_mid_sentence(text: str, start: int) -> bool:
+    """'in May', 'Will Smith': a cue word written with a capital inside a sentence is a
+    name, not the modal or verb."""
+    if not text[start : start + 1].isupper():
+        return False
+    before = text[:start].rstrip(" \"«“'(")
+    return bool(before) and before[-1] not in ".!?:\n"
+
+
 def _status_cue(
     ctx: _Context, candidate: _Candidate, cues: Sequence[Hit], dates: Sequence[tuple[int, int]]
-) -> str | None:
-    """The nearest status cue; not one inside the trigger ('plan' in 'action plan') nor
-    inside a date ('May' in 'opened in May')."""
+) -> tuple[str, float] | None:
+    """The nearest status cue and its distance; not one inside the trigger ('plan' in
+    'action plan') nor inside a date ('May' in 'opened in May')."""
     status_cues = [
         c
         for c in cues
         if c.kind == "status"
         and not (candidate.start <= c.start and c.end <= candidate.end)
         and not any(s < c.end and c.start < e for s, e in dates)
+        and not _capitalised_mid_sentence(ctx.text, c.start)
     ]
     if not status_cues:
         return None
-    return min(status_cues, key=lambda c: _distance(ctx.language, c, candidate)).label
+    best = min(status_cues, key=lambda c: _distance(ctx.language, c, candidate))
+    return best.label, _distance(ctx.language, best, candidate)
+
+
+def _status_cue_label(
+    ctx: _Context, candidate: _Candidate, cues: Sequence[Hit], dates: Sequence[tuple[int, int]]
+) -> str | None:
+    found = _status_cue(ctx, candidate, cues, dates)
+    return found[0] if found else None
+
+
+def _provided(
+    ctx: _Context,
+    candidate: _Candidate,
+    clause: tuple[int, int],
+    clauses: Sequence[tuple[int, int]],
+    documents: Sequence[_Candidate],
+    provisions: Sequence[Hit],
+    cue: tuple[str, float] | None,
+) -> bool:
+    """Is this area what a document provides for? A document named in the same clause
+    ('signed a memorandum on news exchange', 'haber değişimi anlaşması'), or a
+    provision cue ('under the memorandum', 'prévoit') nearer than any cue saying it is
+    already done or going on ('opened … and republishes under a partner agreement')."""
+    if any(_clause_of(clauses, d.start) == clause for d in documents):
+        return True
+    if not provisions:
+        return False
+    nearest = min(_distance(ctx.language, p, candidate) for p in provisions)
+    return cue is None or cue[0] not in ("done", "ongoing") or nearest < cue[1]
 
 
 def _sentence_events(
@@ -830,35 +901,36 @@ def _sentence_events(
     dates = find_dates(ctx.text[start:end], ctx.language, ctx.reference)
     date_spans = [(d.start + start, d.end + start) for d in dates]
     candidates = _candidates(ctx, clauses, triggers)
-    documents = [c for c in candidates if c.type == "agreement_signed"]
+    documents = [
+        c
+        for c in candidates
+        if c.type == "agreement_signed"
+        and not _only_referred(
+            c, [h for h in cues if _clause_of(clauses, h.start) == _clause_of(clauses, c.start)]
+        )
+    ]
     for candidate in candidates:
         clause = _clause_of(clauses, candidate.start)
         in_clause = [c for c in cues if clause[0] <= c.start < clause[1]]
-        if _negated(candidate, in_clause) or _attending(
-            _Mention(candidate.start, candidate.end, "trigger", None), ctx.text, in_clause
-        ):
-            continue  # '… in the presence of the president, on a state visit': background
+        if _negated(candidate, in_clause) or _background(ctx, candidate, in_clause):
+            continue
         event_type = candidate.type
         method = ["combo" if candidate.combo else "trigger"]
         status: str | None = None
-        provision = any(c.kind == "provision" for c in in_clause)
-        signed = any(c.kind == "status" and c.label == "done" for c in in_clause)
-        if event_type == "agreement_signed" and provision and not signed:
+        provisions = [c for c in in_clause if c.kind == "provision"]
+        if event_type == "agreement_signed" and _only_referred(candidate, in_clause):
             continue  # 'under the memorandum ...': the document, not a new signing
+        cue = _status_cue(ctx, candidate, in_clause, date_spans)
         if any(c.kind == "hypothetical" for c in in_clause):
             event_type, status = "statement_of_intent", "intended"
             method.append("hypothetical")
-        elif event_type in PROVIDED_TYPES and (
-            provision
-            or any(
-                d.start < candidate.start and _clause_of(clauses, d.start) == clause
-                for d in documents
-            )
+        elif event_type in PROVIDED_TYPES and _provided(
+            ctx, candidate, clause, clauses, documents, provisions, cue
         ):
             status = "agreed"  # what a signed document provides for (guideline 7)
             method.append("provision")
         if status is None:
-            status = _status_cue(ctx, candidate, cues, date_spans)
+            status = cue[0] if cue else _status_cue_label(ctx, candidate, cues, date_spans)
             if status is not None:
                 method.append("status-cue")
         when = _when(dates, start, candidate, ctx)
@@ -1102,7 +1174,8 @@ def _host(
     """Visits and bureaus: the guest(s) and the host. When two sides act already (an
     agency's head visits another agency), they are the guest and the host; otherwise the
     host is the country of the place nearest the trigger (after it in SVO languages)."""
-    if len({p.group for p in parties}) >= 2 and any(p.kind == "organisation" for p in parties):
+    two_sides = len({p.group for p in parties}) >= 2
+    if candidate.type == "visit" and two_sides and any(p.kind == "organisation" for p in parties):
         return parties
     places: list[tuple[int, str, str]] = []
     for m in in_clause:
@@ -1119,6 +1192,8 @@ def _host(
     else:
         _, code, name = (after or places)[0]
     guests = [p for p in parties if p.group != code]
+    if candidate.type == "bureau_opening":
+        guests = guests[:1]  # the body that opens it; a bureau is opened in a country
     if not guests:
         return parties
     host = next((p for p in parties if p.id == f"country:{code}"), _country_party(code, name))

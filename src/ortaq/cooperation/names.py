@@ -132,3 +132,9 @@ def same_name(a: str, b: str, language: str | None = None) -> bool:
     if not _same_words(da, db, language):
         return False
     return not _is_place_name(da, language)
+
+
+def is_generic(name: str) -> bool:
+    """A name of generic words only ('СМИ', 'the Federation', 'وسائل الإعلام')."""
+    ws = words(name)
+    return not _distinctive(ws)
