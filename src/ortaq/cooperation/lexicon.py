@@ -21,7 +21,9 @@ data/triggers/<lang>.json holds, for a linguist to extend without code:
   plural ('memorandums', 'anlaşmalar'): one body signing with several partners signs one
   document with each; ``conjunctions`` that continue a list of parties;
 - ``stem_endings`` (Arabic): what may follow a stem entry in the same word, so that
-  'اجتماع' (meeting) matches اجتماعات and اجتماعه but not الاجتماعي (social).
+  'اجتماع' (meeting) matches اجتماعات and اجتماعه but not الاجتماعي (social);
+  ``blocked_continuations``: what may not follow a stem entry, because it makes another
+  word ('visit' + 'or', 'ziyaret' + 'çi': visitor; 'visite' + 'ur').
 
 Entry syntax: ``stem`` matches at a word start with any ending (Kazakh, Turkish and
 Azerbaijani suffixes, French and Russian inflection) or, where the language has
@@ -104,6 +106,7 @@ class Matcher:
         entries: Iterable[tuple[str, str, str]],
         clitics: str = "",
         stem_endings: Iterable[str] | None = None,
+        blocked: Iterable[str] = (),
     ) -> None:
         self._marks = bool(clitics)  # Arabic: tolerate diacritics between letters
         ending_list = sorted({fold(e) for e in stem_endings or ()}, key=len, reverse=True)
@@ -112,6 +115,9 @@ class Matcher:
             if stem_endings is not None
             else ""
         )
+        blocked_list = sorted({fold(b) for b in blocked if b}, key=len, reverse=True)
+        if blocked_list:  # 'visit' is not 'visitor', 'ziyaret' is not 'ziyaretçi'
+            stem_end += "(?!" + "|".join(re.escape(b) for b in blocked_list) + ")"
         literal: dict[str, list[tuple[str, str]]] = {}
         endings: list[tuple[str, str, str]] = []
         exact: set[str] = set()
@@ -236,10 +242,11 @@ def lexicon(language: str) -> Lexicon | None:
     entries, combos = _entries(data)
     clitics = data.get("clitics", "")
     endings = data.get("stem_endings")
+    blocked = data.get("blocked_continuations", [])
     return Lexicon(
         language=language,
-        triggers=Matcher(entries, clitics, endings),
-        cues=Matcher(_cue_entries(data), clitics, endings),
+        triggers=Matcher(entries, clitics, endings, blocked),
+        cues=Matcher(_cue_entries(data), clitics, endings, blocked),
         roles=Matcher([(e, "official", "") for e in data.get("official_roles", [])], clitics),
         default_status=data.get("default_status", "done"),
         combos=combos,
