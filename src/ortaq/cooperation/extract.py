@@ -46,12 +46,13 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ortaq.cooperation.lexicon import Hit, Lexicon, fold, lexicon
@@ -361,7 +362,7 @@ def _acronym_mentions(
 
     covered = [(m["start"], m["end"]) for m in orgs]
     extra: list[dict[str, Any]] = []
-    for m, following in zip(orgs, orgs[1:], strict=False):
+    for m, following in itertools.pairwise(orgs):
         gap = text[m["end"] : following["start"]] if following["start"] >= m["end"] else "x"
         if not gap.strip(' «»"“”'):
             identity.alias(_org_id(following), _org_id(m))
@@ -393,8 +394,6 @@ def _person_orgs(
     """person id -> the organisation their stated role names: one the text names
     elsewhere, else one of the knowledge base ('Director of the Presidential Television
     and Radio Complex' when the complex is not recognised on its own)."""
-    from ortaq.entities.organisations import find_organisations
-
     out: dict[str, str] = {}
     for m in raw:
         pid, role = m.get("entity_id"), m.get("role")
@@ -406,14 +405,28 @@ def _person_orgs(
                 out[pid] = identity.find(org_id)
                 break
         else:
-            known = [h for h in find_organisations(role, language) if h.entity_id]
+            known = _role_organisation(role, language)
             if known:
-                hit = known[0]
-                org_id = identity.add(
-                    str(hit.entity_id), hit.text, hit.canonical or hit.text, hit.country
-                )
-                out[pid] = org_id
+                out[pid] = identity.add(*known)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _role_organisation(role: str, language: str) -> tuple[str, str, str, str | None] | None:
+    """(id, text, canonical, country) of the first knowledge-base organisation a role
+    names; roles recur from item to item, so the lookup is kept."""
+    from ortaq.entities.organisations import find_organisations
+
+    for hit in find_organisations(role, language):
+        if hit.entity_id:
+            return str(hit.entity_id), hit.text, hit.canonical or hit.text, hit.country
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _official_role(role: str, language: str) -> bool:
+    lex = lexicon(language)
+    return bool(lex and lex.roles.find(fold(role)))
 
 
 def _contains_word(text: str, name: str) -> bool:
@@ -485,7 +498,7 @@ def _mention(
     if org_id is not None and _org_kind(org_id) not in GOVERNMENT_KINDS:
         return _Mention(start, end, "person", identity.party(org_id), person=person)
     country = m.get("country")
-    if country and (org_id is not None or lex.roles.find(fold(m.get("role") or ""))):
+    if country and (org_id is not None or _official_role(m.get("role") or "", lex.language)):
         return _Mention(start, end, "official", _country_party(country, country), person=person)
     return _Mention(start, end, "person", None, person=person)
 
@@ -518,6 +531,7 @@ def _inactive(
 ) -> list[_Mention]:
     paragraphs = _paragraph_spans(text)
     orgs = [m for m in mentions if m.role == "org"]
+    cues = [c for c in cues if c.kind.startswith(("credit_", "presence_"))]
     out = []
     for m in mentions:
         reason = ""
@@ -744,17 +758,17 @@ def extract_events(item: Item) -> list[Event]:
     return _merge(events)
 
 
+_CLAUSE_BREAK = re.compile(r":(?=[ \"«“'])|;| [–—](?= )")
+
+
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clauses: reported speech after ':', and what a dash or a semicolon sets apart
     ('… signed a memorandum – this is the first agreement of …')."""
     bounds = [start]
-    for i in range(start, end - 1):
-        if text[i] == ":" and text[i + 1] in " \"«“'":
-            bounds.append(i + 1)
-        elif text[i] == ";" or (text[i] in "–—" and text[i - 1 : i] == " " and text[i + 1] == " "):
-            bounds.append(i + 1)
+    for match in _CLAUSE_BREAK.finditer(text, start, max(start, end - 1)):
+        bounds.append(match.end() if match.group() != ";" else match.start() + 1)
     bounds.append(end)
-    return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+    return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i] < bounds[i + 1]]
 
 
 def _clause_of(clauses: Sequence[tuple[int, int]], position: int) -> tuple[int, int]:
@@ -831,9 +845,9 @@ def _background(ctx: _Context, candidate: _Candidate, cues: Sequence[Hit]) -> bo
     the dignitaries attending (after a comma in their phrase) is not the event."""
     for cue in cues:
         gap = ctx.text[cue.end : candidate.start]
-        if cue.kind == "presence_before" and 0 <= len(gap) <= _PRESENCE_AFTER:
-            if "," in gap and _no_stop(gap):
-                return True
+        near = cue.kind == "presence_before" and 0 <= len(gap) <= _PRESENCE_AFTER
+        if near and "," in gap and _no_stop(gap):
+            return True
     return False
 
 
@@ -898,9 +912,11 @@ def _sentence_events(
 ) -> list[Event]:
     clauses = _clauses(ctx.text, start, end)
     out: list[Event] = []
+    candidates = _candidates(ctx, clauses, triggers)
+    if not candidates:
+        return out
     dates = find_dates(ctx.text[start:end], ctx.language, ctx.reference)
     date_spans = [(d.start + start, d.end + start) for d in dates]
-    candidates = _candidates(ctx, clauses, triggers)
     documents = [
         c
         for c in candidates

@@ -11,8 +11,8 @@ whether two names are one, and nothing looser:
   of accented Latin letters to ASCII; scripts are not crossed: 'Синьхуа' is not 'Xinhua');
 - a word matches the same word plus one case ending of the text's language, or with an
   Arabic proclitic before it, or another form of it with the same stem of at least five
-  letters ('агентством' and 'агентства'; data/names.json); never a longer word ('RT' is not 'RT Arabic',
-  'Kabar' is not 'Kabarlar');
+  letters ('агентством' and 'агентства'; data/names.json); never a longer word ('RT' is
+  not 'RT Arabic', 'Kabar' is not 'Kabarlar');
 - both names are compared word by word, in order, with the same number of words; a name
   may also be compared without its generic words ('news', 'agency', 'агентство',
   'وكالة'), but only if what is left is not just a country or place name ('Qatar News
@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,7 @@ def _generic() -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=65536)
 def _fold_word(word: str) -> str:
     folded = fold(word).replace("’", "'")
     if all(c.isascii() or "LATIN" in unicodedata.name(c, "") for c in folded):
@@ -76,8 +77,13 @@ def _fold_word(word: str) -> str:
 
 def words(name: str) -> list[str]:
     """The folded words of a name, without quotes and brackets."""
+    return list(_words(name))
+
+
+@lru_cache(maxsize=65536)
+def _words(name: str) -> tuple[str, ...]:
     cleaned = _QUOTES.sub(" ", name.replace("ʼ", "'").replace("’", "'"))
-    return [w for w in (_fold_word(x).strip("'") for x in _SPLIT.split(cleaned)) if w]
+    return tuple(w for w in (_fold_word(x).strip("'") for x in _SPLIT.split(cleaned)) if w)
 
 
 def _same_word(a: str, b: str, language: str | None) -> bool:
@@ -121,7 +127,7 @@ def _is_place_name(ws: list[str], language: str | None) -> bool:
 
 def same_name(a: str, b: str, language: str | None = None) -> bool:
     """True when the two names name the same organisation (see the module docstring)."""
-    wa, wb = words(a), words(b)
+    wa, wb = list(_words(a)), list(_words(b))
     if not wa or not wb:
         return False
     if _same_words(wa, wb, language):
