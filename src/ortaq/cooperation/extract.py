@@ -1087,6 +1087,26 @@ def _listed_after(ctx: _Context, mentions: Sequence[_Mention], cue_end: int) -> 
     return out
 
 
+def _listed_before(ctx: _Context, mentions: Sequence[_Mention], cue_start: int) -> list[Party]:
+    """'A, B və C arasında': the parties before a postposition, read backwards as long
+    as only commas and conjunctions separate them."""
+    out: list[Party] = []
+    position = cue_start
+    for m in reversed(mentions):
+        if m.end > cue_start or m.party is None:
+            continue
+        if any(p.id == m.party.id for p in out):
+            position = m.start
+            continue
+        gap = fold(ctx.text[m.end : position], ctx.language)
+        words = [w for w in re.split(r"[\s,;«»\"“”()]+", gap) if w]
+        if out and (len(words) > 4 or not all(_joins(ctx, w) for w in words)):
+            break
+        out.append(m.party)
+        position = m.start
+    return list(reversed(out))
+
+
 def _joins(ctx: _Context, word: str) -> bool:
     """A word between two names of one list: a conjunction, an article, a genitive."""
     conj = ctx.lexicon.conjunctions
@@ -1116,11 +1136,9 @@ def _parties(
             if len({p.group for p in after}) >= 2 or len(after) >= 2:
                 parties = after
         elif cue.kind == "between_after":
-            before = _distinct(
-                m.party for m in reversed(in_clause) if m.end <= cue.start and m.party
-            )
+            before = _listed_before(ctx, in_clause, cue.start)
             if len(before) >= 2:
-                parties = list(reversed(before[:2]))
+                parties = before
         if parties:
             method.append("between")
             break
