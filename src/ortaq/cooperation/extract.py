@@ -11,26 +11,32 @@ Sentence by sentence (read.segment.sentences):
    the agreement) is dropped.
 2. Guards: a negation cue within 40 characters of the trigger in its clause drops it; a
    hypothetical cue ('could help', 'peut contribuer') turns it into a statement_of_intent.
-3. Status: the status cue nearest the trigger in the sentence (Kazakh, Turkish and
-   Azerbaijani put the verb last, so cues after the trigger count as nearer there); no
-   cue: 'planned' when the event's date is after publication, else the language default
-   (done). A statement_of_intent is only an event while unrealised.
-4. Parties, from the mentions of the trigger's clause (a clause ends at ':'):
-   - 'between' words ('entre X et Y', 'X мен Y арасында', 'بين X و Y') name the two sides;
+3. Status: what a signed document provides for is 'agreed' (an area in the clause of a
+   signed document, or after a provision cue nearer than a done/ongoing cue); a document
+   only referred to ('under the agreement') is no signing. Otherwise the status cue
+   nearest the trigger in the sentence, not one inside a date or capitalised mid-sentence
+   ('May') (Kazakh, Turkish and Azerbaijani put the verb last, so cues after the trigger
+   count as nearer there); no cue: 'planned' when the event's date is after publication,
+   else the language default (done). A statement_of_intent is only an event while
+   unrealised.
+4. Parties, who acts in the trigger's clause (a clause ends at ':', ';' or a spaced dash),
+   from the entities stage's mentions; organisations outside the knowledge base are
+   parties by name, one organisation's names joined (inflected forms, a short name in
+   brackets or apposition, two mentions side by side). Not parties: credits (dateline,
+   '(UNA)', 'X reports'), dignitaries attending ('in the presence of'), a country naming
+   an organisation ('Qatari News Agency'), names of generic words only ('СМИ').
+   - 'between' words ('entre X et Y', 'X мен Y арасында', 'بين X و Y') name the sides;
    - anaphora ('les deux pays', 'тараптар', 'الطرفين') point back to the sides of the
      previous event of the item, or the item's main pair;
-   - otherwise every country and organisation of the clause; a person stands for their
-     media organisation when their role names one, else for their country (officials act
-     for their state, as CAMEO codes them: 'KAZGOV'); persons elsewhere in the sentence
-     are added when the clause has fewer than two sides;
-   - still fewer than two sides: the sides of the previous event, then the item's main
-     pair (the two most-mentioned parties of different countries) fill in, and the
-     confidence drops;
-   - an organisation stands in for its own country (drop 'Kuwait' next to 'KUNA'); a
-     short name ('Al Jazeera') gives way to a longer one it begins ('Al Jazeera Media
-     Institute');
-   - visits and bureau openings are between the guest and the host: the country of the
-     place visited or of the bureau.
+   - otherwise the clause's organisations, people whose role names one, officials for
+     their state (CAMEO's 'KAZGOV'); countries named only when fewer than two
+     organisations act;
+   - still fewer than two sides: the previous event's sides, then the item's main pair
+     (the two most-mentioned parties of different countries) fill in, with less
+     confidence;
+   - visits: guest and host (the visited organisation, or the country of the place);
+     bureaus: the body and the country; documents in the plural signed with several
+     partners: one signing per partner.
    Sides group parties by country, in order of appearance ("a", "b", ...).
 5. When: the date in the sentence nearest the trigger (read.dates.find_dates), resolved
    against the publication date. Where: the nearest place in the sentence; for realised
