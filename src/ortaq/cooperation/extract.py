@@ -41,11 +41,11 @@ Sentence by sentence (read.segment.sentences):
 5. When: the date in the sentence nearest the trigger (read.dates.find_dates), resolved
    against the publication date. Where: the nearest place in the sentence; for realised
    meetings, visits and trainings without one, the dateline place (lower confidence).
-6. Mentions of one event in one item merge: same type, same sides at country level, same
-   realised/unrealised class (meetings and visits without a date merge across it: 'during
-   the meeting' is the meeting already reported), no conflicting year. The first
-   mention's status is kept
-   (news states the event first, then elaborates on it).
+6. Mentions of one event in one item merge: same type, same sides (or one naming one
+   side of the other), same realised/unrealised class (meetings and visits without a date
+   merge across it: 'during the meeting' is the meeting already reported), no conflicting
+   year. The first mention's status is kept (news states the event first, then
+   elaborates on it), unless it was the headline's.
 """
 
 from __future__ import annotations
