@@ -45,6 +45,20 @@ WORDS = st.sampled_from(
         "27 février",
         "pas",
         "not",
+        "(TASS)",
+        "reported by",
+        "Kazinform reports",
+        "in the presence of",
+        "بحضور",
+        "iştirakı ilə",
+        "Qatar News Agency (QNA)",
+        "under the memorandum",
+        "memorandums",
+        "–",
+        ";",
+        "in May",
+        "الاجتماعي",
+        "ziyaretçi",
     ]
 )
 TEXT = st.one_of(

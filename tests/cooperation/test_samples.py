@@ -1,6 +1,9 @@
 """The five gold samples (../shared/samples/gold) through `evaluate_cooperation`.
 
 The floors are the figures measured when the lexicons were last changed, minus 0.02.
+The headline level no longer lets an agency stand for a gold country (only a state body
+does, guideline section 4); `country_level` keeps the first version's rule, under which
+these samples measured 0.933 before the parties were taken from who acts.
 These five articles are also what the lexicons and rules were tuned on (with the
 sentences of test_languages.py): the floor guards against regressions, it is not an
 estimate of accuracy on unseen text.
@@ -16,8 +19,9 @@ import pytest
 from ortaq.evaluation.cooperation import evaluate_cooperation, resolve_gold_party
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
-MEASURED_F1 = 0.9333  # precision 0.875, recall 1.0 (28 of 28 gold events, 4 extra)
-MEASURED_STRICT_F1 = 0.8667
+MEASURED_F1 = 0.7097  # precision 0.647, recall 0.786 (22 of 28 gold events)
+MEASURED_STRICT_F1 = 0.6774
+MEASURED_COUNTRY_LEVEL_F1 = 0.871  # precision 0.794, recall 0.964
 
 
 @pytest.fixture(scope="module")
@@ -29,16 +33,18 @@ def report() -> dict[str, Any]:
 
 def test_event_f1_floor(report: dict[str, Any]) -> None:
     assert report["f1"] >= MEASURED_F1 - 0.02, report["misses"]
-    assert report["f1"] >= 0.8
     assert report["strict"]["f1"] >= MEASURED_STRICT_F1 - 0.02
+    assert report["country_level"]["f1"] >= MEASURED_COUNTRY_LEVEL_F1 - 0.02
+    assert report["strict"]["tp"] <= report["tp"] <= report["country_level"]["tp"]
 
 
 def test_report_shape(report: dict[str, Any]) -> None:
     assert 0 <= report["precision"] <= 1 and 0 <= report["recall"] <= 1
     assert report["gold"] == 28
     assert set(report["per_type"]) >= {"meeting", "agreement_signed", "training"}
-    for figures in report["per_type"].values():
+    for figures in [*report["per_type"].values(), *report["per_language"].values()]:
         assert {"precision", "recall", "f1", "strict_f1"} <= set(figures)
+    assert set(report["per_language"]) == {"fr", "ar", "kk"}
     assert {"misses", "false_positives", "files"} <= set(report)
 
 
@@ -57,4 +63,5 @@ def test_gold_parties_resolve() -> None:
     )
     # an organisation outside the knowledge base, described by its country
     assert resolve_gold_party("KG public broadcaster", "fr") == "country:KG"
-    assert resolve_gold_party("Nowhere Daily", "en").startswith("unresolved:")
+    # outside the knowledge base: kept as a name, matched by name
+    assert resolve_gold_party("Nowhere Daily", "en") == "name:Nowhere Daily"

@@ -11,46 +11,54 @@ Sentence by sentence (read.segment.sentences):
    the agreement) is dropped.
 2. Guards: a negation cue within 40 characters of the trigger in its clause drops it; a
    hypothetical cue ('could help', 'peut contribuer') turns it into a statement_of_intent.
-3. Status: the status cue nearest the trigger in the sentence (Kazakh, Turkish and
-   Azerbaijani put the verb last, so cues after the trigger count as nearer there); no
-   cue: 'planned' when the event's date is after publication, else the language default
-   (done). A statement_of_intent is only an event while unrealised.
-4. Parties, from the mentions of the trigger's clause (a clause ends at ':'):
-   - 'between' words ('entre X et Y', 'X мен Y арасында', 'بين X و Y') name the two sides;
+3. Status: what a signed document provides for is 'agreed' (an area in the clause of a
+   signed document, or after a provision cue nearer than a done/ongoing cue); a document
+   only referred to ('under the agreement') is no signing. Otherwise the status cue
+   nearest the trigger in the sentence, not one inside a date or capitalised mid-sentence
+   ('May') (Kazakh, Turkish and Azerbaijani put the verb last, so cues after the trigger
+   count as nearer there); no cue: 'planned' when the event's date is after publication,
+   else the language default (done). A statement_of_intent is only an event while
+   unrealised.
+4. Parties, who acts in the trigger's clause (a clause ends at ':', ';' or a spaced dash),
+   from the entities stage's mentions; organisations outside the knowledge base are
+   parties by name, one organisation's names joined (inflected forms, a short name in
+   brackets or apposition, two mentions side by side). Not parties: credits (dateline,
+   '(UNA)', 'X reports'), dignitaries attending ('in the presence of'), a country naming
+   an organisation ('Qatari News Agency'), names of generic words only ('СМИ').
+   - 'between' words ('entre X et Y', 'X мен Y арасында', 'بين X و Y') name the sides;
    - anaphora ('les deux pays', 'тараптар', 'الطرفين') point back to the sides of the
      previous event of the item, or the item's main pair;
-   - otherwise every country and organisation of the clause; a person stands for their
-     media organisation when their role names one, else for their country (officials act
-     for their state, as CAMEO codes them: 'KAZGOV'); persons elsewhere in the sentence
-     are added when the clause has fewer than two sides;
-   - still fewer than two sides: the sides of the previous event, then the item's main
-     pair (the two most-mentioned parties of different countries) fill in, and the
-     confidence drops;
-   - an organisation stands in for its own country (drop 'Kuwait' next to 'KUNA'); a
-     short name ('Al Jazeera') gives way to a longer one it begins ('Al Jazeera Media
-     Institute');
-   - visits and bureau openings are between the guest and the host: the country of the
-     place visited or of the bureau.
+   - otherwise the clause's organisations, people whose role names one, officials for
+     their state (CAMEO's 'KAZGOV'); countries named only when fewer than two
+     organisations act;
+   - still fewer than two sides: the previous event's sides, then the item's main pair
+     (the two most-mentioned parties of different countries) fill in, with less
+     confidence;
+   - visits: guest and host (the visited organisation, or the country of the place);
+     bureaus: the body and the country; documents in the plural signed with several
+     partners: one signing per partner.
    Sides group parties by country, in order of appearance ("a", "b", ...).
 5. When: the date in the sentence nearest the trigger (read.dates.find_dates), resolved
    against the publication date. Where: the nearest place in the sentence; for realised
    meetings, visits and trainings without one, the dateline place (lower confidence).
-6. Mentions of one event in one item merge: same type, same sides at country level, same
-   realised/unrealised class (meetings and visits without a date merge across it: 'during
-   the meeting' is the meeting already reported), no conflicting year. The first
-   mention's status is kept
-   (news states the event first, then elaborates on it).
+6. Mentions of one event in one item merge: same type, same sides (or one naming one
+   side of the other), same realised/unrealised class (meetings and visits without a date
+   merge across it: 'during the meeting' is the meeting already reported), no conflicting
+   year. The first mention's status is kept (news states the event first, then
+   elaborates on it), unless it was the headline's.
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ortaq.cooperation.lexicon import Hit, Lexicon, fold, lexicon
@@ -61,10 +69,25 @@ from ortaq.read.segment import sentences
 
 SOV = frozenset({"kk", "tr", "az"})
 NEGATION_WINDOW = 40
+SIGNED_WINDOW = 60  # a 'signed' cue this near a document word makes it a signing
 GOVERNMENT_KINDS = frozenset({"ministry", "government", "embassy", "parliament", "presidency"})
 HOST_TYPES = frozenset({"visit", "bureau_opening"})
 PLACE_FALLBACK_TYPES = frozenset({"meeting", "visit", "training"})
 SETTING_TYPES = frozenset({"meeting", "visit"})  # merge across statuses when undated
+# what the areas of a signed document are (guideline section 7): agreed when provided for
+PROVIDED_TYPES = frozenset(
+    {
+        "statement_of_intent",
+        "action_plan",
+        "platform_created",
+        "joint_project",
+        "content_exchange",
+        "expert_exchange",
+        "training",
+        "bureau_opening",
+        "countering_disinformation",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +97,7 @@ class Party:
     kind: str  # "country" or "organisation"
     country: str | None
     side: str = "a"
+    aliases: tuple[str, ...] = ()  # the names the text gives an organisation
 
     @property
     def group(self) -> str:
@@ -87,6 +111,7 @@ class Party:
             "kind": self.kind,
             "country": self.country,
             "side": self.side,
+            "aliases": list(self.aliases),
         }
 
 
@@ -114,6 +139,7 @@ class Event:
     people: list[dict[str, Any]] = field(default_factory=list)
     also: list[Party] = field(default_factory=list)  # parties of merged mentions
     method: list[str] = field(default_factory=list)
+    headline: bool = False  # first said in the headline (whose tense says little)
 
     @property
     def realised(self) -> bool:
@@ -181,10 +207,11 @@ def _org_kind(entity_id: str) -> str | None:
 class _Mention:
     start: int
     end: int
-    role: str  # "party", "person" or "place"
+    role: str  # "org", "country", "official" (a person acting for a state), "person", "place"
     party: Party | None  # what the mention stands for as a party
     person: dict[str, Any] | None = None
     place: dict[str, Any] | None = None
+    inactive: str = ""  # why it is no party here: "credit", "attending", "modifier"
 
 
 @dataclass
@@ -199,6 +226,7 @@ class _Context:
     reference: date | None
     published: str | None
     dateline_place: dict[str, Any] | None
+    headline_end: int = 0
     last_parties: list[Party] = field(default_factory=list)
 
 
@@ -218,72 +246,267 @@ def _sentence_spans(item: Item, language: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _person_orgs(raw: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """person id -> the organisation their stated role names (first one found)."""
-    orgs = [m for m in raw if m.get("type") == "ORG" and _org_kind(m.get("entity_id") or "")]
-    out: dict[str, dict[str, Any]] = {}
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for line in text.split("\n"):
+        spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans
+
+
+@dataclass
+class _Org:
+    """One organisation of the item: its id, the names the text gives it."""
+
+    id: str
+    name: str
+    country: str | None
+    names: list[str]
+
+
+class _Identity:
+    """Which organisation each ORG mention is: the knowledge base's id when it has one;
+    otherwise the first name of the item that is the same name (cooperation.names:
+    'TİMBİR' and 'TİMBİR-in'), and an acronym defined in brackets right after a name
+    ('Emirates News Agency (WAM)') is that name's organisation."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.orgs: dict[str, _Org] = {}
+        self.redirect: dict[str, str] = {}
+
+    def find(self, entity_id: str) -> str:
+        while entity_id in self.redirect:
+            entity_id = self.redirect[entity_id]
+        return entity_id
+
+    def add(self, entity_id: str, text: str, canonical: str, country: str | None) -> str:
+        from ortaq.cooperation.names import same_name
+
+        entity_id = self.find(entity_id)
+        if entity_id not in self.orgs and not _org_kind(entity_id):
+            for other in self.orgs.values():
+                if not _org_kind(other.id) and any(
+                    same_name(text, n, self.language) for n in other.names
+                ):
+                    self.redirect[entity_id] = other.id
+                    entity_id = other.id
+                    break
+        org = self.orgs.setdefault(entity_id, _Org(entity_id, canonical, country, []))
+        if text not in org.names:
+            org.names.append(text)
+        org.country = org.country or country
+        return entity_id
+
+    def alias(self, short_id: str, long_id: str) -> None:
+        """The two ids are one organisation: keep the knowledge base's, else the long."""
+        short_id, long_id = self.find(short_id), self.find(long_id)
+        if short_id == long_id or short_id not in self.orgs or long_id not in self.orgs:
+            return
+        if _org_kind(short_id) and not _org_kind(long_id):
+            short_id, long_id = long_id, short_id
+        elif _org_kind(short_id):
+            return  # two organisations of the knowledge base stay two
+        self.redirect[short_id] = long_id
+        short = self.orgs.pop(short_id)
+        target = self.orgs[long_id]
+        target.names.extend(n for n in short.names if n not in target.names)
+        target.country = target.country or short.country
+
+    def party(self, entity_id: str) -> Party:
+        org = self.orgs[self.find(entity_id)]
+        return Party(org.id, org.name, "organisation", org.country, aliases=tuple(org.names))
+
+
+_BRACKET = re.compile(r"\s*[(（]\s*([^()\n]{1,40}?)\s*[)）]")
+
+
+def _names_a_body(m: dict[str, Any]) -> bool:
+    """An organisation of the knowledge base, or a name that is more than generic words
+    ('СМИ', 'the Federation' are not names of a party)."""
+    from ortaq.cooperation.names import is_generic
+
+    return bool(_org_kind(m.get("entity_id") or "")) or not is_generic(m["text"])
+
+
+def _org_id(m: dict[str, Any]) -> str:
+    entity_id = m.get("entity_id")
+    if entity_id:
+        return str(entity_id)
+    return "org:" + "-".join(fold(m["text"]).split())
+
+
+_QUOTED_END = re.compile(r"[«“\"]([^«»“”\"]{2,30})[»”\"]\s*$")
+_CAPS_END = re.compile(r"\s([A-ZА-ЯӘҒҚҢӨҰҮҺІƏÜÖÇŞİĞ]{2,6})\s*$")
+_BRACKET_END = re.compile(r"\(\s*([^()]{1,40}?)\s*\)\s*$")
+
+
+def _short_name(mention: dict[str, Any], text: str) -> str | None:
+    """The short name an organisation's mention gives for it: an acronym in brackets
+    ('Emirates News Agency (WAM)', inside the span or right after it), a trailing
+    acronym or quoted name in apposition ('агентство Туркмении ТДХ', 'وكالة الأنباء
+    اليمنية "سبأ"')."""
+    match = _BRACKET.match(text, mention["end"])
+    if match and len(match.group(1).split()) <= 2:
+        return match.group(1).split(",")[0].strip()
+    inner = mention["text"]
+    for pattern in (_BRACKET_END, _QUOTED_END, _CAPS_END):
+        found = pattern.search(inner)
+        if found and found.start() > 0 and len(found.group(1).split()) <= 2:
+            return found.group(1).split(",")[0].strip()
+    return None
+
+
+def _acronym_mentions(
+    text: str, orgs: list[dict[str, Any]], identity: _Identity
+) -> list[dict[str, Any]]:
+    """'Mauritanian News Agency (AMI)': AMI names that agency here and wherever else the
+    text writes it as a word. Two organisation mentions side by side ('l'Agence de presse
+    officielle cubaine Prensa Latina') are one organisation too. Returns the extra ORG
+    mentions found."""
+    from ortaq.cooperation.names import same_name
+
+    covered = [(m["start"], m["end"]) for m in orgs]
+    extra: list[dict[str, Any]] = []
+    for m, following in itertools.pairwise(orgs):
+        gap = text[m["end"] : following["start"]] if following["start"] >= m["end"] else "x"
+        if not gap.strip(' «»"“”'):
+            identity.alias(_org_id(following), _org_id(m))
+    for m in orgs:
+        short = _short_name(m, text)
+        if not short:
+            continue
+        identity.add(_org_id(m), short, short, None)
+        for other in orgs:
+            if other is not m and same_name(other["text"], short, identity.language):
+                identity.alias(_org_id(other), _org_id(m))
+        if not any(c.isupper() for c in short):
+            continue  # a quoted name without capitals: not searched as a word
+        pattern = re.compile(rf"(?<!\w){re.escape(short)}(?!\w)")
+        for hit in pattern.finditer(text):
+            if any(s < hit.end() and hit.start() < e for s, e in covered):
+                continue
+            covered.append(hit.span())
+            extra.append({**m, "text": short, "start": hit.start(), "end": hit.end()})
+    return extra
+
+
+def _person_orgs(
+    raw: Sequence[dict[str, Any]],
+    identity: _Identity,
+    folded_names: dict[str, list[str]],
+    language: str,
+) -> dict[str, str]:
+    """person id -> the organisation their stated role names: one the text names
+    elsewhere, else one of the knowledge base ('Director of the Presidential Television
+    and Radio Complex' when the complex is not recognised on its own)."""
+    out: dict[str, str] = {}
     for m in raw:
         pid, role = m.get("entity_id"), m.get("role")
         if m.get("type") != "PER" or not pid or not role or pid in out:
             continue
-        folded_role = fold(role)
-        for org in orgs:
-            names = {fold(org["text"]), fold(org.get("canonical") or org["text"])}
-            if any(name and name in folded_role for name in names):
-                out[pid] = org
+        folded_role = f" {fold(role)} "
+        for org_id, names in folded_names.items():
+            if any(_contains_word(folded_role, name) for name in names):
+                out[pid] = identity.find(org_id)
                 break
+        else:
+            known = _role_organisation(role, language)
+            if known:
+                out[pid] = identity.add(*known)
     return out
 
 
-def _org_party(m: dict[str, Any]) -> Party | None:
-    entity_id = m.get("entity_id") or ""
-    if not _org_kind(entity_id):
-        return None  # statistical guesses outside the knowledge base are not parties
-    return Party(entity_id, m.get("canonical") or m["text"], "organisation", m.get("country"))
+@lru_cache(maxsize=4096)
+def _role_organisation(role: str, language: str) -> tuple[str, str, str, str | None] | None:
+    """(id, text, canonical, country) of the first knowledge-base organisation a role
+    names; roles recur from item to item, so the lookup is kept."""
+    from ortaq.entities.organisations import find_organisations
+
+    for hit in find_organisations(role, language):
+        if hit.entity_id:
+            return str(hit.entity_id), hit.text, hit.canonical or hit.text, hit.country
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _official_role(role: str, language: str) -> bool:
+    lex = lexicon(language)
+    return bool(lex and lex.roles.find(fold(role)))
+
+
+def _contains_word(text: str, name: str) -> bool:
+    if len(name) < 2:
+        return False
+    pos = text.find(name)
+    while pos != -1:
+        before = text[pos - 1] if pos > 0 else " "
+        after = text[pos + len(name)] if pos + len(name) < len(text) else " "
+        if not before.isalnum() and not (after.isalnum() and len(name) < 4):
+            return True
+        pos = text.find(name, pos + 1)
+    return False
 
 
 def _country_party(code: str, name: str) -> Party:
     return Party(f"country:{code}", name, "country", code)
 
 
-def _mentions(raw: Sequence[dict[str, Any]]) -> list[_Mention]:
-    person_orgs = _person_orgs(raw)
-    out = []
-    for m in raw:
-        entity_id = m.get("entity_id") or ""
-        kind = m.get("type")
-        start, end = int(m["start"]), int(m["end"])
-        if kind == "LOC" and entity_id.startswith("country:"):
-            code = entity_id.split(":", 1)[1]
-            out.append(
-                _Mention(start, end, "party", _country_party(code, m.get("canonical") or m["text"]))
-            )
-        elif kind == "LOC":
-            place = {
-                "id": entity_id or None,
-                "name": m.get("canonical") or m["text"],
-                "country": m.get("country"),
-            }
-            out.append(_Mention(start, end, "place", None, place=place))
-        elif kind == "ORG":
-            org_party = _org_party(m)
-            if org_party is not None:
-                out.append(_Mention(start, end, "party", org_party))
-        elif kind == "PER":
-            person = {
-                "id": entity_id or None,
-                "name": m.get("canonical") or m["text"],
-                "country": m.get("country"),
-            }
-            org = person_orgs.get(entity_id)
-            stands_for: Party | None = None
-            if org is not None and _org_kind(org["entity_id"]) not in GOVERNMENT_KINDS:
-                stands_for = _org_party(org)
-            if stands_for is None and m.get("country"):
-                stands_for = _country_party(m["country"], m["country"])
-            out.append(_Mention(start, end, "person", stands_for, person=person))
+def _mentions(
+    raw: Sequence[dict[str, Any]], text: str, lex: Lexicon, cues: Sequence[Hit], agency: str
+) -> list[_Mention]:
+    identity = _Identity(lex.language)
+    orgs = sorted(
+        (m for m in raw if m.get("type") == "ORG" and m.get("text") and _names_a_body(m)),
+        key=lambda m: m["start"],
+    )
+    for m in orgs:
+        identity.add(_org_id(m), m["text"], m.get("canonical") or m["text"], m.get("country"))
+    extra = _acronym_mentions(text, orgs, identity)
+    for m in extra:
+        identity.add(_org_id(m), m["text"], m.get("canonical") or m["text"], m.get("country"))
+    orgs = sorted([*orgs, *extra], key=lambda m: m["start"])
+    names = {org_id: [fold(n) for n in org.names] for org_id, org in identity.orgs.items()}
+    person_orgs = _person_orgs(raw, identity, names, lex.language)
+    out: list[_Mention] = []
+    for m in [*orgs, *(r for r in raw if r.get("type") in ("LOC", "PER"))]:
+        out.append(_mention(m, identity, person_orgs, lex))
     out.sort(key=lambda x: x.start)
-    return _short_names(out)
+    out = _short_names(out)
+    return _inactive(out, text, cues, agency)
+
+
+def _mention(
+    m: dict[str, Any], identity: _Identity, person_orgs: dict[str, str], lex: Lexicon
+) -> _Mention:
+    entity_id = m.get("entity_id") or ""
+    kind = m.get("type")
+    start, end = int(m["start"]), int(m["end"])
+    if kind == "ORG":
+        return _Mention(start, end, "org", identity.party(_org_id(m)))
+    if kind == "LOC" and entity_id.startswith("country:"):
+        code = entity_id.split(":", 1)[1]
+        party = _country_party(code, m.get("canonical") or m["text"])
+        return _Mention(start, end, "country", party)
+    if kind == "LOC":
+        place = {
+            "id": entity_id or None,
+            "name": m.get("canonical") or m["text"],
+            "country": m.get("country"),
+        }
+        return _Mention(start, end, "place", None, place=place)
+    person = {
+        "id": entity_id or None,
+        "name": m.get("canonical") or m["text"],
+        "country": m.get("country"),
+    }
+    org_id = person_orgs.get(entity_id)
+    if org_id is not None and _org_kind(org_id) not in GOVERNMENT_KINDS:
+        return _Mention(start, end, "person", identity.party(org_id), person=person)
+    country = m.get("country")
+    if country and (org_id is not None or _official_role(m.get("role") or "", lex.language)):
+        return _Mention(start, end, "official", _country_party(country, country), person=person)
+    return _Mention(start, end, "person", None, person=person)
 
 
 def _short_names(mentions: list[_Mention]) -> list[_Mention]:
@@ -299,18 +522,142 @@ def _short_names(mentions: list[_Mention]) -> list[_Mention]:
                 p for p in full if p.country == party.country and fold(p.name).startswith(short)
             ]
             if longer:
-                m = _Mention(m.start, m.end, m.role, longer[-1], m.person, m.place)
+                m = replace(m, party=longer[-1])
             else:
                 full = [p for p in full if p.id != party.id] + [party]
         out.append(m)
     return out
 
 
+# --- who is no party: credits, dignitaries attending, countries naming an organisation ---
+
+
+def _inactive(
+    mentions: list[_Mention], text: str, cues: Sequence[Hit], agency: str
+) -> list[_Mention]:
+    paragraphs = _paragraph_spans(text)
+    orgs = [m for m in mentions if m.role == "org"]
+    cues = [c for c in cues if c.kind.startswith(("credit_", "presence_"))]
+    out = []
+    for m in mentions:
+        reason = ""
+        if m.role == "org" and _is_credit(m, text, paragraphs, orgs, cues, agency):
+            reason = "credit"
+        elif m.role in ("org", "official", "country", "person") and _attending(m, text, cues):
+            reason = "attending"
+        elif m.role == "country" and _names_an_organisation(m, text, orgs):
+            reason = "modifier"
+        out.append(replace(m, inactive=reason) if reason else m)
+    return out
+
+
+_CREDIT_GAP = 4  # characters between a credit cue and the agency ("a appris l'APS")
+
+
+def _is_credit(
+    m: _Mention,
+    text: str,
+    paragraphs: Sequence[tuple[int, int]],
+    orgs: Sequence[_Mention],
+    cues: Sequence[Hit],
+    agency: str,
+) -> bool:
+    para = next((p for p in paragraphs if p[0] <= m.start < p[1] + 1), (0, len(text)))
+    line = text[para[0] : para[1]]
+    if not line.replace(text[m.start : m.end], "").strip(" .,;:-–—()/«»\"'"):
+        return True  # a line of its own: the source tag under the text
+    if agency and _same_agency(text[m.start : m.end], agency) and _in_dateline(m, text, para):
+        return True
+    if _in_brackets(m, text, para, orgs):
+        return True
+    for cue in cues:
+        if cue.kind == "credit_before" and 0 <= m.start - cue.end <= _CREDIT_GAP:
+            return _no_stop(text[cue.end : m.start])
+        if cue.kind == "credit_after" and 0 <= cue.start - m.end <= _CREDIT_GAP:
+            return _no_stop(text[m.end : cue.start])
+    return False
+
+
+def _in_dateline(m: _Mention, text: str, para: tuple[int, int]) -> bool:
+    """'Bakou, 26 octobre, AZERTAC', 'ABU DHABI. KAZINFORM …', 'MOSCOW, … – RIA Novosti.':
+    the agency at the head of a paragraph, after a place or date and a comma or stop, or
+    before a dash or the end of the line."""
+    prefix = text[para[0] : m.start]
+    after = text[m.end : para[1]].lstrip(" )/")
+    if len(prefix) > 80:
+        return False
+    return (
+        prefix.rstrip(" (/").endswith((",", ".", "–", "-", "—")) or not after or after[0] in "–-—.:"
+    )
+
+
+def _no_stop(gap: str) -> bool:
+    return not any(c in gap for c in ".;:!?\n")
+
+
+def _same_agency(mention: str, agency: str) -> bool:
+    a, b = fold(mention).strip(), fold(agency).strip(" ().-")
+    return bool(a) and (a == b or a in b.split())
+
+
+def _in_brackets(m: _Mention, text: str, para: tuple[int, int], orgs: Sequence[_Mention]) -> bool:
+    """'(UNA)', '/TASS/', '(UrduPoint / WAM - 21st Dec)': a credit, unless the bracket
+    follows an organisation's name and holds a short name (then it is that name's
+    acronym); a longer bracket after a name is an aside ('(part of the RT group)')."""
+    left = text[para[0] : m.start]
+    right = text[m.end : para[1]]
+    open_at = max(left.rfind("("), left.rfind("/"))
+    if open_at == -1 or left.rfind(")") > open_at:
+        return False
+    close = right.find(")") if left[open_at] == "(" else right.find("/")
+    if close == -1 or "(" in right[:close]:
+        return False
+    if left[open_at] == "/" and (left[open_at + 1 :].strip() or right[:close].strip()):
+        return False  # 'UrduPoint / Pakistan Point' inside brackets is handled by '('
+    bracket = para[0] + open_at
+    before = text[:bracket].rstrip()
+    return not any(o.end == len(before) and o is not m for o in orgs)
+
+
+_PRESENCE_AFTER = 150  # 'in the presence of' + the dignitaries it lists
+_PRESENCE_BEFORE = 120  # the dignitaries + 'iştirakı ilə' (verb-final languages)
+
+
+def _attending(m: _Mention, text: str, cues: Sequence[Hit]) -> bool:
+    for cue in cues:
+        if cue.kind == "presence_before" and 0 <= m.start - cue.end <= _PRESENCE_AFTER:
+            return _no_stop(text[cue.end : m.start])
+        if cue.kind == "presence_after" and 0 <= cue.start - m.end <= _PRESENCE_BEFORE:
+            gap = text[m.end : cue.start]
+            return _no_stop(gap) and "," not in gap
+    return False
+
+
+_MODIFIER_GAP = frozenset({"", "of", "of the", "de", "du", "de la", "d'", "'s", "’s", "s"})
+
+
+def _names_an_organisation(m: _Mention, text: str, orgs: Sequence[_Mention]) -> bool:
+    """'Qatari News Agency', 'Kabar News Agency of Kyrgyzstan', 'Russia's TASS': the
+    country only says whose organisation it is."""
+    for o in orgs:
+        if o.start <= m.start and m.end <= o.end:
+            return True
+        if o.start >= m.end:
+            gap = text[m.end : o.start]
+        elif m.start >= o.end:
+            gap = text[o.end : m.start]
+        else:
+            continue
+        if len(gap) <= 8 and fold(gap).strip(' ,"«»“”') in _MODIFIER_GAP:
+            return True
+    return False
+
+
 def _main_pair(mentions: Sequence[_Mention]) -> list[Party]:
     counts: Counter[str] = Counter()
     first: dict[str, Party] = {}
     for m in mentions:
-        if m.party is not None:
+        if m.party is not None and not m.inactive:
             counts[m.party.id] += 1
             first.setdefault(m.party.id, m.party)
     order = sorted(counts, key=lambda pid: (-counts[pid], list(first).index(pid)))
@@ -337,6 +684,14 @@ def _reference(item: Item) -> tuple[date | None, str | None]:
     except ValueError:
         return None, value
     return None, value
+
+
+def _dateline_agency(item: Item) -> str:
+    dateline = item.derived.get("dateline")
+    value = dateline.value if dateline else None
+    if isinstance(value, dict) and value.get("agency"):
+        return str(value["agency"])
+    return ""
 
 
 def _dateline_place(item: Item) -> dict[str, Any] | None:
@@ -373,11 +728,18 @@ def extract_events(item: Item) -> list[Event]:
     text = item_text(item)
     if not text:
         return []
-    mentions = _mentions(item.stage_data.get("mentions") or [])
+    folded = fold(text, language)
+    trigger_hits = lex.triggers.find(folded)
+    if not trigger_hits:
+        return []
+    cue_hits = lex.cues.find(folded)
+    mentions = _mentions(
+        item.stage_data.get("mentions") or [], text, lex, cue_hits, _dateline_agency(item)
+    )
     reference, published = _reference(item)
     ctx = _Context(
         text=text,
-        folded=fold(text, language),
+        folded=folded,
         language=language,
         lexicon=lex,
         mentions=mentions,
@@ -386,11 +748,8 @@ def extract_events(item: Item) -> list[Event]:
         reference=reference,
         published=published,
         dateline_place=_dateline_place(item),
+        headline_end=len(item.headline or ""),
     )
-    trigger_hits = lex.triggers.find(ctx.folded)
-    if not trigger_hits:
-        return []
-    cue_hits = lex.cues.find(ctx.folded)
     trigger_starts = [h.start for h in trigger_hits]
     cue_starts = [h.start for h in cue_hits]
     events: list[Event] = []
@@ -405,13 +764,17 @@ def extract_events(item: Item) -> list[Event]:
     return _merge(events)
 
 
+_CLAUSE_BREAK = re.compile(r":(?=[ \"«“'])|;| [–—](?= )")
+
+
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clauses: reported speech after ':', and what a dash or a semicolon sets apart
+    ('… signed a memorandum – this is the first agreement of …')."""
     bounds = [start]
-    for i in range(start, end - 1):
-        if text[i] == ":" and text[i + 1] in " \"«“'":
-            bounds.append(i + 1)
+    for match in _CLAUSE_BREAK.finditer(text, start, max(start, end - 1)):
+        bounds.append(match.end() if match.group() != ";" else match.start() + 1)
     bounds.append(end)
-    return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+    return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i] < bounds[i + 1]]
 
 
 def _clause_of(clauses: Sequence[tuple[int, int]], position: int) -> tuple[int, int]:
@@ -461,43 +824,137 @@ def _distance(language: str, cue: Hit, candidate: _Candidate) -> float:
     return gap * 2 if language in SOV else gap
 
 
+def _negated(candidate: _Candidate, cues: Sequence[Hit]) -> bool:
+    return any(
+        c.kind == "negation"
+        and (
+            abs(c.start - candidate.end) <= NEGATION_WINDOW
+            or abs(candidate.start - c.end) <= NEGATION_WINDOW
+        )
+        for c in cues
+    )
+
+
+def _only_referred(document: _Candidate, cues: Sequence[Hit]) -> bool:
+    """A document only referred to ('under the agreement', 'the memorandum provides'),
+    with no 'signed' near it."""
+    if not any(c.kind == "provision" for c in cues):
+        return False
+    return not any(
+        c.kind == "status" and c.label == "done" and _distance("", c, document) <= SIGNED_WINDOW
+        for c in cues
+    )
+
+
+def _background(ctx: _Context, candidate: _Candidate, cues: Sequence[Hit]) -> bool:
+    """'in the presence of President X, on a state visit to Russia': a trigger said of
+    the dignitaries attending (after a comma in their phrase) is not the event."""
+    for cue in cues:
+        gap = ctx.text[cue.end : candidate.start]
+        near = cue.kind == "presence_before" and 0 <= len(gap) <= _PRESENCE_AFTER
+        if near and "," in gap and _no_stop(gap):
+            return True
+    return False
+
+
+def _capitalised_mid_sentence(text: str, start: int) -> bool:
+    """'in May', 'Will Smith': a cue word written with a capital inside a sentence is a
+    name, not the modal or verb."""
+    if not text[start : start + 1].isupper():
+        return False
+    before = text[:start].rstrip(" \"«“'(")
+    return bool(before) and before[-1] not in ".!?:\n"
+
+
+def _status_cue(
+    ctx: _Context, candidate: _Candidate, cues: Sequence[Hit], dates: Sequence[tuple[int, int]]
+) -> tuple[str, float] | None:
+    """The nearest status cue and its distance; not one inside the trigger ('plan' in
+    'action plan') nor inside a date ('May' in 'opened in May')."""
+    status_cues = [
+        c
+        for c in cues
+        if c.kind == "status"
+        and not (candidate.start <= c.start and c.end <= candidate.end)
+        and not any(s < c.end and c.start < e for s, e in dates)
+        and not _capitalised_mid_sentence(ctx.text, c.start)
+    ]
+    if not status_cues:
+        return None
+    best = min(status_cues, key=lambda c: _distance(ctx.language, c, candidate))
+    return best.label, _distance(ctx.language, best, candidate)
+
+
+def _status_cue_label(
+    ctx: _Context, candidate: _Candidate, cues: Sequence[Hit], dates: Sequence[tuple[int, int]]
+) -> str | None:
+    found = _status_cue(ctx, candidate, cues, dates)
+    return found[0] if found else None
+
+
+def _provided(
+    ctx: _Context,
+    candidate: _Candidate,
+    clause: tuple[int, int],
+    clauses: Sequence[tuple[int, int]],
+    documents: Sequence[_Candidate],
+    provisions: Sequence[Hit],
+    cue: tuple[str, float] | None,
+) -> bool:
+    """Is this area what a document provides for? A document named in the same clause
+    ('signed a memorandum on news exchange', 'haber değişimi anlaşması'), or a
+    provision cue ('under the memorandum', 'prévoit') nearer than any cue saying it is
+    already done or going on ('opened … and republishes under a partner agreement')."""
+    if any(_clause_of(clauses, d.start) == clause for d in documents):
+        return True
+    if not provisions:
+        return False
+    nearest = min(_distance(ctx.language, p, candidate) for p in provisions)
+    return cue is None or cue[0] not in ("done", "ongoing") or nearest < cue[1]
+
+
 def _sentence_events(
     ctx: _Context, start: int, end: int, triggers: Sequence[Hit], cues: Sequence[Hit]
 ) -> list[Event]:
     clauses = _clauses(ctx.text, start, end)
     out: list[Event] = []
-    dates: list[DateMention] | None = None
-    for candidate in _candidates(ctx, clauses, triggers):
+    candidates = _candidates(ctx, clauses, triggers)
+    if not candidates:
+        return out
+    dates = find_dates(ctx.text[start:end], ctx.language, ctx.reference)
+    date_spans = [(d.start + start, d.end + start) for d in dates]
+    documents = [
+        c
+        for c in candidates
+        if c.type == "agreement_signed"
+        and not _only_referred(
+            c, [h for h in cues if _clause_of(clauses, h.start) == _clause_of(clauses, c.start)]
+        )
+    ]
+    for candidate in candidates:
         clause = _clause_of(clauses, candidate.start)
         in_clause = [c for c in cues if clause[0] <= c.start < clause[1]]
-        if any(
-            c.kind == "negation"
-            and (
-                abs(c.start - candidate.end) <= NEGATION_WINDOW
-                or abs(candidate.start - c.end) <= NEGATION_WINDOW
-            )
-            for c in in_clause
-        ):
+        if _negated(candidate, in_clause) or _background(ctx, candidate, in_clause):
             continue
         event_type = candidate.type
         method = ["combo" if candidate.combo else "trigger"]
         status: str | None = None
+        provisions = [c for c in in_clause if c.kind == "provision"]
+        if event_type == "agreement_signed" and _only_referred(candidate, in_clause):
+            continue  # 'under the memorandum ...': the document, not a new signing
+        cue = _status_cue(ctx, candidate, in_clause, date_spans)
         if any(c.kind == "hypothetical" for c in in_clause):
             event_type, status = "statement_of_intent", "intended"
             method.append("hypothetical")
+        elif event_type in PROVIDED_TYPES and _provided(
+            ctx, candidate, clause, clauses, documents, provisions, cue
+        ):
+            status = "agreed"  # what a signed document provides for (guideline 7)
+            method.append("provision")
         if status is None:
-            status_cues = [
-                c
-                for c in cues
-                if c.kind == "status"
-                and not (candidate.start <= c.start and c.end <= candidate.end)
-            ]  # 'plan' inside 'action plan' says nothing about the status
-            if status_cues:
-                best = min(status_cues, key=lambda c: _distance(ctx.language, c, candidate))
-                status = best.label
+            status = cue[0] if cue else _status_cue_label(ctx, candidate, cues, date_spans)
+            if status is not None:
                 method.append("status-cue")
-        if dates is None:
-            dates = find_dates(ctx.text[start:end], ctx.language, ctx.reference)
         when = _when(dates, start, candidate, ctx)
         if status is None:
             if when and ctx.published and when["value"] > ctx.published:
@@ -513,29 +970,67 @@ def _sentence_events(
         where = _where(ctx, start, end, candidate, event_type, status)
         people = _people(ctx, start, end)
         confidence = 0.5
-        confidence += 0.15 if "status-cue" in method else 0.0
+        confidence += 0.15 if "status-cue" in method or "provision" in method else 0.0
         confidence += 0.15 if "sentence-parties" in method else 0.0
         confidence += 0.1 if "between" in method or "anaphora" in method else 0.0
         confidence -= 0.15 if "context-parties" in method else 0.0
         confidence -= 0.05 if candidate.combo else 0.0
         confidence -= 0.2 if len({p.group for p in parties}) < 2 else 0.0
         evidence = Evidence(start, end, ctx.text[start:end], candidate.trigger)
-        event = Event(
-            type=event_type,
-            status=status,
-            parties=parties,
-            evidence=[evidence],
-            confidence=max(0.1, min(0.95, confidence)),
-            language=ctx.language,
-            when=when,
-            where=where,
-            people=people,
-            method=method,
-        )
+        from_context = "context-parties" in party_method
+        previous = [] if _has_subject(ctx, clause, candidate) else ctx.last_parties
+        for group in _per_partner(candidate, in_clause, parties, from_context, previous):
+            event = Event(
+                type=event_type,
+                status=status,
+                parties=group,
+                evidence=[evidence],
+                confidence=max(0.1, min(0.95, confidence)),
+                language=ctx.language,
+                when=when,
+                where=where,
+                people=people,
+                method=method,
+                headline=start < ctx.headline_end,
+            )
+            out.append(event)
         if parties:
             ctx.last_parties = parties
-        out.append(event)
     return out
+
+
+def _has_subject(ctx: _Context, clause: tuple[int, int], candidate: _Candidate) -> bool:
+    """Is a party named before the trigger? (Verb-final languages: assume so.)"""
+    if ctx.language in SOV:
+        return True
+    return any(m.start < candidate.start for m in _active(_in_span(ctx, clause[0], clause[1])))
+
+
+def _per_partner(
+    candidate: _Candidate,
+    cues: Sequence[Hit],
+    parties: list[Party],
+    from_context: bool,
+    previous: Sequence[Party],
+) -> list[list[Party]]:
+    """'TASS signed memorandums with A, B, C and D': one body signing documents (plural)
+    with several partners signs one with each (guideline 7)."""
+    plural = any(
+        c.kind == "plural" and c.start < candidate.end + 40 and candidate.start < c.end + 40
+        for c in cues
+    )
+    groups = list(dict.fromkeys(p.group for p in parties))
+    if candidate.type != "agreement_signed" or not plural or len(groups) < 3:
+        return [parties]
+    # the body is the subject named first, or the one the context supplied (named in
+    # an earlier sentence: 'TASS signed … In particular, memorandums were signed with:')
+    body = groups[-1] if from_context else groups[0]
+    first = [p for p in parties if p.group == body]
+    if previous and not from_context and previous[0].group not in groups:
+        # no subject in the clause: the body is the previous event's first party
+        body, first = previous[0].group, [previous[0]]
+    partners = [g for g in groups if g != body]
+    return [_sided([*first, *(p for p in parties if p.group == g)]) for g in partners]
 
 
 def _when(
@@ -573,6 +1068,59 @@ def _distinct(parties: Iterable[Party]) -> list[Party]:
     return list(seen.values())
 
 
+def _active(mentions: Iterable[_Mention]) -> list[_Mention]:
+    return [m for m in mentions if m.party is not None and not m.inactive]
+
+
+def _listed_after(ctx: _Context, mentions: Sequence[_Mention], cue_end: int) -> list[Party]:
+    """'between A, B and C': the parties after the cue, as long as only commas and
+    conjunctions separate them; a name repeating a party already listed ('Raushan
+    Kazhibayeva, Director of the Presidential TV Complex') is skipped over."""
+    out: list[Party] = []
+    position = cue_end
+    for m in mentions:
+        if m.start < cue_end or m.party is None:
+            continue
+        if any(p.id == m.party.id for p in out):
+            position = m.end
+            continue
+        gap = fold(ctx.text[position : m.start], ctx.language)
+        words = [w for w in re.split(r"[\s,;«»\"“”()]+", gap) if w]
+        if out and (len(words) > 4 or not all(_joins(ctx, w) for w in words)):
+            break
+        out.append(m.party)
+        position = m.end
+    return out
+
+
+def _listed_before(ctx: _Context, mentions: Sequence[_Mention], cue_start: int) -> list[Party]:
+    """'A, B və C arasında': the parties before a postposition, read backwards as long
+    as only commas and conjunctions separate them."""
+    out: list[Party] = []
+    position = cue_start
+    for m in reversed(mentions):
+        if m.end > cue_start or m.party is None:
+            continue
+        if any(p.id == m.party.id for p in out):
+            position = m.start
+            continue
+        gap = fold(ctx.text[m.end : position], ctx.language)
+        words = [w for w in re.split(r"[\s,;«»\"“”()]+", gap) if w]
+        if out and (len(words) > 4 or not all(_joins(ctx, w) for w in words)):
+            break
+        out.append(m.party)
+        position = m.start
+    return list(reversed(out))
+
+
+def _joins(ctx: _Context, word: str) -> bool:
+    """A word between two names of one list: a conjunction, an article, a genitive."""
+    conj = ctx.lexicon.conjunctions
+    if word in conj or any(word.startswith(c) and len(word) <= len(c) + 3 for c in conj):
+        return True
+    return len(word) <= 3
+
+
 def _parties(
     ctx: _Context,
     start: int,
@@ -582,20 +1130,21 @@ def _parties(
     cues: Sequence[Hit],
     event_type: str,
 ) -> tuple[list[Party], list[str]]:
-    in_clause = _in_span(ctx, *clause)
+    if ctx.text[clause[0] : clause[1]].rstrip().endswith(":") and clause[1] < end:
+        clause = (clause[0], end)  # 'the memorandums were signed with: A, B and C'
+    everything = _in_span(ctx, *clause)
+    in_clause = _active(everything)
     method: list[str] = []
     parties: list[Party] = []
     for cue in cues:
         if cue.kind == "between_before":
-            after = _distinct(m.party for m in in_clause if m.start >= cue.end and m.party)
-            if len({p.group for p in after[:2]}) == 2 or len(after) >= 2:
-                parties = after[:2]
+            after = _listed_after(ctx, in_clause, cue.end)
+            if len({p.group for p in after}) >= 2 or len(after) >= 2:
+                parties = after
         elif cue.kind == "between_after":
-            before = _distinct(
-                m.party for m in reversed(in_clause) if m.end <= cue.start and m.party
-            )
+            before = _listed_before(ctx, in_clause, cue.start)
             if len(before) >= 2:
-                parties = list(reversed(before[:2]))
+                parties = before
         if parties:
             method.append("between")
             break
@@ -605,19 +1154,23 @@ def _parties(
             parties = list(referents)
             method.append("anaphora")
     if not parties:
-        parties = _distinct(m.party for m in in_clause if m.party)
+        parties = _actors(in_clause)
         if len({p.group for p in parties}) >= 2:
             method.append("sentence-parties")
         else:
-            people = [m.party for m in _in_span(ctx, start, end) if m.role == "person" and m.party]
+            people = [
+                m.party
+                for m in _active(_in_span(ctx, start, end))
+                if m.role in ("person", "official") and m.party
+            ]
             parties = _distinct([*parties, *people])
             if len({p.group for p in parties}) >= 2:
                 method.append("sentence-parties")
     parties = _specific(parties)
     if event_type in HOST_TYPES:
-        parties = _host(ctx, parties, in_clause, candidate)
+        parties = _host(ctx, parties, everything, candidate)
     if len({p.group for p in parties}) < 2:
-        for source in (ctx.main_pair, ctx.last_parties):
+        for source in (ctx.last_parties, ctx.main_pair):
             for extra in source:
                 groups = {p.group for p in parties}
                 if len(groups) >= 2:
@@ -626,6 +1179,20 @@ def _parties(
                     parties = [*parties, extra]
                     method.append("context-parties")
     return _sided(_without_own_country(parties, event_type)), method
+
+
+def _actors(mentions: Sequence[_Mention]) -> list[Party]:
+    """Who acts in a clause: its organisations, the people who stand for one, officials
+    for their states; countries named only when fewer than two organisations act (two
+    agencies signing in Moscow do not make Russia a party; 'Kazakhstan and Turkey signed'
+    does)."""
+    orgs = _distinct(m.party for m in mentions if m.role in ("org", "person") and m.party)
+    roles = (
+        {"org", "person", "official"}
+        if len(orgs) >= 2
+        else {"org", "person", "official", "country"}
+    )
+    return _distinct(m.party for m in mentions if m.party is not None and m.role in roles)
 
 
 def _specific(parties: list[Party]) -> list[Party]:
@@ -644,18 +1211,29 @@ def _specific(parties: list[Party]) -> list[Party]:
 def _host(
     ctx: _Context, parties: list[Party], in_clause: Sequence[_Mention], candidate: _Candidate
 ) -> list[Party]:
-    """Visits and bureaus: the guest(s) and the country of the place."""
+    """Visits and bureaus: the guest(s) and the host. When two sides act already (an
+    agency's head visits another agency), they are the guest and the host; otherwise the
+    host is the country of the place nearest the trigger (after it in SVO languages)."""
+    two_sides = len({p.group for p in parties}) >= 2
+    if candidate.type == "visit" and two_sides and any(p.kind == "organisation" for p in parties):
+        return parties
     places: list[tuple[int, str, str]] = []
     for m in in_clause:
         if m.role == "place" and m.place and m.place.get("country"):
             places.append((m.start, m.place["country"], m.place["country"]))
-        elif m.role == "party" and m.party and m.party.kind == "country":
+        elif m.role == "country" and m.party and m.inactive != "credit":
             places.append((m.start, m.party.country or "", m.party.name))
     if not places:
         return parties
     after = [p for p in places if p[0] >= candidate.start]
-    _, code, name = (after or places)[0]
+    before = [p for p in places if p[0] < candidate.start]
+    if ctx.language in SOV and before:
+        _, code, name = before[-1]
+    else:
+        _, code, name = (after or places)[0]
     guests = [p for p in parties if p.group != code]
+    if candidate.type == "bureau_opening":
+        guests = guests[:1]  # the body that opens it; a bureau is opened in a country
     if not guests:
         return parties
     host = next((p for p in parties if p.id == f"country:{code}"), _country_party(code, name))
@@ -716,11 +1294,17 @@ def _year(event: Event) -> str | None:
 
 
 def _same_event(a: Event, b: Event) -> bool:
-    if a.type != b.type or a.sides != b.sides:
+    """Repeated mentions of one event: same type, the same sides (or one side of the
+    other: a later mention often names one side only), no conflicting year, and the same
+    realised class ('during the meeting' is the meeting already reported)."""
+    if a.type != b.type:
+        return False
+    ids_a, ids_b = set(a.party_ids), set(b.party_ids)
+    one_sided = len(a.sides) < 2 or len(b.sides) < 2
+    if a.sides != b.sides and not (one_sided and ids_a & ids_b):
         return False
     ya, yb = _year(a), _year(b)
     if a.realised != b.realised:
-        # 'during the meeting ...' refers back to the meeting already reported
         return a.type in SETTING_TYPES and (ya is None or yb is None)
     return ya is None or yb is None or ya == yb
 
@@ -732,6 +1316,10 @@ def _merge(events: Sequence[Event]) -> list[Event]:
         if target is None:
             merged.append(event)
             continue
+        if target.headline and not event.headline:
+            target.status, target.headline = event.status, False  # the body says it better
+        if len(event.sides) > len(target.sides):
+            target.parties, event.parties = event.parties, target.parties
         target.evidence.extend(event.evidence)
         known = {p.id for p in target.parties} | {p.id for p in target.also}
         target.also.extend(p for p in event.parties if p.id not in known)
@@ -741,7 +1329,22 @@ def _merge(events: Sequence[Event]) -> list[Event]:
         ids = {p.get("id") or p.get("name") for p in target.people}
         target.people.extend(p for p in event.people if (p.get("id") or p.get("name")) not in ids)
         target.method.extend(event.method)
-    return merged
+    return _without_headline_intents(merged)
+
+
+def _without_headline_intents(events: list[Event]) -> list[Event]:
+    """'X and Y to enhance cooperation' over an article on what X and Y signed: the
+    headline's wish is the aim of the specific event, not an event of its own."""
+    specific = [e for e in events if e.type != "statement_of_intent"]
+    return [
+        e
+        for e in events
+        if not (
+            e.type == "statement_of_intent"
+            and e.headline
+            and any(set(e.party_ids) & set(o.party_ids) for o in specific)
+        )
+    ]
 
 
 def stage(item: Item) -> Item:

@@ -8,10 +8,26 @@ data/triggers/<lang>.json holds, for a linguist to extend without code:
 - ``status``: cues per status (proposed, intended, planned, agreed, done, ongoing);
 - ``negation`` and ``hypothetical`` guards; ``between`` words ('entre', 'арасында') that
   introduce the two sides; ``anaphora`` ('les deux pays', 'тараптар') that point back to
-  the sides already named; ``default_status`` when no cue is found.
+  the sides already named; ``default_status`` when no cue is found;
+- who is not a party: ``credit`` words before or after an organisation that only
+  reports ('reported by', 'X reports', 'сообщает', 'xəbər verir'); ``presence`` words
+  before or after dignitaries who only attend ('in the presence of', 'بحضور',
+  'iştirakı ilə');
+- ``official_roles``: words of a person's role that make them act for their state
+  (minister, ambassador, president, presidential aide);
+- ``provision``: words that say what a document provides for ('under the memorandum',
+  'prévoit', 'предусматривает', 'تنص'): the areas it lists are `agreed`, and the
+  document named there is not a new signing; ``plural_documents``: document words in the
+  plural ('memorandums', 'anlaşmalar'): one body signing with several partners signs one
+  document with each; ``conjunctions`` that continue a list of parties;
+- ``stem_endings`` (Arabic): what may follow a stem entry in the same word, so that
+  'اجتماع' (meeting) matches اجتماعات and اجتماعه but not الاجتماعي (social);
+  ``blocked_continuations``: what may not follow a stem entry, because it makes another
+  word ('visit' + 'or', 'ziyaret' + 'çi': visitor; 'visite' + 'ur').
 
 Entry syntax: ``stem`` matches at a word start with any ending (Kazakh, Turkish and
-Azerbaijani suffixes, French and Russian inflection); ``word=`` matches the whole word
+Azerbaijani suffixes, French and Russian inflection) or, where the language has
+``stem_endings``, with one of those; ``word=`` matches the whole word
 only; ``-ending`` (status cues only) matches any whole word with that ending ('-acak',
 '-rons'); a space matches any run of spaces; ``'`` also matches ’. Matching is on folded
 text (lower case; Arabic alef forms, ta marbuta and alef maqsura unified; ё as е), with
@@ -85,8 +101,23 @@ class Hit:
 class Matcher:
     """One compiled regular expression over all entries of a group; hits with labels."""
 
-    def __init__(self, entries: Iterable[tuple[str, str, str]], clitics: str = "") -> None:
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, str, str]],
+        clitics: str = "",
+        stem_endings: Iterable[str] | None = None,
+        blocked: Iterable[str] = (),
+    ) -> None:
         self._marks = bool(clitics)  # Arabic: tolerate diacritics between letters
+        ending_list = sorted({fold(e) for e in stem_endings or ()}, key=len, reverse=True)
+        stem_end = (
+            "(?=(?:" + "|".join(re.escape(e) for e in ending_list if e) + ")?(?!\\w))"
+            if stem_endings is not None
+            else ""
+        )
+        blocked_list = sorted({fold(b) for b in blocked if b}, key=len, reverse=True)
+        if blocked_list:  # 'visit' is not 'visitor', 'ziyaret' is not 'ziyaretçi'
+            stem_end += "(?!" + "|".join(re.escape(b) for b in blocked_list) + ")"
         literal: dict[str, list[tuple[str, str]]] = {}
         endings: list[tuple[str, str, str]] = []
         exact: set[str] = set()
@@ -118,7 +149,7 @@ class Matcher:
         for key in sorted(literal, key=len, reverse=True):
             body = key.rstrip("=") if key.endswith("=") else key
             pattern = r"\s+".join(self._word_pattern(word) for word in body.split(" "))
-            alternatives.append(pattern + (r"(?!\w)" if key.endswith("=") else ""))
+            alternatives.append(pattern + (r"(?!\w)" if key.endswith("=") else stem_end))
         ending_alts = sorted({re.escape(e) for e, _, _ in endings}, key=len, reverse=True)
         parts = []
         if alternatives:
@@ -162,9 +193,11 @@ class Matcher:
 class Lexicon:
     language: str
     triggers: Matcher  # trigger + combo noun/verb hits
-    cues: Matcher  # status, negation, hypothetical, between, anaphora
+    cues: Matcher  # status, negation, hypothetical, between, anaphora, credit, presence, ...
+    roles: Matcher  # official roles: the person acts for their state
     default_status: str
     combos: dict[str, str]  # combo key -> event type
+    conjunctions: frozenset[str]
 
 
 def _entries(data: dict[str, Any]) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
@@ -186,10 +219,13 @@ def _cue_entries(data: dict[str, Any]) -> list[tuple[str, str, str]]:
         entries += [(e, "status", status) for e in cues]
     entries += [(e, "negation", "") for e in data.get("negation", [])]
     entries += [(e, "hypothetical", "") for e in data.get("hypothetical", [])]
-    between = data.get("between", {})
-    entries += [(e, "between_before", "") for e in between.get("before", [])]
-    entries += [(e, "between_after", "") for e in between.get("after", [])]
+    for group in ("between", "credit", "presence"):
+        spec = data.get(group, {})
+        entries += [(e, f"{group}_before", "") for e in spec.get("before", [])]
+        entries += [(e, f"{group}_after", "") for e in spec.get("after", [])]
     entries += [(e, "anaphora", "") for e in data.get("anaphora", [])]
+    entries += [(e, "provision", "") for e in data.get("provision", [])]
+    entries += [(e, "plural", "") for e in data.get("plural_documents", [])]
     return entries
 
 
@@ -205,10 +241,14 @@ def lexicon(language: str) -> Lexicon | None:
     data = load_data(language)
     entries, combos = _entries(data)
     clitics = data.get("clitics", "")
+    endings = data.get("stem_endings")
+    blocked = data.get("blocked_continuations", [])
     return Lexicon(
         language=language,
-        triggers=Matcher(entries, clitics),
-        cues=Matcher(_cue_entries(data), clitics),
+        triggers=Matcher(entries, clitics, endings, blocked),
+        cues=Matcher(_cue_entries(data), clitics, endings, blocked),
+        roles=Matcher([(e, "official", "") for e in data.get("official_roles", [])], clitics),
         default_status=data.get("default_status", "done"),
         combos=combos,
+        conjunctions=frozenset(fold(w) for w in data.get("conjunctions", [])),
     )
