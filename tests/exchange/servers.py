@@ -26,7 +26,8 @@ class Server:
 
 
 @contextmanager
-def serve() -> Iterator[Server]:
+def serve(host: str = "127.0.0.1") -> Iterator[Server]:
+    """A server on `host` (any 127.x address: all of 127.0.0.0/8 is this machine)."""
     state = Server("")
 
     class Handler(BaseHTTPRequestHandler):
@@ -47,8 +48,8 @@ def serve() -> Iterator[Server]:
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd = ThreadingHTTPServer((host, 0), Handler)
+    state.url = f"http://{host}:{httpd.server_address[1]}"
     thread = threading.Thread(
         target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     )

@@ -10,7 +10,10 @@ from ortaq.exchange.agreements import Agreement, save_agreement
 from ortaq.model import Item
 from ortaq.store import Store
 from tests.exchange.helpers import Clock, add_members
+from tests.exchange.outbound_support import MemoryTransport, local_settings
 from tests.exchange.servers import serve
+
+LOCAL = local_settings()  # the explicit allow setting: these receivers run on 127.0.0.1
 
 
 def _setup(store: Store, embargo: str = "after") -> Clock:
@@ -33,10 +36,11 @@ def _item(body: str, **fields: object) -> Item:
 
 def test_publish_correct_kill_reach_the_partner_signed(store: Store) -> None:
     clock = _setup(store)
-    transport = webhooks.HttpTransport(timeout=5)
+    [transport] = webhooks.default_transports(LOCAL)
     with serve() as receiver:
-        hook_b, secret_b = webhooks.add_webhook(store, "mb", receiver.url + "/b")
-        webhooks.add_webhook(store, "mc", receiver.url + "/c")  # no agreement: gets nothing
+        guard = LOCAL.outbound_guard()
+        hook_b, secret_b = webhooks.add_webhook(store, "mb", receiver.url + "/b", guard)
+        webhooks.add_webhook(store, "mc", receiver.url + "/c", guard)  # no agreement: nothing
         store.save(_item("first text"))
         store.save(_item("corrected text"))
         store.kill("urn:t:1")
@@ -57,10 +61,10 @@ def test_publish_correct_kill_reach_the_partner_signed(store: Store) -> None:
 
 def test_retries_with_backoff_then_dead_then_replay(store: Store) -> None:
     clock = _setup(store)
-    transport = webhooks.HttpTransport(timeout=5)
+    [transport] = webhooks.default_transports(LOCAL)
     with serve() as receiver:
         receiver.respond = lambda r: (503, {}, b"busy")
-        hook, _ = webhooks.add_webhook(store, "mb", receiver.url)
+        hook, _ = webhooks.add_webhook(store, "mb", receiver.url, LOCAL.outbound_guard())
         store.save(_item("text"))
         webhooks.fan_out(store)
         for attempt in range(1, 4):
@@ -70,6 +74,7 @@ def test_retries_with_backoff_then_dead_then_replay(store: Store) -> None:
             clock.advance(seconds=webhooks.backoff(attempt).total_seconds())
         [dead] = webhooks.list_deliveries(store, hook["id"], "dead")
         assert dead["attempts"] == 3 and dead["last_status_code"] == 503
+        assert dead["last_error"] == "http_503"
         receiver.respond = lambda r: (200, {}, b"ok")
         assert webhooks.replay(store, dead["id"])
         assert webhooks.deliver_due(store, transport).delivered == 1
@@ -78,8 +83,8 @@ def test_retries_with_backoff_then_dead_then_replay(store: Store) -> None:
 
 def test_embargoed_item_waits_for_its_embargo(store: Store) -> None:
     clock = _setup(store)
-    transport = webhooks.MemoryTransport()
-    webhooks.add_webhook(store, "mb", "http://127.0.0.1:9/unused")
+    transport = MemoryTransport()
+    webhooks.add_webhook(store, "mb", "http://93.184.215.14/unused")  # never contacted
     store.save(_item("under embargo", embargoed=clock.now.replace(hour=12)))
     webhooks.fan_out(store)
     assert webhooks.deliver_due(store, transport).deferred == 1
@@ -92,8 +97,8 @@ def test_embargoed_item_waits_for_its_embargo(store: Store) -> None:
 
 def test_flagged_embargo_sends_a_notice_then_the_text(store: Store) -> None:
     clock = _setup(store, embargo="flagged")
-    transport = webhooks.MemoryTransport()
-    webhooks.add_webhook(store, "mb", "http://127.0.0.1:9/unused")
+    transport = MemoryTransport()
+    webhooks.add_webhook(store, "mb", "http://93.184.215.14/unused")  # never contacted
     store.save(_item("secret until noon", embargoed=clock.now.replace(hour=12)))
     webhooks.fan_out(store)
     assert webhooks.deliver_due(store, transport).delivered == 1
