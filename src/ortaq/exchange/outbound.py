@@ -56,6 +56,24 @@ SPECIAL_NETWORKS: tuple[IPNetwork, ...] = tuple(
     )
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Every category a failure is reported as (besides `http_<status>` for an answer that is
+# not a success): what is stored on a row and shown to its member.
+CATEGORIES = frozenset(
+    {
+        "invalid_url",  # malformed, not http(s), user info, control characters
+        "blocked_address",  # internal, or does not resolve to a public address
+        "refused",  # the connection was refused
+        "unreachable",  # no route, or the connection failed otherwise
+        "timeout",  # connect, read or the whole exchange took too long
+        "tls",  # the TLS handshake or the certificate failed
+        "protocol",  # the answer was not valid HTTP
+        "decoding",  # the body's content encoding was broken
+        "network",  # the connection broke off
+        "too_large",  # the body exceeded its cap
+        "too_many_redirects",
+        "internal_error",  # a bug of ours; the server log has the details
+    }
+)
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
