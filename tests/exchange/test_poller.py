@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from ortaq.chain import default_chain
 from ortaq.exchange import poller
-from ortaq.store import Store
+from ortaq.store import Store, schema
 from tests.exchange.helpers import Clock, add_members
-from tests.exchange.outbound_support import local_settings
+from tests.exchange.outbound_support import legacy_row, local_settings
 from tests.exchange.servers import Recorded, serve
 
 LOCAL = local_settings()  # the explicit allow setting: these feeds are served on 127.0.0.1
@@ -71,3 +73,71 @@ def test_unreachable_feed_backs_off(store: Store) -> None:
         # A coarse category: nothing about which port is closed.
         assert health["last_error"] == "refused"
         clock.advance(seconds=60 * 2**failures)
+
+
+SECRET_FEED = RSS.replace(b"Wheat harvest reaches", b"db_password=hunter2")
+
+
+class Exploding:
+    """A fetcher that fails unexpectedly (a bug, not a network error) for one URL."""
+
+    name = "exploding"
+
+    def __init__(self, inner: poller.Fetcher) -> None:
+        self.inner = inner
+
+    def fetch(self, url: str, etag: str | None, last_modified: str | None) -> poller.Fetched:
+        if url.endswith("/boom"):
+            raise RuntimeError("a bug deep inside, with internal detail: 10.0.0.5:5432")
+        return self.inner.fetch(url, etag, last_modified)
+
+
+def test_one_bad_feed_never_stops_the_others(store: Store) -> None:
+    clock = Clock()
+    store.clock = clock
+    add_members(store, ("ma",))
+    [http] = poller.default_fetchers(LOCAL)  # 127.0.0.1 only: 127.0.0.2 stays internal
+    with serve() as partner, serve("127.0.0.2") as internal:
+        internal.respond = lambda r: (200, {"Content-Type": "application/rss+xml"}, SECRET_FEED)
+        partner.respond = lambda r: (
+            (302, {"Location": internal.url + "/secret"}, b"")
+            if r.path == "/moved"
+            else (200, {"Content-Type": "application/rss+xml"}, RSS)
+        )
+        expected = {  # url -> what its row records
+            partner.url + "/feed\r\nX-Injected: 1": "invalid_url",
+            partner.url + "/boom": "internal_error",
+            internal.url + "/secret": "blocked_address",
+            partner.url + "/moved": "blocked_address",
+            "http://169.254.169.254/latest/meta-data/": "blocked_address",
+            "http://[::1]:5432/": "blocked_address",
+            partner.url + "/feed.xml": None,
+        }
+        ids = {legacy_row(store, schema.feed_sources, url=url): url for url in expected}
+        report = poller.poll_due(store, default_chain(), Exploding(http), sleep=lambda s: None)
+        assert (report.polled, report.failed, report.stored) == (7, 6, 1)
+        assert internal.requests == []  # neither directly nor through the redirect
+        ports = {partner.url.rsplit(":", 1)[1], internal.url.rsplit(":", 1)[1], "5432"}
+        for source_id, url in ids.items():
+            row = poller.get_source(store, source_id)
+            assert row is not None and row["last_error"] == expected[url], url
+            if expected[url]:
+                assert row["failures"] == 1 and row["next_poll_at"] > clock.now.isoformat()
+                assert not any(port in row["last_error"] for port in ports)
+        [item] = store.list_items(provider="ma")
+        assert item.item.headline == "Wheat harvest reaches 680,000 tonnes"
+        # Not due again until their backoff ends: the healthy feed's turn comes first.
+        assert poller.poll_due(store, default_chain(), Exploding(http)).polled == 0
+        clock.advance(seconds=60)
+        assert poller.poll_due(store, default_chain(), Exploding(http)).polled == 1
+        clock.advance(seconds=60)
+        assert (
+            poller.poll_due(store, default_chain(), Exploding(http), sleep=lambda s: None).failed
+            == 6
+        )
+
+
+def test_backoff_is_capped_and_never_overflows() -> None:
+    waits = [poller.backoff(60, failures) for failures in range(200)]
+    assert waits == sorted(waits) and waits[1] == timedelta(minutes=2)
+    assert waits[-1] == poller.MAX_BACKOFF
