@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+
+import pytest
 
 from ortaq.chain import default_chain
 from ortaq.exchange import poller
+from ortaq.exchange.settings import ExchangeSettings
 from ortaq.store import Store, schema
 from tests.exchange.helpers import Clock, add_members
 from tests.exchange.outbound_support import legacy_row, local_settings
@@ -141,3 +145,25 @@ def test_backoff_is_capped_and_never_overflows() -> None:
     waits = [poller.backoff(60, failures) for failures in range(200)]
     assert waits == sorted(waits) and waits[1] == timedelta(minutes=2)
     assert waits[-1] == poller.MAX_BACKOFF
+
+
+def test_a_feed_over_the_size_setting_fails_as_too_large(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    store.clock = clock
+    add_members(store, ("ma",))
+    monkeypatch.setenv("ORTAQ_POLL_MAX_BYTES", str(len(RSS) - 1))
+    settings = replace(LOCAL, poll_max_bytes=ExchangeSettings.from_env().poll_max_bytes)
+    [fetcher] = poller.default_fetchers(settings)
+    with serve() as server:
+        server.respond = lambda r: (200, {"Content-Type": "application/rss+xml"}, RSS)
+        url, guard = server.url + "/feed.xml", LOCAL.outbound_guard()
+        source = poller.add_source(store, "ma", url, interval_seconds=60, guard=guard)
+        assert poller.poll_due(store, default_chain(), fetcher).failed == 1
+        health = poller.get_source(store, source["id"])
+        assert health is not None and health["last_error"] == "too_large"
+        assert len(server.requests) == 1  # not retried: a feed that size will not shrink
+        clock.advance(seconds=120)
+        [roomy] = poller.default_fetchers(replace(LOCAL, poll_max_bytes=len(RSS)))
+        assert poller.poll_due(store, default_chain(), roomy).stored == 1
