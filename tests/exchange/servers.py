@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,7 +28,8 @@ class Server:
 
 
 @contextmanager
-def serve() -> Iterator[Server]:
+def serve(host: str = "127.0.0.1") -> Iterator[Server]:
+    """A server on `host` (any 127.x address: all of 127.0.0.0/8 is this machine)."""
     state = Server("")
 
     class Handler(BaseHTTPRequestHandler):
@@ -47,8 +50,8 @@ def serve() -> Iterator[Server]:
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd = ThreadingHTTPServer((host, 0), Handler)
+    state.url = f"http://{host}:{httpd.server_address[1]}"
     thread = threading.Thread(
         target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     )
@@ -59,3 +62,33 @@ def serve() -> Iterator[Server]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+@contextmanager
+def serve_raw(answer: Callable[[socket.socket], None]) -> Iterator[str]:
+    """A bare TCP server on 127.0.0.1 that lets `answer` write whatever bytes it likes
+    (bodies without a length, a trickle); yields its base URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(5)
+                conn.recv(65536)  # the request; its content does not matter here
+                with contextlib.suppress(OSError):  # the client hung up: some tests want that
+                    answer(conn)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()

@@ -7,14 +7,16 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from ortaq.store import Store, schema
-from ortaq.store.migrate import current_revision, upgrade
+from ortaq.store.migrate import alembic_config, current_revision, upgrade
 from ortaq.store.store import create_engine_for, utcnow
 
 
 def test_migrated_schema_equals_metadata(store: Store) -> None:
-    assert current_revision(store.engine) == "0004"
+    head = ScriptDirectory.from_config(alembic_config(store.engine)).get_current_head()
+    assert head is not None and current_revision(store.engine) == head
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
 
@@ -81,3 +83,34 @@ def test_upgrade_to_0004_gives_a_taken_over_item_back_to_its_publisher(tmp_path:
     assert [e["version"] for e in store.events("urn:khaleej:1", provider="khaleej-wire")] == [1, 2]
     assert [e["version"] for e in store.events("urn:khaleej:1", provider="dala-press")] == [3]
     store.close()
+
+
+def test_upgrade_to_0005_turns_stored_errors_into_categories(tmp_path: Path) -> None:
+    """Old rows told which internal ports were open; after 0005 they hold a category."""
+    engine = create_engine_for(f"sqlite:///{tmp_path}/old.db")
+    upgrade(engine, "0003")
+    now = utcnow()
+    old = {
+        "ConnectError: [Errno 111] Connection refused": "refused",
+        "ConnectTimeout: timed out": "timeout",
+        "OSError: ConnectError: [SSL: WRONG_VERSION_NUMBER] wrong version number": "tls",
+        "OSError: feed larger than 20971520 bytes": "too_large",
+        "ConnectError: [Errno -2] Name or service not known": "unreachable",
+        "ReadError: [Errno 104] Connection reset by peer": "network",
+        "HTTP 503": "http_503",
+        "not visible to this member": "not_visible",
+        "http_404": "http_404",  # already a category: left alone
+    }
+    with engine.begin() as conn:
+        for text in old:
+            conn.execute(
+                schema.feed_sources.insert().values(
+                    member="ma", url="http://x/", interval_seconds=60, active=True,
+                    next_poll_at=now, failures=1, items_stored=0, created_at=now, last_error=text,
+                )
+            )  # fmt: skip
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(schema.feed_sources.c.last_error).order_by("id"))
+        assert list(rows.scalars()) == list(old.values())
+    engine.dispose()

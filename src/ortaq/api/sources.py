@@ -9,14 +9,24 @@ from pydantic import Field
 
 from ortaq.api.fields import RequestBody
 from ortaq.api.problems import documented
-from ortaq.api.security import Caller, Writer, get_store, is_operator, require_member_role
+from ortaq.api.security import (
+    Caller,
+    Writer,
+    get_settings,
+    get_store,
+    is_operator,
+    require_member_role,
+)
 from ortaq.exchange import audit, poller
+from ortaq.exchange.outbound import Refused
+from ortaq.exchange.settings import ExchangeSettings
 from ortaq.store import Store
 
 router = APIRouter(
     prefix="/api/v1/sources", tags=["feeds in"], responses=documented(401, 403, 422, 429)
 )
 StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[ExchangeSettings, Depends(get_settings)]
 Id = Annotated[int, Path(ge=1, le=2**62)]
 
 
@@ -33,12 +43,19 @@ def sources(store: StoreDep, caller: Caller) -> dict[str, Any]:
 
 
 @router.post("", status_code=201, responses=documented(400))
-def add(store: StoreDep, caller: Writer, body: SourceIn) -> dict[str, Any]:
+def add(store: StoreDep, caller: Writer, body: SourceIn, settings: SettingsDep) -> dict[str, Any]:
+    """Register a partner feed to poll. The URL must be http(s) and reach public addresses
+    only (422 names the reason otherwise)."""
     member = body.member if is_operator(caller) else caller.user.member
     if not member or store.get_member(member) is None:
         raise HTTPException(422, "name an existing member")
     require_member_role(caller, member, "admin", "editor")
-    created = poller.add_source(store, member, body.url, body.interval_seconds)
+    try:
+        created = poller.add_source(
+            store, member, body.url, body.interval_seconds, guard=settings.outbound_guard()
+        )
+    except Refused as refused:
+        raise HTTPException(422, f"url refused: {refused.reason}") from None
     audit.record(store, caller.actor, "create", f"source:{created['id']}", member=member)
     return created
 

@@ -9,16 +9,26 @@ from pydantic import Field
 
 from ortaq.api.fields import RequestBody
 from ortaq.api.problems import documented
-from ortaq.api.security import Caller, Writer, get_store, is_operator, require_member_role
+from ortaq.api.security import (
+    Caller,
+    Writer,
+    get_settings,
+    get_store,
+    is_operator,
+    require_member_role,
+)
 from ortaq.exchange import audit
 from ortaq.exchange import webhooks as hooks
 from ortaq.exchange.accounts import Principal
+from ortaq.exchange.outbound import Refused
+from ortaq.exchange.settings import ExchangeSettings
 from ortaq.store import Store
 
 router = APIRouter(
     prefix="/api/v1/webhooks", tags=["webhooks"], responses=documented(401, 403, 422, 429)
 )
 StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[ExchangeSettings, Depends(get_settings)]
 Id = Annotated[int, Path(ge=1, le=2**62)]
 
 
@@ -44,13 +54,19 @@ def webhooks(store: StoreDep, caller: Caller) -> dict[str, Any]:
 
 
 @router.post("", status_code=201, responses=documented(400))
-def add(store: StoreDep, caller: Writer, body: WebhookIn) -> dict[str, Any]:
-    """Register a webhook; the signing `secret` is shown this once."""
+def add(store: StoreDep, caller: Writer, body: WebhookIn, settings: SettingsDep) -> dict[str, Any]:
+    """Register a webhook; the signing `secret` is shown this once. The URL must be http(s)
+    and reach public addresses only (422 names the reason otherwise)."""
     member = body.member if is_operator(caller) else caller.user.member
     if not member or store.get_member(member) is None:
         raise HTTPException(422, "name an existing member")
     require_member_role(caller, member, "admin")
-    created, secret = hooks.add_webhook(store, member, body.url)
+    try:
+        created, secret = hooks.add_webhook(
+            store, member, body.url, guard=settings.outbound_guard()
+        )
+    except Refused as refused:
+        raise HTTPException(422, f"url refused: {refused.reason}") from None
     audit.record(store, caller.actor, "create", f"webhook:{created['id']}", member=member)
     return {**created, "secret": secret}
 

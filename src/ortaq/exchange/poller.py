@@ -1,22 +1,26 @@
 """Feeds in: partner feed URLs a member registered, polled on a schedule.
 
 Conditional GET (ETag / Last-Modified), a few quick retries on transient errors, then
-exponential backoff between polls; per-feed health is kept on the feed's row. What is
+exponential backoff between polls; per-feed health is kept on the feed's row. Every
+fetch goes through the guarded outbound client (`ortaq.exchange.outbound`): public
+addresses only, redirects checked hop by hop, the body and the time bounded. What is
 fetched goes through the one chain and quarantine, like every other door.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-import httpx
 import sqlalchemy as sa
 
 from ortaq.chain import Chain
+from ortaq.exchange.outbound import Guard, Limits, OutboundClient, OutboundError
+from ortaq.exchange.settings import ExchangeSettings
 from ortaq.ingest import ingest_bytes
 from ortaq.model import Hints
 from ortaq.registry import Registry
@@ -25,6 +29,9 @@ from ortaq.store import Store, schema
 RETRIES = 2  # quick retries inside one poll
 MAX_BACKOFF = timedelta(hours=6)
 TRANSIENT = {429, 500, 502, 503, 504}
+# Failures worth a quick retry; a refused address or an oversized feed will not change.
+TRANSIENT_ERRORS = {"timeout", "refused", "unreachable", "network", "protocol"}
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -39,65 +46,53 @@ class Fetched:
 class Fetcher(Protocol):
     name: str
 
-    def fetch(self, url: str, etag: str | None, last_modified: str | None) -> Fetched: ...
+    def fetch(self, url: str, etag: str | None, last_modified: str | None) -> Fetched:
+        """GET the feed; raise `OutboundError` on failure."""
+        ...
 
 
 class HttpFetcher:
     name = "http"
 
-    def __init__(self, timeout: float = 20.0, max_bytes: int = 20 * 1024 * 1024) -> None:
-        self.timeout = timeout
-        self.max_bytes = max_bytes
+    def __init__(self, client: OutboundClient) -> None:
+        self.client = client
 
     def fetch(self, url: str, etag: str | None, last_modified: str | None) -> Fetched:
-        headers = {"User-Agent": "Ortaq feed poller"}
+        headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        with (
-            httpx.Client(timeout=self.timeout, follow_redirects=True) as client,
-            client.stream("GET", url, headers=headers) as response,
-        ):
-            body = b""
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > self.max_bytes:
-                    raise OSError(f"feed larger than {self.max_bytes} bytes")
-            media_type = response.headers.get("content-type", "").split(";")[0] or None
-            return Fetched(
-                response.status_code,
-                body,
-                response.headers.get("etag"),
-                response.headers.get("last-modified"),
-                media_type,
-            )
+        response = self.client.request("GET", url, headers=headers, follow_redirects=True)
+        media_type = response.headers.get("content-type", "").split(";")[0].strip() or None
+        return Fetched(
+            response.status,
+            response.body,
+            response.headers.get("etag"),
+            response.headers.get("last-modified"),
+            media_type,
+        )
 
 
-@dataclass
-class MemoryFetcher:
-    """The in-memory twin: answers from a dict of url -> list of responses, in turn."""
-
-    name: str = "memory"
-    responses: dict[str, list[Fetched]] = field(default_factory=dict)
-    requests: list[tuple[str, str | None, str | None]] = field(default_factory=list)
-
-    def fetch(self, url: str, etag: str | None, last_modified: str | None) -> Fetched:
-        self.requests.append((url, etag, last_modified))
-        queue = self.responses.get(url) or [Fetched(404)]
-        return queue.pop(0) if len(queue) > 1 else queue[0]
+def outbound_client(settings: ExchangeSettings) -> OutboundClient:
+    """Each connect and read waits at most 10 s, the whole fetch `ORTAQ_POLL_TIMEOUT`."""
+    step = min(10.0, settings.poll_timeout)
+    limits = Limits(settings.poll_timeout, step, step, settings.poll_max_bytes)
+    return OutboundClient(settings.outbound_guard(), limits, user_agent="Ortaq feed poller")
 
 
-def default_fetchers(timeout: float = 20.0) -> Registry[Fetcher]:
-    return Registry("feed fetcher", [HttpFetcher(timeout), MemoryFetcher()])
+def default_fetchers(settings: ExchangeSettings) -> Registry[Fetcher]:
+    return Registry("feed fetcher", [HttpFetcher(outbound_client(settings))])
 
 
 # -- registration -------------------------------------------------------------------------
 
 
-def add_source(store: Store, member: str, url: str, interval_seconds: int = 300) -> dict[str, Any]:
-    if not url.startswith(("http://", "https://")):
-        raise ValueError("feed URLs are http:// or https://")
+def add_source(
+    store: Store, member: str, url: str, interval_seconds: int = 300, guard: Guard | None = None
+) -> dict[str, Any]:
+    """A feed to poll for `member`; `outbound.Refused` (a ValueError) for a refused URL."""
+    (guard or Guard()).check(url)
     table = schema.feed_sources
     now = store.clock()
     with store.engine.begin() as conn:
@@ -167,14 +162,24 @@ def poll_due(
     sleep: Callable[[float], None] = time.sleep,
     retry_delay: float = 0.5,
 ) -> PollReport:
-    """Poll every active feed that is due; one bad feed never stops the others."""
+    """Poll every active feed that is due; one bad feed never stops the others.
+
+    The longest-waiting come first, and a failing feed backs off, so a feed that keeps
+    failing never holds the head of the queue.
+    """
     table, now = schema.feed_sources, store.clock()
     query = sa.select(table).where(table.c.active, table.c.next_poll_at <= now)
     with store.engine.connect() as conn:
-        due = list(conn.execute(query.order_by(table.c.id)).mappings())
+        due = list(conn.execute(query.order_by(table.c.next_poll_at, table.c.id)).mappings())
     report = PollReport()
     for source in due:
-        _poll(store, chain, fetcher, source, report, sleep, retry_delay)
+        report.polled += 1
+        try:
+            _poll(store, chain, fetcher, source, report, sleep, retry_delay)
+        except Exception:  # anything at all: recorded on the row, the loop goes on
+            log.exception("feed source %s failed unexpectedly", source["id"])
+            report.failed += 1
+            _failed_safely(store, source, store.clock(), None, "internal_error")
     return report
 
 
@@ -184,9 +189,9 @@ def _fetch_with_retries(
     for attempt in range(RETRIES + 1):
         try:
             fetched = fetcher.fetch(source["url"], source["etag"], source["last_modified"])
-        except (OSError, httpx.HTTPError) as error:
-            if attempt == RETRIES:
-                raise OSError(f"{type(error).__name__}: {error}") from error
+        except OutboundError as error:
+            if attempt == RETRIES or error.category not in TRANSIENT_ERRORS:
+                raise
         else:
             if fetched.status not in TRANSIENT or attempt == RETRIES:
                 return fetched
@@ -204,11 +209,10 @@ def _poll(
     delay: float,
 ) -> None:
     now = store.clock()
-    report.polled += 1
     try:
         fetched = _fetch_with_retries(fetcher, source, sleep, delay)
-    except OSError as error:
-        _failed(store, source, now, None, str(error))
+    except OutboundError as error:
+        _failed(store, source, now, None, error.category)
         report.failed += 1
         return
     if fetched.status == 304:
@@ -216,7 +220,7 @@ def _poll(
         report.unchanged += 1
         return
     if not 200 <= fetched.status < 300:
-        _failed(store, source, now, fetched.status, f"HTTP {fetched.status}")
+        _failed(store, source, now, fetched.status, f"http_{fetched.status}")
         report.failed += 1
         return
     hints = Hints(
@@ -242,11 +246,27 @@ def _healthy(store: Store, source: Any, now: datetime, status: int, values: dict
             next_poll_at=now + timedelta(seconds=source["interval_seconds"]), **values)  # fmt: skip
 
 
+def backoff(interval_seconds: int, failures: int) -> timedelta:
+    """The interval doubled per failure, up to 6 hours (the exponent capped: no overflow)."""
+    delay: timedelta = timedelta(seconds=interval_seconds) * 2 ** min(failures, 16)
+    return min(delay, MAX_BACKOFF)
+
+
 def _failed(store: Store, source: Any, now: datetime, status: int | None, error: str) -> None:
+    """Record a failed poll (a coarse category, never the server's details) and back off."""
     failures = source["failures"] + 1
-    wait = min(timedelta(seconds=source["interval_seconds"]) * 2**failures, MAX_BACKOFF)
-    _update(store, source["id"], last_polled_at=now, last_status=status, last_error=error[:2000],
+    wait = backoff(source["interval_seconds"], failures)
+    _update(store, source["id"], last_polled_at=now, last_status=status, last_error=error,
             failures=failures, next_poll_at=now + wait)  # fmt: skip
+
+
+def _failed_safely(
+    store: Store, source: Any, now: datetime, status: int | None, error: str
+) -> None:
+    try:
+        _failed(store, source, now, status, error)
+    except Exception:  # the store itself failed: the next feed may still succeed
+        log.exception("could not record the failure of feed source %s", source["id"])
 
 
 def _update(store: Store, source_id: int, **values: Any) -> None:

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from ortaq.config import DEFAULT_MAX_INPUT_BYTES
+from ortaq.exchange.outbound import Guard, IPNetwork, Resolver, parse_networks, system_resolver
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,11 @@ class ExchangeSettings:
     webhook_max_attempts: int
     poll_timeout: float
     cookie_secure: bool
+    # Internal networks outbound requests may reach (tests, private deployments); none
+    # by default, so webhooks and feeds in reach public addresses only.
+    outbound_allow_networks: tuple[IPNetwork, ...] = ()
+    poll_max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    outbound_resolver: Resolver = system_resolver  # host names to addresses; tests replace it
 
     @classmethod
     def from_env(cls) -> ExchangeSettings:
@@ -31,4 +37,9 @@ class ExchangeSettings:
             webhook_max_attempts=int(env("ORTAQ_WEBHOOK_MAX_ATTEMPTS", "8")),
             poll_timeout=float(env("ORTAQ_POLL_TIMEOUT", "20")),
             cookie_secure=env("ORTAQ_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
+            outbound_allow_networks=parse_networks(env("ORTAQ_OUTBOUND_ALLOW_NETWORKS", "")),
+            poll_max_bytes=int(env("ORTAQ_POLL_MAX_BYTES", str(DEFAULT_MAX_INPUT_BYTES))),
         )
+
+    def outbound_guard(self) -> Guard:
+        return Guard(allow=self.outbound_allow_networks, resolver=self.outbound_resolver)

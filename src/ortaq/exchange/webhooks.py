@@ -6,6 +6,10 @@ Webhooks read item_events through their own cursor (an outbox), so events from e
 door reach them. What is sent is decided at send time by the one policy (`Store.get`
 with the member as viewer): a delivery queued before a kill sends the kill notice, never
 the old text, and an embargoed item waits for its embargo unless an agreement says not to.
+
+Every POST goes through the guarded outbound client (`ortaq.exchange.outbound`): public
+addresses only, checked again at each delivery. A failed delivery stores a coarse
+category (`refused`, `timeout`, `http_503`, ...), never the receiver's details.
 """
 
 from __future__ import annotations
@@ -13,16 +17,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-import httpx
 import sqlalchemy as sa
 
+from ortaq.exchange.outbound import Guard, Limits, OutboundClient, OutboundError
 from ortaq.exchange.outputs import Ninjs
 from ortaq.exchange.policy import Viewer
+from ortaq.exchange.settings import ExchangeSettings
 from ortaq.registry import Registry
 from ortaq.store import Store, StoredItem, schema
 
@@ -30,42 +36,38 @@ SIGNATURE_HEADER = "X-Ortaq-Signature"
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=2)
 NINJS = Ninjs("ninjs3", "3.0")
+log = logging.getLogger(__name__)
 
 
 class Transport(Protocol):
     name: str
 
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
-        """POST and return the status code; raise OSError or httpx.HTTPError on failure."""
+        """POST and return the status code; raise `OutboundError` on failure."""
         ...
 
 
 class HttpTransport:
+    """POSTs through the guarded client; a receiver's redirect is an answer, not followed."""
+
     name = "http"
 
-    def __init__(self, timeout: float = 10.0) -> None:
-        self.timeout = timeout
+    def __init__(self, client: OutboundClient) -> None:
+        self.client = client
 
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
-        with httpx.Client(timeout=self.timeout, follow_redirects=False) as client:
-            return client.post(url, content=body, headers=headers).status_code
+        response = self.client.request("POST", url, headers=headers, content=body, read_body=False)
+        return response.status
 
 
-@dataclass
-class MemoryTransport:
-    """The in-memory twin: records what would be sent, answers with `statuses` in turn."""
-
-    name: str = "memory"
-    statuses: list[int] = field(default_factory=list)
-    sent: list[tuple[str, bytes, dict[str, str]]] = field(default_factory=list)
-
-    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
-        self.sent.append((url, body, headers))
-        return self.statuses.pop(0) if self.statuses else 200
+def outbound_client(settings: ExchangeSettings) -> OutboundClient:
+    timeout = settings.webhook_timeout
+    limits = Limits(total=timeout, connect=timeout, read=timeout, max_redirects=0)
+    return OutboundClient(settings.outbound_guard(), limits, user_agent="Ortaq webhooks")
 
 
-def default_transports(timeout: float = 10.0) -> Registry[Transport]:
-    return Registry("webhook transport", [HttpTransport(timeout), MemoryTransport()])
+def default_transports(settings: ExchangeSettings) -> Registry[Transport]:
+    return Registry("webhook transport", [HttpTransport(outbound_client(settings))])
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -80,10 +82,15 @@ def verify(secret: str, body: bytes, signature: str) -> bool:
 # -- registration -------------------------------------------------------------------------
 
 
-def add_webhook(store: Store, member: str, url: str) -> tuple[dict[str, Any], str]:
-    """A webhook for `member`; it sees events from now on. Returns the signing secret."""
-    if not url.startswith(("http://", "https://")):
-        raise ValueError("webhook URLs are http:// or https://")
+def add_webhook(
+    store: Store, member: str, url: str, guard: Guard | None = None
+) -> tuple[dict[str, Any], str]:
+    """A webhook for `member`; it sees events from now on. Returns the signing secret.
+
+    `outbound.Refused` (a ValueError) when the guard refuses the URL; every delivery is
+    checked again, since what a name resolves to can change.
+    """
+    (guard or Guard()).check(url)
     secret = secrets.token_urlsafe(32)
     hooks, events = schema.webhooks, schema.item_events
     with store.engine.begin() as conn:
@@ -191,7 +198,11 @@ class DeliveryReport:
 def deliver_due(
     store: Store, transport: Transport, *, max_attempts: int = 8, limit: int = 200
 ) -> DeliveryReport:
-    """Send every pending delivery that is due; one failure never stops the others."""
+    """Send every pending delivery that is due; one failure never stops the others.
+
+    The longest-waiting come first, and a failed delivery waits out its backoff, so a
+    delivery that keeps failing never holds the head of the queue.
+    """
     report = DeliveryReport()
     deliveries, hooks = schema.webhook_deliveries, schema.webhooks
     now = store.clock()
@@ -199,13 +210,17 @@ def deliver_due(
         sa.select(deliveries, hooks.c.member, hooks.c.url, hooks.c.secret)
         .join(hooks, hooks.c.id == deliveries.c.webhook_id)
         .where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now)
-        .order_by(deliveries.c.id)
+        .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
         .limit(limit)
     )
     with store.engine.connect() as conn:
         due = list(conn.execute(query).mappings())
     for delivery in due:
-        _deliver(store, transport, delivery, now, max_attempts, report)
+        try:
+            _deliver(store, transport, delivery, now, max_attempts, report)
+        except Exception:  # anything at all: recorded on the row, the loop goes on
+            log.exception("webhook delivery %s failed unexpectedly", delivery["id"])
+            _failed_safely(store, delivery, now, max_attempts, None, "internal_error", report)
     return report
 
 
@@ -232,31 +247,56 @@ def _deliver(
         "X-Ortaq-Delivery": str(delivery["id"]),
     }
     try:
-        status: int | None = transport.post(delivery["url"], body, headers)
-        error = None if 200 <= (status or 0) < 300 else f"HTTP {status}"
-    except (OSError, httpx.HTTPError) as failure:
-        status, error = None, f"{type(failure).__name__}: {failure}"
-    if error is None:
-        _update(store, delivery["id"], status="delivered", attempts=delivery["attempts"] + 1,
-                last_status_code=status, last_error=None, delivered_at=now)  # fmt: skip
-        report.delivered += 1
-        if stored.access == "embargo":  # the text follows when the embargo lifts
-            _queue(
-                store,
-                delivery["webhook_id"],
-                "embargo-lifted",
-                delivery["provider"],
-                delivery["uri"],
-                stored.item.embargoed or now,
-            )
+        status = transport.post(delivery["url"], body, headers)
+    except OutboundError as failure:
+        _failed(store, delivery, now, max_attempts, None, failure.category, report)
         return
+    if not 200 <= status < 300:
+        _failed(store, delivery, now, max_attempts, status, f"http_{status}", report)
+        return
+    _update(store, delivery["id"], status="delivered", attempts=delivery["attempts"] + 1,
+            last_status_code=status, last_error=None, delivered_at=now)  # fmt: skip
+    report.delivered += 1
+    if stored.access == "embargo":  # the text follows when the embargo lifts
+        _queue(
+            store, delivery["webhook_id"], "embargo-lifted", delivery["provider"],
+            delivery["uri"], stored.item.embargoed or now,
+        )  # fmt: skip
+
+
+def _failed(
+    store: Store,
+    delivery: Any,
+    now: datetime,
+    max_attempts: int,
+    status: int | None,
+    error: str,
+    report: DeliveryReport,
+) -> None:
+    """Record a failed attempt (a coarse category, never the receiver's details)."""
     attempts = delivery["attempts"] + 1
     dead = attempts >= max_attempts
     _update(store, delivery["id"], status="dead" if dead else "pending", attempts=attempts,
-            last_status_code=status, last_error=error[:2000],
+            last_status_code=status, last_error=error,
             next_attempt_at=now + backoff(attempts))  # fmt: skip
     report.dead += dead
     report.failed += not dead
+
+
+def _failed_safely(
+    store: Store,
+    delivery: Any,
+    now: datetime,
+    max_attempts: int,
+    status: int | None,
+    error: str,
+    report: DeliveryReport,
+) -> None:
+    try:
+        _failed(store, delivery, now, max_attempts, status, error, report)
+    except Exception:  # the store itself failed: the next delivery may still succeed
+        log.exception("could not record the failure of webhook delivery %s", delivery["id"])
+        report.failed += 1
 
 
 def _not_visible(store: Store, delivery: Any, now: datetime, report: DeliveryReport) -> None:
@@ -267,13 +307,13 @@ def _not_visible(store: Store, delivery: Any, now: datetime, report: DeliveryRep
         _update(store, delivery["id"], next_attempt_at=embargo)
         report.deferred += 1
     else:
-        _update(store, delivery["id"], status="skipped", last_error="not visible to this member")
+        _update(store, delivery["id"], status="skipped", last_error="not_visible")
         report.skipped += 1
 
 
 def backoff(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min, ... up to 2 hours."""
-    delay: timedelta = BASE_DELAY * (2 ** max(0, attempts - 1))
+    """30 s, 1 min, 2 min, ... up to 2 hours (the exponent capped: no overflow)."""
+    delay: timedelta = BASE_DELAY * (2 ** min(max(0, attempts - 1), 16))
     return min(delay, MAX_DELAY)
 
 
