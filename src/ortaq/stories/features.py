@@ -52,6 +52,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,'’]\d{3})*(?:[.,]\d+)?")
 _EASTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _APOSTROPHE = re.compile(r"['’].*$")  # Turkish/Azerbaijani case endings after a name
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_HARD_C = re.compile(r"ck|c(?!h)")
 
 
 @dataclass(frozen=True)
@@ -161,12 +163,17 @@ def _word_keys(word: str, language: str | None, capitalised: bool) -> tuple[str,
     latin = latin_key(bare)
     keys = [f"c{n}:{latin[:n]}" for n in COGNATE_PREFIXES if len(latin) >= n]
     if capitalised:
-        stem = bare
-        if language in STRIPPED:
-            folded = match_key(bare, language).replace(" ", "")
-            stem = strip_suffixes(folded, language, rounds=1)
-        elif language in SNOWBALL and language != "en":
-            stem = _stemmer(language).stemWord(match_key(bare, language).replace(" ", ""))
+        # A hyphenated name is names that other languages write apart (Сан-Франциско,
+        # San Francisco): its parts give the name keys, the whole only cognates.
+        parts = [p for p in bare.split("-") if p[:1].isupper()] if "-" in bare else [bare]
+        for part in parts:
+            keys.extend(_name_keys(part, language))
+    return tuple(dict.fromkeys(keys))
+
+
+def _name_keys(name: str, language: str | None) -> list[str]:
+    keys = []
+    for stem in _name_stems(name, language):
         stem_latin = latin_key(stem)
         frame = skeleton(stem_latin)
         if len(frame) >= SKELETON_MIN:
@@ -174,10 +181,32 @@ def _word_keys(word: str, language: str | None, capitalised: bool) -> tuple[str,
         coarse = coarse_skeleton(stem_latin)
         if len(coarse) >= SKELETON_MIN:
             keys.append("q:" + coarse[:COARSE_PREFIX])
-    return tuple(keys)
+    return keys
+
+
+def _name_stems(name: str, language: str | None) -> tuple[str, ...]:
+    """The forms of a name its keys come from.
+
+    Kazakh and Azerbaijani names give both the name less one suffix and the name as
+    written: the stripper cannot tell a case ending from the end of a foreign name
+    (Моника is not Мони + dative -ка), and the IDF of whichever key is wrong stays low."""
+    folded = match_key(name, language).replace(" ", "")
+    if language in STRIPPED:
+        stripped = strip_suffixes(folded, language, rounds=1)
+        return (stripped, folded) if stripped != folded else (folded,)
+    if language in SNOWBALL and language != "en":
+        return (_stemmer(language).stemWord(folded),)
+    return (name,)
 
 
 def coarse_skeleton(latin: str) -> str:
+    """A skeleton that forgives what transliteration spells inconsistently.
+
+    English and French spell /s/ and /k/ with c (Monica/Моника, Francisco/Франциско);
+    BGN romanisation of Cyrillic and the Arabic folds never write a bare c, so a c is
+    read the English way first: soft before e, i, y, hard elsewhere (ch stays ch)."""
+    latin = _SOFT_C.sub("s", latin)
+    latin = _HARD_C.sub("k", latin)
     for old, new in _COARSE:
         latin = latin.replace(old, new)
     return skeleton(latin)
