@@ -44,6 +44,7 @@ STRIPPED = ("kk", "az")
 COGNATE_PREFIXES = (4, 5)  # romanised letters kept as cognate keys (words at least as long)
 SKELETON_MIN = 2  # consonants a capitalised word's skeleton needs to count as a name
 COARSE_PREFIX = 4  # consonants of the coarse skeleton kept
+PERSON_KEY_MIN = 3  # consonants a person's name word needs to tell people apart
 # The coarse skeleton also drops what transliteration spells inconsistently: h/kh
 # (Harker/Харкер 'kharker'), w/v (Sowore/Соворе 'sovore'), and 'sch' (Schaeffer/Шаффер).
 _COARSE = (("sch", "s"), ("kh", ""), ("h", ""), ("w", ""), ("v", ""))
@@ -63,6 +64,8 @@ class Features:
     language: str | None
     terms: Mapping[str, int] = field(default_factory=dict)  # w:<lang>:<stem>
     cross: Mapping[str, int] = field(default_factory=dict)  # n: d: y: s: c: e: p:
+    # name keys of the people the item names (from the entities stage): who took part
+    people: frozenset[str] = frozenset()
 
     def keys(self) -> dict[str, int]:
         out = dict(self.terms)
@@ -70,7 +73,12 @@ class Features:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        return {"language": self.language, "terms": dict(self.terms), "cross": dict(self.cross)}
+        return {
+            "language": self.language,
+            "terms": dict(self.terms),
+            "cross": dict(self.cross),
+            "people": sorted(self.people),
+        }
 
 
 # -- in-language analysers -------------------------------------------------------------
@@ -212,11 +220,38 @@ def coarse_skeleton(latin: str) -> str:
     return skeleton(latin)
 
 
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+
+
+@lru_cache(maxsize=50_000)
+def entity_name_keys(name: str) -> tuple[str, ...]:
+    """Name keys (``s:`` ``q:``) of each word of an entity's name as the entities stage read it.
+
+    The name is not stemmed (the entities stage gives it as a name is written, Пушков not
+    Пушкова), so it meets the same name written in a language without case endings, and
+    Arabic names get name keys at all: Arabic has no capitals to tell a name by. Arabic
+    proclitics (و ب ل ف ك ال) come off first: وسبوتنيك is Sputnik."""
+    keys: list[str] = []
+    for word in _WORD.findall(name):
+        forms = [_APOSTROPHE.sub("", word)]
+        if _ARABIC_LETTER.search(word):
+            # both forms: a name may begin with a proclitic's letter (فاسيلي, Vasily)
+            from ortaq.entities.ner import arabic_split, normalise
+
+            forms.append(arabic_split(normalise(word, "ar"))[1])
+        elif not word[:1].isupper():
+            continue  # "agency" in "Anadolu agency" is no name
+        for form in dict.fromkeys(forms):
+            keys.extend(_name_keys(form, None))
+    return tuple(dict.fromkeys(keys))
+
+
 def cross_keys(
     text: str,
     language: str | None,
     entity_ids: Iterable[str] = (),
     located: str | None = None,
+    entity_names: Iterable[str] = (),
 ) -> Counter[str]:
     keys: Counter[str] = Counter()
     for number in numbers(text):
@@ -227,6 +262,8 @@ def cross_keys(
         keys.update(_word_keys(word, language, word[0].isupper()))
     for entity in entity_ids:
         keys["e:" + entity] += 1
+    for name in entity_names:
+        keys.update(entity_name_keys(name))
     if located:
         frame = skeleton(latin_key(located))
         if frame:
@@ -239,22 +276,33 @@ def text_features(
     language: str | None,
     entity_ids: Iterable[str] = (),
     located: str | None = None,
+    entity_names: Iterable[str] = (),
 ) -> Features:
     lang = language or "und"
     terms = Counter(f"w:{lang}:{t}" for t in analyse(text, language) if len(t) >= 2)
-    return Features(language, dict(terms), dict(cross_keys(text, language, entity_ids, located)))
+    cross = cross_keys(text, language, entity_ids, located, entity_names)
+    return Features(language, dict(terms), dict(cross))
 
 
 def item_features(item: Any) -> Features:
     """Features of an `ortaq.model.Item`: headline and body, entities, dateline."""
     text = "\n".join(p for p in (item.headline, item.summary, *item.body) if p)
-    ids = []
+    ids, names = [], []
     for group in (item.people, item.organisations, item.places):
         for entity in group:
             ident = entity.get("id") or entity.get("uri")
             if ident:
                 ids.append(str(ident))
-    return text_features(text, item.language, ids, item.located)
+            if entity.get("name"):
+                names.append(str(entity["name"]))
+    features = text_features(text, item.language, ids, item.located, names)
+    people = {
+        key
+        for person in item.people
+        for key in entity_name_keys(str(person.get("name") or ""))
+        if key.startswith("s:") and len(key) - 2 >= PERSON_KEY_MIN
+    }
+    return Features(features.language, features.terms, features.cross, frozenset(people))
 
 
 def normalise_text(text: str) -> str:
