@@ -37,3 +37,28 @@ def test_terms_are_per_language():
     features = text_features("Президент выступил", "ru")
     assert all(k.startswith("w:ru:") for k in features.terms)
     assert "c5:prezi" in features.cross
+
+
+def _names(keys: dict[str, int]) -> set[str]:
+    return {k for k in keys if k[:2] in ("s:", "q:")}
+
+
+def test_hyphenated_names_meet_names_written_apart():
+    """Сан-Франциско and San Francisco: the parts of a hyphenated name are names."""
+    ru = _names(cross_keys("Сан-Франциско", "ru"))
+    en = _names(cross_keys("San Francisco", "en"))
+    assert {k for k in en if k.startswith("q:")} <= ru
+    # the lower-case half of a compound word gives no name key of its own
+    assert not _names(cross_keys("агентство-партнёр", "ru"))
+
+
+def test_english_c_meets_its_transliterations():
+    """Monica/Моника, Francisco/Франциско, Rebecca/Ребекка share a coarse skeleton."""
+    for en, ru in (("Monica", "Моника"), ("Francisco", "Франциско"), ("Rebecca", "Ребекка")):
+        en_q = {k for k in cross_keys(en, "en") if k.startswith("q:")}
+        ru_q = {k for k in cross_keys(ru, "ru") if k.startswith("q:")}
+        assert en_q & ru_q, (en, ru, en_q, ru_q)
+    # ch stays as written: Chelsea is not Kelsey
+    assert not {k for k in cross_keys("Chelsea", "en") if k.startswith("q:")} & {
+        k for k in cross_keys("Kelsey", "en") if k.startswith("q:")
+    }

@@ -7,8 +7,9 @@ ingest` stores with -- and are fed to the desk's online clusterer
 `stories.desk.stories` does) in publication-time order. An item's time is the one the
 system itself read: `versioncreated`, else `firstcreated`, else the read stage's
 publication date (its first day, UTC). Ties go by file name. Items with no time at all
-come last, in file-name order, at the latest time seen: the desk gives an undated item
-its arrival time, and here every item arrives after the dated ones.
+come last, in file-name order. Each item is then added with the time the desk gives it
+(`stories.occasion.item_span`: its own date at the precision read, or no time at all, so
+that an undated item is placed by what it says, never by when it arrived).
 
 The predicted stories are compared with `story_group`: pairwise P/R/F1 (Priberam) and
 BCubed P/R/F1 (`evaluation.clustering`), the numbers of predicted and gold stories,
@@ -32,6 +33,7 @@ from ortaq.evaluation.gold import gold_articles, language_order, process
 from ortaq.model import Item
 from ortaq.stories.clustering import StoryIndex
 from ortaq.stories.features import item_features
+from ortaq.stories.occasion import item_span
 
 
 def read_index(path: Path, errors: list[dict[str, str]]) -> dict[str, str]:
@@ -80,10 +82,14 @@ def arrival_order(
 
 
 def cluster(ordered: list[tuple[str, datetime, Item]]) -> dict[str, str]:
-    """file name -> predicted story id, replayed through the desk's clusterer."""
+    """file name -> predicted story id, replayed through the desk's clusterer.
+
+    Each item is added with the time the desk gives it (`item_span`: its own date at the
+    precision read, or none at all), so the order above only decides who comes first."""
     index = StoryIndex()
     return {
-        name: index.add(name, item_features(item), when).story_id for name, when, item in ordered
+        name: index.add(name, item_features(item), item_span(item)).story_id
+        for name, _when, item in ordered
     }
 
 

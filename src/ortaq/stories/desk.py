@@ -18,6 +18,7 @@ from ortaq.store import Store, StoredItem
 from ortaq.stories.clustering import StoryIndex
 from ortaq.stories.duplicates import NearDuplicateIndex
 from ortaq.stories.features import item_features
+from ortaq.stories.occasion import item_span
 from ortaq.stories.provenance import timeline, word_diff
 
 
@@ -65,9 +66,10 @@ def stories(store: Store, viewer: Any = None) -> list[StoryView]:
     uris: dict[str, str] = {}  # item key -> uri, to name an original
     for stored in readable:
         item = stored.item
-        when = item.versioncreated or stored.ingested_at
+        # the item's own date, never the ingest time: an archive loaded in one go is not
+        # one day's news (an undated item is placed by what it says)
         key = item_key(item)
-        decision = index.add(key, item_features(item), when)
+        decision = index.add(key, item_features(item), item_span(item))
         view = views.setdefault(decision.story_id, StoryView(decision.story_id))
         view.items.append(stored)
         found = copies.add(key, item.body_text, item.language)

@@ -44,6 +44,7 @@ STRIPPED = ("kk", "az")
 COGNATE_PREFIXES = (4, 5)  # romanised letters kept as cognate keys (words at least as long)
 SKELETON_MIN = 2  # consonants a capitalised word's skeleton needs to count as a name
 COARSE_PREFIX = 4  # consonants of the coarse skeleton kept
+PERSON_KEY_MIN = 3  # consonants a person's name word needs to tell people apart
 # The coarse skeleton also drops what transliteration spells inconsistently: h/kh
 # (Harker/Харкер 'kharker'), w/v (Sowore/Соворе 'sovore'), and 'sch' (Schaeffer/Шаффер).
 _COARSE = (("sch", "s"), ("kh", ""), ("h", ""), ("w", ""), ("v", ""))
@@ -52,6 +53,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,'’]\d{3})*(?:[.,]\d+)?")
 _EASTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _APOSTROPHE = re.compile(r"['’].*$")  # Turkish/Azerbaijani case endings after a name
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_HARD_C = re.compile(r"ck|c(?!h)")
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class Features:
     language: str | None
     terms: Mapping[str, int] = field(default_factory=dict)  # w:<lang>:<stem>
     cross: Mapping[str, int] = field(default_factory=dict)  # n: d: y: s: c: e: p:
+    # name keys of the people the item names (from the entities stage): who took part
+    people: frozenset[str] = frozenset()
 
     def keys(self) -> dict[str, int]:
         out = dict(self.terms)
@@ -68,7 +73,12 @@ class Features:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        return {"language": self.language, "terms": dict(self.terms), "cross": dict(self.cross)}
+        return {
+            "language": self.language,
+            "terms": dict(self.terms),
+            "cross": dict(self.cross),
+            "people": sorted(self.people),
+        }
 
 
 # -- in-language analysers -------------------------------------------------------------
@@ -161,12 +171,17 @@ def _word_keys(word: str, language: str | None, capitalised: bool) -> tuple[str,
     latin = latin_key(bare)
     keys = [f"c{n}:{latin[:n]}" for n in COGNATE_PREFIXES if len(latin) >= n]
     if capitalised:
-        stem = bare
-        if language in STRIPPED:
-            folded = match_key(bare, language).replace(" ", "")
-            stem = strip_suffixes(folded, language, rounds=1)
-        elif language in SNOWBALL and language != "en":
-            stem = _stemmer(language).stemWord(match_key(bare, language).replace(" ", ""))
+        # A hyphenated name is names that other languages write apart (Сан-Франциско,
+        # San Francisco): its parts give the name keys, the whole only cognates.
+        parts = [p for p in bare.split("-") if p[:1].isupper()] if "-" in bare else [bare]
+        for part in parts:
+            keys.extend(_name_keys(part, language))
+    return tuple(dict.fromkeys(keys))
+
+
+def _name_keys(name: str, language: str | None) -> list[str]:
+    keys = []
+    for stem in _name_stems(name, language):
         stem_latin = latin_key(stem)
         frame = skeleton(stem_latin)
         if len(frame) >= SKELETON_MIN:
@@ -174,13 +189,61 @@ def _word_keys(word: str, language: str | None, capitalised: bool) -> tuple[str,
         coarse = coarse_skeleton(stem_latin)
         if len(coarse) >= SKELETON_MIN:
             keys.append("q:" + coarse[:COARSE_PREFIX])
-    return tuple(keys)
+    return keys
+
+
+def _name_stems(name: str, language: str | None) -> tuple[str, ...]:
+    """The forms of a name its keys come from.
+
+    Kazakh and Azerbaijani names give both the name less one suffix and the name as
+    written: the stripper cannot tell a case ending from the end of a foreign name
+    (Моника is not Мони + dative -ка), and the IDF of whichever key is wrong stays low."""
+    folded = match_key(name, language).replace(" ", "")
+    if language in STRIPPED:
+        stripped = strip_suffixes(folded, language, rounds=1)
+        return (stripped, folded) if stripped != folded else (folded,)
+    if language in SNOWBALL and language != "en":
+        return (_stemmer(language).stemWord(folded),)
+    return (name,)
 
 
 def coarse_skeleton(latin: str) -> str:
+    """A skeleton that forgives what transliteration spells inconsistently.
+
+    English and French spell /s/ and /k/ with c (Monica/Моника, Francisco/Франциско);
+    BGN romanisation of Cyrillic and the Arabic folds never write a bare c, so a c is
+    read the English way first: soft before e, i, y, hard elsewhere (ch stays ch)."""
+    latin = _SOFT_C.sub("s", latin)
+    latin = _HARD_C.sub("k", latin)
     for old, new in _COARSE:
         latin = latin.replace(old, new)
     return skeleton(latin)
+
+
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+
+
+@lru_cache(maxsize=50_000)
+def entity_name_keys(name: str) -> tuple[str, ...]:
+    """Name keys (``s:`` ``q:``) of each word of an entity's name as the entities stage read it.
+
+    The name is not stemmed (the entities stage gives it as a name is written, Пушков not
+    Пушкова), so it meets the same name written in a language without case endings, and
+    Arabic names get name keys at all: Arabic has no capitals to tell a name by. Arabic
+    proclitics (و ب ل ف ك ال) come off first: وسبوتنيك is Sputnik."""
+    keys: list[str] = []
+    for word in _WORD.findall(name):
+        forms = [_APOSTROPHE.sub("", word)]
+        if _ARABIC_LETTER.search(word):
+            # both forms: a name may begin with a proclitic's letter (فاسيلي, Vasily)
+            from ortaq.entities.ner import arabic_split, normalise
+
+            forms.append(arabic_split(normalise(word, "ar"))[1])
+        elif not word[:1].isupper():
+            continue  # "agency" in "Anadolu agency" is no name
+        for form in dict.fromkeys(forms):
+            keys.extend(_name_keys(form, None))
+    return tuple(dict.fromkeys(keys))
 
 
 def cross_keys(
@@ -188,6 +251,7 @@ def cross_keys(
     language: str | None,
     entity_ids: Iterable[str] = (),
     located: str | None = None,
+    entity_names: Iterable[str] = (),
 ) -> Counter[str]:
     keys: Counter[str] = Counter()
     for number in numbers(text):
@@ -198,6 +262,8 @@ def cross_keys(
         keys.update(_word_keys(word, language, word[0].isupper()))
     for entity in entity_ids:
         keys["e:" + entity] += 1
+    for name in entity_names:
+        keys.update(entity_name_keys(name))
     if located:
         frame = skeleton(latin_key(located))
         if frame:
@@ -210,22 +276,33 @@ def text_features(
     language: str | None,
     entity_ids: Iterable[str] = (),
     located: str | None = None,
+    entity_names: Iterable[str] = (),
 ) -> Features:
     lang = language or "und"
     terms = Counter(f"w:{lang}:{t}" for t in analyse(text, language) if len(t) >= 2)
-    return Features(language, dict(terms), dict(cross_keys(text, language, entity_ids, located)))
+    cross = cross_keys(text, language, entity_ids, located, entity_names)
+    return Features(language, dict(terms), dict(cross))
 
 
 def item_features(item: Any) -> Features:
     """Features of an `ortaq.model.Item`: headline and body, entities, dateline."""
     text = "\n".join(p for p in (item.headline, item.summary, *item.body) if p)
-    ids = []
+    ids, names = [], []
     for group in (item.people, item.organisations, item.places):
         for entity in group:
             ident = entity.get("id") or entity.get("uri")
             if ident:
                 ids.append(str(ident))
-    return text_features(text, item.language, ids, item.located)
+            if entity.get("name"):
+                names.append(str(entity["name"]))
+    features = text_features(text, item.language, ids, item.located, names)
+    people = {
+        key
+        for person in item.people
+        for key in entity_name_keys(str(person.get("name") or ""))
+        if key.startswith("s:") and len(key) - 2 >= PERSON_KEY_MIN
+    }
+    return Features(features.language, features.terms, features.cross, frozenset(people))
 
 
 def normalise_text(text: str) -> str:
