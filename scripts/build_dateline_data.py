@@ -78,8 +78,10 @@ def country_names() -> list[tuple[str, str]]:
 
 
 def build_countries(places: dict[str, str]) -> list[str]:
+    """Country names that are not also a city's name (Kuwait, Djibouti, الجزائر)."""
     country_keys = {fold(name) for name, _ in country_names()}
-    return sorted(name for name in places if fold(name) in country_keys)
+    city_keys = {fold(name) for name, _ in [*supplement_places(), *timezone_cities()]}
+    return sorted(name for name in places if fold(name) in country_keys - city_keys)
 
 
 def build_places() -> dict[str, str]:
@@ -117,7 +119,7 @@ def build_language(language: str, common: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render(data: dict[str, Any]) -> str:
+def render(data: dict[str, Any] | list[str]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 

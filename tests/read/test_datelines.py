@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ortaq.read.datelines import DATA_DIR, Dateline, find_dateline
-from ortaq.read.dates import DateMention, find_dates
 from ortaq.read.published import Published, choose_published, parse_header
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -344,9 +343,7 @@ def test_metadata_wins_and_is_precise_to_the_minute() -> None:
 
 def test_dateline_refines_only_a_consistent_header() -> None:
     dateline = find_dateline(["Bakou, 28 janvier, AZERTAC"], "fr", None)
-    assert choose_published(None, "2021-02", dateline) == Published(
-        "2021-02", "month", "header"
-    )
+    assert choose_published(None, "2021-02", dateline) == Published("2021-02", "month", "header")
     assert choose_published(None, "2021", dateline) == Published(
         "2021-01-28", "day", "header+dateline"
     )

@@ -103,9 +103,7 @@ def _finish_without_language_data(item: Item, metadata: Any, header: str | None)
 def _record_dateline(item: Item, dateline: Dateline) -> None:
     item.located = item.located or dateline.place
     item.byline = item.byline or dateline.byline
-    item.derived["dateline"] = Derived(
-        dateline.to_json(), "dateline-patterns", dateline.confidence
-    )
+    item.derived["dateline"] = Derived(dateline.to_json(), "dateline-patterns", dateline.confidence)
     written = dateline.written
     if written is None or written.day is None or written.month is None:
         return

@@ -55,18 +55,24 @@ PlaceKind = Literal["known", "capitals", "capitalised", "uncased"]
 Closing = Literal["dash", "stop", "end", "space"]  # "—"/"-"/":", ".", paragraph end, space
 
 # A word of a place: letters first, then letters, digits, apostrophes, inner hyphens.
-WORD = re.compile(r"[^\W\d_][\w'’]*(?:[-‐‑][\w'’]+)*")
-NAME_WORD = re.compile(r"[^\W\d_][\w'’&.]*(?<![.])(?:[-‐‑][\w'’]+)*")
+# A word of a place: letters first (never the Arabic tatweel, which newspapers use as a
+# dash: "مدريد ـ رويترز ـ"), then letters, digits, apostrophes, inner hyphens.
+WORD = re.compile(r"(?!ـ)[^\W\d_][\w'’]*(?:[-‐‑][\w'’]+)*")
+NAME_WORD = re.compile(r"(?!ـ)[^\W\d_][\w'’&.]*(?<![.])(?:[-‐‑][\w'’]+)*")
+DASHES = "-–—−ـ"
 # Between dateline parts: a comma (Latin or Arabic), a full stop, a spaced dash, spaces.
-SEPARATOR = re.compile(r"\s*[,،]\s*|\.\s+|\s+(?:--|[-–—])\s+|\s+")
+SEPARATOR = re.compile(rf"\s*[,،]\s*|\.\s+|\s+(?:--|[{DASHES}])\s+|\s+")
 SLASH = re.compile(r"\s?/\s?")
-WRAPPED = re.compile(r"\((?P<round>[^()\n]{1,80})\)|/(?P<slashed>[^/\s][^/\n]{0,29})/")
+WRAPPED = re.compile(r"\((?P<round>[^()\n]{1,80})\)|/\s?(?P<slashed>[^/\s][^/\n]{0,29}?)\s?/")
 CREDIT_SPLIT = re.compile(r"\s+/\s+|/")
 CREDIT_DATE = re.compile(r"^(?P<name>.+?)\s*(?:\s[-–—]|,)\s*(?P<date>\S.*\d.*)$")
 # What closes a dateline: a dash, a colon or a full stop (after an optional comma or
 # full stop: "/ТАСС/. —"), then a space or the end of the paragraph.
-CLOSING_MARK = re.compile(r"[ \t]*(?:[.,][ \t]*)?(?:--|[-–—−:])(?=\s|$)\s*|[ \t]*\.(?=\s|$)\s*")
+CLOSING_MARK = re.compile(
+    rf"[ \t]*(?:[.,][ \t]*)?(?:--|[{DASHES}:])(?=\s|$)\s*|[ \t]*\.(?=\s|$)\s*"
+)
 SPACES = re.compile(r"\s*")
+COMMA = re.compile(r"\s*[,،]\s*")
 BLANKS = re.compile(r"[ \t]+")
 PARAGRAPH_END = re.compile(r"[\s.,:;–—-]*$")
 NUMERIC_DATE = re.compile(
@@ -135,6 +141,7 @@ class _Agency:
     end: int
     after_dash: bool = False
     written: DateParts | None = None  # a date inside the brackets: "(WAM - 21st Dec, 2021)"
+    punctuated: bool = True  # set off by a comma, full stop or dash, not a bare space
 
 
 @dataclass(frozen=True)
@@ -144,6 +151,8 @@ class _Reading:
     agency: _Agency | None
     closing: Closing
     end: int
+    byline: str | None = None  # "РИА Новости, Анна Петрова.": the correspondent
+    date_after_comma: bool = False  # "Cityville, March 5": the shape of a dateline's date
 
     @property
     def marked(self) -> bool:
@@ -175,9 +184,7 @@ def find_dateline(
     for index, paragraph in enumerate(paragraphs[:max_paragraphs]):
         found = _dateline_in(paragraph, language, lexicon)
         if found is not None:
-            return replace(
-                found, paragraph=index, date=_resolved(found.written, reference)
-            )
+            return replace(found, paragraph=index, date=_resolved(found.written, reference))
     return None
 
 
@@ -191,7 +198,7 @@ def _dateline_in(paragraph: str, language: str, lexicon: _Lexicon) -> Dateline |
                 if _convincing(reading, paragraph[reading.end :]):
                     best = reading
         if best is not None:
-            return _dateline(paragraph, best, byline)
+            return _dateline(paragraph, best, byline or best.byline)
     return _credit_line(paragraph, lexicon)
 
 
@@ -264,6 +271,8 @@ def _word_run_ends(text: str, start: int, lexicon: _Lexicon) -> list[int]:
         if word is None:
             break
         first = word.group()[0]
+        if lexicon.date_prefixes.fullmatch(word.group()):
+            break  # "الدوحة في 05 مارس": the date's "في" is no part of the place
         if not (first.isupper() or first.islower()):
             uncased_words += 1
             if uncased_words > MAX_UNCASED_PLACE_WORDS:
@@ -274,12 +283,17 @@ def _word_run_ends(text: str, start: int, lexicon: _Lexicon) -> list[int]:
         abbreviated = fold(word.group()) in lexicon.abbreviations and text[end : end + 2] == ". "
         if abbreviated:
             end += 1  # "ST." belongs to "ST. PETERSBURG"; a run never ends on it
-        elif first.isupper() or not first.islower():
-            ends.append(end)
+        elif not first.islower() or _capitalised_tail(word.group()):
+            ends.append(end)  # "Ras al-Khaimah" ends on its particle's capitalised tail
         if text[end : end + 1] != " ":
             break
         position = end + 1
     return ends
+
+
+def _capitalised_tail(word: str) -> bool:
+    parts = re.split(r"[-‐‑]", word)
+    return len(parts) > 1 and parts[-1][:1].isupper()
 
 
 def _is_particle(word: str, lexicon: _Lexicon) -> bool:
@@ -294,6 +308,8 @@ def _joined_places(text: str, start: int, end: int, lexicon: _Lexicon) -> _Place
         runs = _word_run_ends(text, slash.end(), lexicon)
         if not runs or text[runs[-1] : runs[-1] + 1] == "/":
             break
+        if fold(text[slash.end() : runs[-1]]) in lexicon.known:
+            break  # "أنقرة/ الأناضول": the agency after a slash
         places.append(text[slash.end() : runs[-1]])
         end = runs[-1]
     written = text[start:end]
@@ -318,31 +334,46 @@ def _place_kind(text: str, known: bool) -> PlaceKind:
     return "capitals" if text.isupper() else "capitalised"
 
 
-def _readings(
-    text: str, place: _Place, language: str, lexicon: _Lexicon
-) -> Iterator[_Reading]:
+def _readings(text: str, place: _Place, language: str, lexicon: _Lexicon) -> Iterator[_Reading]:
     """Every way the text after the place reads as [qualifier] [date] [agency] closing."""
     for position, qualified in _after_qualifier(text, place, lexicon):
         steps: list[tuple[int, DateParts | None]] = [(position, None)]
         separator = SEPARATOR.match(text, position)
+        comma = False
         if separator is not None:
             found = _date_at(text, separator.end(), language, lexicon)
             if found is not None:
                 steps.append((found[1], found[0]))
+                comma = separator.group().strip() in (",", "،")
         for end, written in steps:
             for agency in _agencies_at(text, end, language, lexicon):
+                dated = written or agency.written
                 closing = _closing_at(text, agency.end)
-                yield _Reading(qualified, written or agency.written, agency, *closing)
+                yield _Reading(qualified, dated, agency, *closing, date_after_comma=comma)
+                yield from _with_correspondent(text, qualified, dated, agency)
             if written is not None or qualified is place:
-                yield _Reading(qualified, written, None, *_closing_at(text, end))
+                closing = _closing_at(text, end)
+                yield _Reading(qualified, written, None, *closing, date_after_comma=comma)
 
 
-def _after_qualifier(
-    text: str, place: _Place, lexicon: _Lexicon
-) -> Iterator[tuple[int, _Place]]:
+def _with_correspondent(
+    text: str, place: _Place, written: DateParts | None, agency: _Agency
+) -> Iterator[_Reading]:
+    """The agency's correspondent after it: "– РИА Новости, Анна Петрова. ..."."""
+    comma = COMMA.match(text, agency.end)
+    if comma is None or agency.kind == "shaped":
+        return
+    for end in _name_ends(text, comma.end())[1:]:  # a first name and a surname at least
+        closing, after = _closing_at(text, end)
+        if closing in ("dash", "stop"):
+            byline = text[comma.end() : end]
+            yield _Reading(place, written, agency, closing, after, byline)
+
+
+def _after_qualifier(text: str, place: _Place, lexicon: _Lexicon) -> Iterator[tuple[int, _Place]]:
     """The place alone, or with a country or state after a comma: "GROSSETO, Italy"."""
     yield place.end, place
-    comma = re.compile(r"\s*[,،]\s*").match(text, place.end)
+    comma = COMMA.match(text, place.end)
     if comma is None:
         return
     runs = _word_run_ends(text, comma.end(), lexicon)
@@ -385,9 +416,7 @@ def _numeric_parts(match: re.Match[str]) -> DateParts | None:
     return DateParts(*match.span(), year=year, month=month, day=day)
 
 
-def _agencies_at(
-    text: str, position: int, language: str, lexicon: _Lexicon
-) -> Iterator[_Agency]:
+def _agencies_at(text: str, position: int, language: str, lexicon: _Lexicon) -> Iterator[_Agency]:
     """An agency credit after `position` (its separator included): bracketed or slashed,
     a known name, or a capitalised name."""
     separator = SEPARATOR.match(text, position)
@@ -401,25 +430,29 @@ def _agencies_at(
         if found is not None:
             yield found
         return
-    after_dash = gap.strip() in ("-", "--", "–", "—")
+    after_dash = bool(gap.strip()) and gap.strip() in ("--", *DASHES)
+    slash = SLASH.match(text, position)
+    if slash is not None and (slashed := lexicon.agencies.match(text, slash.end())):
+        yield _Agency(slashed.group(), "known", slashed.end())  # Anadolu's "أنقرة/ الأناضول"
+    punctuated = bool(gap.strip())
     known = lexicon.agencies.match(text, start)
     if known is not None:
-        yield _Agency(known.group(), "known", known.end(), after_dash)
+        yield _Agency(known.group(), "known", known.end(), after_dash, punctuated=punctuated)
     for end in reversed(_name_ends(text, start)):
         name = text[start:end]
         if (known is None or end != known.end()) and fold(name) not in lexicon.places:
             kind: AgencyKind = "known" if fold(name) in lexicon.known else "shaped"
-            yield _Agency(name, kind, end, after_dash)
+            yield _Agency(name, kind, end, after_dash, punctuated=punctuated)
 
 
 def _name_ends(text: str, start: int) -> list[int]:
-    """Ends of runs of 1..3 name words, each starting with a capital: "РИА Новости",
-    "SalamNews", "News.Az"."""
+    """Ends of runs of 1..3 name words, each starting with a capital (or in a script
+    without case): "РИА Новости", "SalamNews", "News.Az", "ا ف ب"."""
     ends: list[int] = []
     position = start
     for _ in range(MAX_NAME_WORDS):
         word = NAME_WORD.match(text, position)
-        if word is None or not word.group()[0].isupper():
+        if word is None or word.group()[0].islower():
             break
         ends.append(word.end())
         if text[word.end() : word.end() + 1] != " ":
@@ -429,7 +462,7 @@ def _name_ends(text: str, start: int) -> list[int]:
 
 
 def _wrapped_credit(match: re.Match[str], language: str, lexicon: _Lexicon) -> _Agency | None:
-    """"(UNA)", "/ТАСС/", "(يونا)"; of several credits "(UrduPoint / Pakistan Point News /
+    """ "(UNA)", "/ТАСС/", "(يونا)"; of several credits "(UrduPoint / Pakistan Point News /
     WAM - 21st Dec, 2021)" the last is the agency, and a date may follow it."""
     content = (match.group("round") or match.group("slashed")).strip()
     credits = [c.strip() for c in CREDIT_SPLIT.split(content) if c.strip()]
@@ -478,17 +511,18 @@ def _convincing(reading: _Reading, rest: str) -> bool:
     """Enough evidence that this is a dateline and not a sentence or a headline."""
     if not _closes_cleanly(reading, rest):
         return False
-    place, agency, dated = reading.place, reading.agency, reading.written is not None
+    place, agency = reading.place, reading.agency
     strong_place = place.kind in ("known", "capitals")
     if agency is None:
         return _convincing_without_agency(reading, rest)
     if agency.kind in ("known", "wrapped"):
         # "Kazan (UNA) -": a capitalised place needs a closing mark after a credit
+        dated = reading.written is not None
         return strong_place or dated or (reading.marked and _short_place(place))
     # a name recognised by its shape only: "Баку, 1 февраля, SalamNews."
-    if reading.closing == "space":
+    if reading.closing == "space" or not agency.punctuated:
         return False
-    if dated:
+    if _dated(reading):
         return True
     if agency.after_dash:
         return strong_place
@@ -496,19 +530,30 @@ def _convincing(reading: _Reading, rest: str) -> bool:
 
 
 def _convincing_without_agency(reading: _Reading, rest: str) -> bool:
-    """"UZBEKISTAN, March 29 -", "Buenos Aires, December 11, 2017 –": a place and a date
+    """ "UZBEKISTAN, March 29 -", "Buenos Aires, December 11, 2017 –": a place and a date
     before a dash; "Rabat —", "ANKARA -": a known city or one in capitals before a dash,
     then a sentence."""
+    place = reading.place
+    if reading.written is not None:  # "BAKU, Azerbaijan, March 5. The ..." (Trend)
+        return reading.marked and _dated(reading)
     if reading.closing != "dash":
         return False
-    place = reading.place
-    if reading.written is not None:
-        return place.kind != "uncased" or place.country is not None
-    if place.is_country or place.kind not in ("known", "capitals"):
+    if place.is_country or place.kind not in ("known", "capitals") or len(place.text) < 3:
         return False
+    first = rest.split()[0] if rest.split() else ""
+    if len(first.strip(":,.")) > 1 and first.strip(":,.").isupper():
+        return False  # "ЦА — КНР: ...", "MOSCOW - BEIJING ...": two sides, a headline
     if place.text.isupper():  # "ANKARA - ...": capitals are the agencies' mark
         return True
     return len(rest.split()) >= BARE_DASH_MIN_WORDS or rest.rstrip().endswith(SENTENCE_END)
+
+
+def _dated(reading: _Reading) -> bool:
+    """A date that makes a dateline: after a known place or one in capitals, or after a
+    comma ("Cityville, March 5"); "Бұл — 8 наурыз —" is a sentence."""
+    if reading.written is None:
+        return False
+    return reading.place.kind in ("known", "capitals") or reading.date_after_comma
 
 
 def _short_place(place: _Place) -> bool:
