@@ -233,6 +233,40 @@ def eval_cooperation(
     print_json(evaluate_cooperation(gold, articles))
 
 
+@eval_app.command("reading")
+def eval_reading(
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files.")],
+    articles: Annotated[Path, typer.Option("--articles", help="Folder of the articles.")],
+) -> None:
+    """Language, publication date and dateline accuracy against gold readings."""
+    from ortaq.evaluation.reading import evaluate_reading
+
+    print_json(evaluate_reading(gold, articles))
+
+
+@eval_app.command("entities")
+def eval_entities(
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files.")],
+    articles: Annotated[Path, typer.Option("--articles", help="Folder of the articles.")],
+) -> None:
+    """Countries, people and organisations: P/R/F1 with lenient name matching."""
+    from ortaq.evaluation.entities import evaluate_entities
+
+    print_json(evaluate_entities(gold, articles))
+
+
+@eval_app.command("stories")
+def eval_stories(
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files.")],
+    articles: Annotated[Path, typer.Option("--articles", help="Folder of the articles.")],
+    index: Annotated[Path, typer.Option("--index", help="index.jsonl with file and story_group.")],
+) -> None:
+    """Story grouping against gold story groups: pairwise and BCubed P/R/F1, misses."""
+    from ortaq.evaluation.stories import evaluate_stories
+
+    print_json(evaluate_stories(gold, articles, index))
+
+
 @eval_app.command("linking")
 def eval_linking(
     src: Annotated[Path, typer.Option("--src", help="One side of an X-WMT-style pair.")],

@@ -35,10 +35,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ortaq.evaluation.gold import language_order, linked_chain
+from ortaq.evaluation.gold import prf as _prf
 from ortaq.model import Hints, Item
 
 LANGUAGES = ("kk", "ar", "fr", "tr", "az", "ru", "en")
@@ -85,31 +86,6 @@ def parties_match(gold: set[str], predicted: dict[str, str | None], strict: bool
     return all(any(covers(g, p) for p in predicted) for g in gold) and all(
         any(covers(g, p) for g in gold) for p in predicted
     )
-
-
-def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {
-        "precision": round(p, 4),
-        "recall": round(r, 4),
-        "f1": round(f, 4),
-        "tp": tp,
-        "predicted": n_pred,
-        "gold": n_gold,
-    }
-
-
-def _chain() -> Any:
-    from ortaq.chain import DEFAULT_STAGES, Stage, default_chain
-    from ortaq.entities import EntityLinker, stage_with
-
-    linker = EntityLinker()
-    stages = [
-        Stage("entities", stage_with(linker)) if s.name == "entities" else s for s in DEFAULT_STAGES
-    ]
-    return replace(default_chain(), stages=stages)
 
 
 def _events(item: Item) -> list[dict[str, Any]]:
@@ -162,10 +138,11 @@ def _fp_reason(p: dict[str, Any], gold: list[dict[str, Any]]) -> str:
 
 
 def evaluate_cooperation(gold_dir: Path, articles_dir: Path) -> dict[str, Any]:
-    chain = _chain()
+    chain = linked_chain()
     types: Counter[str] = Counter()
     per_type: dict[str, Counter[str]] = {}
     totals: dict[str, Counter[str]] = {"loose": Counter(), "strict": Counter()}
+    per_language: dict[str, Counter[str]] = {}
     status_agree = 0
     files = []
     misses: list[dict[str, Any]] = []
@@ -190,6 +167,11 @@ def evaluate_cooperation(gold_dir: Path, articles_dir: Path) -> dict[str, Any]:
             totals[level]["tp"] += len(pairs)
             totals[level]["pred"] += len(predicted)
             totals[level]["gold"] += len(gold)
+        by_language = per_language.setdefault(language or "?", Counter())
+        by_language["tp"] += len(loose)
+        by_language["pred"] += len(predicted)
+        by_language["gold"] += len(gold)
+        by_language["strict_tp"] += len(strict)
         matched_gold = {gi for gi, _ in loose}
         matched_pred = {pi for _, pi in loose}
         strict_gold = {gi for gi, _ in strict}
@@ -252,6 +234,13 @@ def evaluate_cooperation(gold_dir: Path, articles_dir: Path) -> dict[str, Any]:
         "tp": headline["tp"],
         "predicted": headline["predicted"],
         "gold": headline["gold"],
+        "per_language": {
+            lang: {
+                **_prf(c["tp"], c["pred"], c["gold"]),
+                "strict_f1": _prf(c["strict_tp"], c["pred"], c["gold"])["f1"],
+            }
+            for lang, c in ((lang, per_language[lang]) for lang in language_order(per_language))
+        },
         "matching": "type + parties; a gold country also matches an organisation or "
         "official of that country",
         "strict": _prf(strict_t["tp"], strict_t["pred"], strict_t["gold"]),
