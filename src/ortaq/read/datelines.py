@@ -440,6 +440,8 @@ def _agencies_at(text: str, position: int, language: str, lexicon: _Lexicon) -> 
         yield _Agency(known.group(), "known", known.end(), after_dash, punctuated=punctuated)
     for end in reversed(_name_ends(text, start)):
         name = text[start:end]
+        if known is not None and end > known.end():
+            continue  # "AZƏRTAC Azərbaycan ...": the known name is the agency
         if (known is None or end != known.end()) and fold(name) not in lexicon.places:
             kind: AgencyKind = "known" if fold(name) in lexicon.known else "shaped"
             yield _Agency(name, kind, end, after_dash, punctuated=punctuated)
@@ -522,11 +524,13 @@ def _convincing(reading: _Reading, rest: str) -> bool:
     # a name recognised by its shape only: "Баку, 1 февраля, SalamNews."
     if reading.closing == "space" or not agency.punctuated:
         return False
+    if reading.closing == "end" and len(agency.name.split()) > 1:
+        return False  # a paragraph of its own ends on one name, not on a phrase
     if _dated(reading):
         return True
     if agency.after_dash:
         return strong_place
-    return place.kind == "capitals" and agency.name.isupper()
+    return place.text.isupper() and agency.name.isupper()  # "АСТАНА. KAZINFORM —"
 
 
 def _convincing_without_agency(reading: _Reading, rest: str) -> bool:
