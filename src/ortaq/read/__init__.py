@@ -51,7 +51,9 @@ class Reading:
             "body": item.body,
             "credits": item.credits,
             "dateline": _value(derived, "dateline"),
+            "dateline_date": _value(derived, "dateline_date"),
             "published": _published_json(derived.get("published")),
+            "times": _value(derived, "times"),
             "dates_mentioned": _value(derived, "dates_mentioned") or [],
             "source_agency": _value(derived, "source_agency"),
         }
