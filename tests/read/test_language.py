@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -382,15 +381,3 @@ def test_gate_neighbours_are_other(dev_reports: dict[str, dict[str, Any]]) -> No
     assert report["accuracy"] >= 0.90
     for code, result in report["other_codes"].items():
         assert result["as_other"] >= 0.90, code
-
-
-def test_speed_on_paragraphs() -> None:
-    """≥ 1,000 paragraphs/s of CPU time (process time, so other load does not count)."""
-    with (LANGID_DATA / "dev_paragraphs.tsv").open(encoding="utf-8") as lines:
-        texts = [example.text for example in read_examples(lines)]
-    identify(texts[0])
-    started = time.process_time()
-    for text in texts:
-        identify(text)
-    per_second = len(texts) / (time.process_time() - started)
-    assert per_second >= 1000, f"{per_second:.0f} paragraphs/s"
