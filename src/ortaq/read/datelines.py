@@ -50,11 +50,10 @@ DATE_WINDOW = 48
 BARE_DASH_MIN_WORDS = 12  # "Rabat — <a sentence>" and not "Moscow – Beijing talks"
 AGENCY_KINDS = frozenset({"agency", "broadcaster", "media group"})
 
-AgencyKind = Literal["known", "wrapped", "shaped", "none"]
+AgencyKind = Literal["known", "wrapped", "shaped"]
 PlaceKind = Literal["known", "capitals", "capitalised", "uncased"]
 Closing = Literal["dash", "stop", "end", "space"]  # "—"/"-"/":", ".", paragraph end, space
 
-# A word of a place: letters first, then letters, digits, apostrophes, inner hyphens.
 # A word of a place: letters first (never the Arabic tatweel, which newspapers use as a
 # dash: "مدريد ـ رويترز ـ"), then letters, digits, apostrophes, inner hyphens.
 WORD = re.compile(r"(?!ـ)[^\W\d_][\w'’]*(?:[-‐‑][\w'’]+)*")
@@ -82,7 +81,8 @@ NUMERIC_DATE = re.compile(
 CREDIT_WORDS = re.compile(r"(?:[^\W\d_][\w'’-]*\s+){1,4}")
 QUOTED = re.compile(r"[«\"“„](?P<name>[^«»\"“”„]{2,60})[»\"”“]")
 EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-SENTENCE_END = (".", "!", "?", "؟", "…", "»", "”", '"')
+SENTENCE_FINAL = (".", "!", "?", "؟", "…")
+SENTENCE_END = (*SENTENCE_FINAL, "»", "”", '"')  # a sentence, perhaps ending a quotation
 
 
 @dataclass(frozen=True)
@@ -590,7 +590,7 @@ def _credit_line(paragraph: str, lexicon: _Lexicon) -> Dateline | None:
     agency; the paragraph is no sentence."""
     text = paragraph.strip()
     comma = re.search(r"\s*[,،]\s*", text)
-    if comma is None or text.endswith(SENTENCE_END[:5]):
+    if comma is None or text.endswith(SENTENCE_FINAL):
         return None
     place = text[: comma.start()]
     country = lexicon.places.get(fold(place))
