@@ -3,7 +3,8 @@
 Month names come from babel.dates.get_month_names for every width and context; for
 Arabic, from every regional locale too (Levantine شباط, Maghrebi جانفي, Moroccan غشت).
 The supplement (data/dates/supplement/<lang>.json) adds what CLDR lacks: case
-suffixes, year words, range words, extra spellings. Run:
+suffixes, year words, range words, extra spellings and abbreviations (RIA Novosti's
+"сен", "ноя" beside CLDR's "сент.", "нояб."). Run:
 
     python scripts/build_date_data.py [--out DIR]
 """
@@ -73,6 +74,8 @@ def build_language(language: str) -> dict[str, Any]:
     names, abbreviations = cldr_months(language)
     for form, month in supplement.get("extra_month_names", {}).items():
         names.setdefault(clean(form, language), int(month))
+    for form, month in supplement.get("extra_month_abbreviations", {}).items():
+        abbreviations.setdefault(clean(form, language), int(month))
     data: dict[str, Any] = {
         "language": language,
         "generated_by": "scripts/build_date_data.py",
@@ -81,7 +84,7 @@ def build_language(language: str) -> dict[str, Any]:
         "month_case": "title" if language in TITLE_CASE else "any",
     }
     for key, value in supplement.items():
-        if key not in ("_comment", "extra_month_names", "month_case"):
+        if key not in ("_comment", "extra_month_names", "extra_month_abbreviations", "month_case"):
             data[key] = sorted(set(value)) if isinstance(value, list) else value
     return data
 

@@ -4,8 +4,11 @@
   supplement's cities first (data/datelines/supplement/places.json: capitals such as
   Astana, Ankara, Doha that are not time-zone cities), then CLDR country names
   (Azerbaïdjan, Қазақстан), then CLDR time-zone exemplar cities (Bakou, Мәскеу, الكويت).
+- countries.json: the names in places.json that name a country, not a city (a bare
+  "Azerbaijan —" opens a headline more often than a dateline).
 - <lang>.json: agency names (supplement common.json + <lang>.json), words that may
-  open a dateline's date ("le", "في") and CLDR weekday names.
+  open a dateline's date ("le", "في"), CLDR weekday names, byline words ("By", "Par"),
+  and the abbreviations ("St.") and particles ("on", "al") place names may contain.
 
     python scripts/build_dateline_data.py [--out DIR]
 """
@@ -74,6 +77,13 @@ def country_names() -> list[tuple[str, str]]:
     return out
 
 
+def build_countries(places: dict[str, str]) -> list[str]:
+    """Country names that are not also a city's name (Kuwait, Djibouti, الجزائر)."""
+    country_keys = {fold(name) for name, _ in country_names()}
+    city_keys = {fold(name) for name, _ in [*supplement_places(), *timezone_cities()]}
+    return sorted(name for name in places if fold(name) in country_keys - city_keys)
+
+
 def build_places() -> dict[str, str]:
     places: dict[str, str] = {}
     countries_by_key: dict[str, str] = {}
@@ -103,18 +113,23 @@ def build_language(language: str, common: dict[str, Any]) -> dict[str, Any]:
         "agencies": sorted(set(common["agencies"]) | set(own["agencies"])),
         "date_prefixes": sorted(set(own["date_prefixes"])),
         "weekdays": weekdays(language),
+        "byline_words": sorted(set(own["byline_words"])),
+        "place_abbreviations": sorted(set(common["place_abbreviations"])),
+        "place_particles": sorted(set(common["place_particles"])),
     }
 
 
-def render(data: dict[str, Any]) -> str:
+def render(data: dict[str, Any] | list[str]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def build(out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     common = json.loads((SUPPLEMENT_DIR / "common.json").read_text(encoding="utf-8"))
-    written = [out_dir / "places.json"]
-    written[0].write_text(render(build_places()), encoding="utf-8")
+    places = build_places()
+    written = [out_dir / "places.json", out_dir / "countries.json"]
+    written[0].write_text(render(places), encoding="utf-8")
+    written[1].write_text(render(build_countries(places)), encoding="utf-8")
     for language in LANGUAGES:
         path = out_dir / f"{language}.json"
         path.write_text(render(build_language(language, common)), encoding="utf-8")

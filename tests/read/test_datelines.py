@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ortaq.read.datelines import DATA_DIR, Dateline, find_dateline
-from ortaq.read.dates import DateMention, find_dates
 from ortaq.read.published import Published, choose_published, parse_header
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -310,8 +309,7 @@ def published_of(stem: str, language: str) -> Published | None:
     from_header = parse_header(header)
     reference = from_header.as_date() if from_header else None
     dateline = find_dateline(paragraphs, language, reference)
-    mentions = find_dates("\n".join(paragraphs), language, reference)
-    return choose_published(None, header, dateline, mentions)
+    return choose_published(None, header, dateline)
 
 
 @pytest.mark.parametrize(
@@ -336,30 +334,35 @@ def test_published_matches_gold(stem: str, language: str, expected: Published | 
 def test_metadata_wins_and_is_precise_to_the_minute() -> None:
     stamp = datetime(2026, 1, 8, 14, 30, tzinfo=UTC)
     dateline = find_dateline(["Bakou, 27 février, AZERTAC"], "fr", date(2026, 1, 8))
-    chosen = choose_published(stamp, "2021-02", dateline, [])
+    chosen = choose_published(stamp, "2021-02", dateline)
     assert chosen == Published("2026-01-08T14:30+00:00", "minute", "metadata")
-    assert choose_published(datetime(2026, 1, 8), None, None, []) == Published(
+    assert choose_published(datetime(2026, 1, 8), None, None) == Published(
         "2026-01-08", "day", "metadata"
     )
 
 
 def test_dateline_refines_only_a_consistent_header() -> None:
     dateline = find_dateline(["Bakou, 28 janvier, AZERTAC"], "fr", None)
-    assert choose_published(None, "2021-02", dateline, []) == Published(
-        "2021-02", "month", "header"
-    )
-    assert choose_published(None, "2021", dateline, []) == Published(
+    assert choose_published(None, "2021-02", dateline) == Published("2021-02", "month", "header")
+    assert choose_published(None, "2021", dateline) == Published(
         "2021-01-28", "day", "header+dateline"
     )
 
 
-def test_dateline_alone_then_text() -> None:
+def test_no_date_line_no_publication_date() -> None:
+    """The guideline: no `date` line (and no metadata) -> no publication date, even when
+    the dateline has a complete date (it still gives the item's times: test_times.py)."""
     dateline = find_dateline(["МОСКВА, 5 апреля 2026 г. /ТАСС/. Текст"], "ru", None)
-    assert choose_published(None, None, dateline, []) == Published("2026-04-05", "day", "dateline")
-    mentions = find_dates("в 2025 году, 5-6 апреля 2026 года и 8 мая 2026 года", "ru", None)
-    assert choose_published(None, None, None, mentions) == Published("2026-05-08", "day", "text")
-    only_years: list[DateMention] = find_dates("en 1991 et en 2019", "fr", None)
-    assert choose_published(None, None, None, only_years) is None
+    assert dateline is not None and dateline.date == "2026-04-05"
+    assert choose_published(None, None, dateline) is None
+
+
+def test_header_month_and_dateline_day_combine() -> None:
+    dateline = find_dateline(["Bakou, 26 octobre, AZERTAC"], "fr", date(2019, 10, 1))
+    assert choose_published(None, "2019-10", dateline) == Published(
+        "2019-10-26", "day", "header+dateline"
+    )
+    assert choose_published(None, "2023-12", None) == Published("2023-12", "month", "header")
 
 
 @pytest.mark.parametrize(

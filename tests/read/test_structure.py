@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.dates import format_datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -411,3 +413,48 @@ def test_nothing_is_lost_and_output_is_well_formed(
     assert result.headline is None or result.headline.strip() == result.headline != ""
     assert result.headline_derived <= (result.headline is not None)
     assert all(reason for _, reason in result.removed)
+
+
+# --- date banners ----------------------------------------------------------------------
+
+BANNERS = [
+    ("az", "09:20 - Bu gün"),
+    ("ru", "Сегодня, 14 декабря 2025"),
+    ("en", "Monday, 5 April 2026"),
+    ("en", "Updated: 14.12.2025 10:05"),
+    ("fr", "Jeudi 5 mars 2026 - 10h30"),
+    ("ar", "اليوم الأحد 5 أبريل 2026"),
+    ("kk", "Бүгін, 14:05"),
+    ("tr", "Bugün 10:15"),
+]
+LEAD = "The two agencies signed a memorandum on the exchange of news, photographs and video."
+
+
+@pytest.mark.parametrize(("language", "banner"), BANNERS)
+def test_a_date_banner_is_furniture(language: str, banner: str) -> None:
+    """A site's banner says when the page was saved: out of the text, with its reason."""
+    parts = structure("Agencies sign a memorandum", [banner, LEAD], language)
+    assert parts.body == [LEAD]
+    assert (banner, "date-banner") in parts.removed
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Bakou, 27 février", "Mezgit: 15 TL", "Today the agencies signed a memorandum"],
+)
+def test_lines_with_words_besides_dates_are_not_banners(line: str) -> None:
+    parts = structure("Agencies sign a memorandum", [line, LEAD], "en")
+    assert line in parts.body
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    day=st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31)),
+    language=st.sampled_from(LANGUAGES),
+    pattern=st.sampled_from(["EEEE, d MMMM y", "d MMMM y", "dd.MM.y HH:mm"]),
+)
+def test_any_cldr_dated_banner_is_furniture(day: date, language: str, pattern: str) -> None:
+    moment = datetime(day.year, day.month, day.day, 9, 5)
+    banner = format_datetime(moment, pattern, locale=language)
+    parts = structure("Agencies sign a memorandum", [banner, LEAD], language)
+    assert parts.body == [LEAD], banner

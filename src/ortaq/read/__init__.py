@@ -1,9 +1,11 @@
 """The read stage: what a careful editor reads in an item before anything else.
 
 Language, script and direction; boilerplate out (for scraped text) with headline,
-summary, body and credits apart; the dateline; the publication date with its precision
-and method; dates mentioned in the text. Every derived value is kept with its method
-and confidence. Pure: the same item in gives the same item out.
+summary, body and credits apart; the dateline and its date; the publication date with
+its precision and method; dates mentioned in the text; and, when the input states no
+time, the item's own times from the publication date (ortaq.read.times). Every derived
+value is kept with its method and confidence. Pure: the same item in gives the same
+item out.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ortaq.read.dates import find_dates
 from ortaq.read.language import OTHER, TARGET_LANGUAGES, UNDETERMINED, identify
 from ortaq.read.published import Published, choose_published
 from ortaq.read.structure import structure
+from ortaq.read.times import fill_times, stated_time
 
 __all__ = ["LANGUAGES", "Reading", "read_text", "stage"]
 
@@ -48,7 +51,9 @@ class Reading:
             "body": item.body,
             "credits": item.credits,
             "dateline": _value(derived, "dateline"),
+            "dateline_date": _value(derived, "dateline_date"),
             "published": _published_json(derived.get("published")),
+            "times": _value(derived, "times"),
             "dates_mentioned": _value(derived, "dates_mentioned") or [],
             "source_agency": _value(derived, "source_agency"),
         }
@@ -57,8 +62,8 @@ class Reading:
 def stage(item: Item) -> Item:
     language = _read_language(item)
     header = item.stage_data.get("scraper_header_date")
-    metadata = item.versioncreated or item.firstcreated
-    first_guess = choose_published(metadata, header, None, [])
+    metadata = stated_time(item)
+    first_guess = choose_published(metadata, header, None)
     reference = first_guess.as_date() if first_guess else None
     if language not in LANGUAGES:  # no date or dateline knowledge for other languages
         _finish_without_language_data(item, metadata, header)
@@ -70,19 +75,16 @@ def stage(item: Item) -> Item:
     else:
         _strip_dateline(item, dateline)
     if dateline is not None:
-        item.located = item.located or dateline.place
-        item.derived["dateline"] = Derived(dateline.to_json(), "dateline-patterns", 0.9)
+        _record_dateline(item, dateline)
     attribution = find_attribution(item.body, language)
     if attribution is not None:
         item.derived["source_agency"] = Derived(attribution.source, "attribution-patterns", 0.7)
-    body_text = "\n".join(item.body)
-    published = choose_published(
-        metadata, header, dateline, find_dates(body_text, language, reference)
-    )
+    published = choose_published(metadata, header, dateline)
     if published is not None:
         item.derived["published"] = Derived(
             published.to_json(), published.method, _confidence(published)
         )
+    fill_times(item, published, dateline)
     item.derived["dates_mentioned"] = Derived(
         [m.to_json() for m in _mentions(item, language, published, reference)],
         "date-patterns",
@@ -92,11 +94,31 @@ def stage(item: Item) -> Item:
 
 
 def _finish_without_language_data(item: Item, metadata: Any, header: str | None) -> None:
-    published = choose_published(metadata, header, None, [])
+    published = choose_published(metadata, header, None)
     if published is not None:
         item.derived["published"] = Derived(
             published.to_json(), published.method, _confidence(published)
         )
+    fill_times(item, published, None)
+
+
+def _record_dateline(item: Item, dateline: Dateline) -> None:
+    item.located = item.located or dateline.place
+    item.byline = item.byline or dateline.byline
+    item.derived["dateline"] = Derived(dateline.to_json(), "dateline-patterns", dateline.confidence)
+    written = dateline.written
+    if written is None or written.day is None or written.month is None:
+        return
+    year_from = "dateline" if written.year is not None else "reference" if dateline.date else None
+    method = "dateline" if year_from != "reference" else "dateline+reference-year"
+    confidence = dateline.confidence if year_from == "dateline" else dateline.confidence - 0.1
+    value = {
+        "value": dateline.date,
+        "precision": "day" if dateline.date else None,
+        "written": {"day": written.day, "month": written.month, "year": written.year},
+        "year_from": year_from,
+    }
+    item.derived["dateline_date"] = Derived(value, method, round(confidence, 2))
 
 
 def read_text(item: Item) -> Reading:

@@ -1,12 +1,13 @@
 """The publication date of an item, and where it came from.
 
-Sources, in order of trust: structured metadata (the feed's own timestamp), the
-scraper's header (" date 2021-02"), the dateline ("Bakou, 27 février"), the text. The
-first source that has a date gives it; a later source that is more precise and agrees
-may refine it: header "2021-02" + dateline "27 février" -> 2021-02-27, day,
-"header+dateline". Dates in the text are the weakest evidence (an article mostly
-mentions the dates of events): they are used only when nothing else is known, only
-when complete (day and written year), and never to refine.
+Sources, in order of trust: structured metadata (the feed's own timestamp), then the
+page's `date` line (" date 2021-02", kept by the plain-text adapter as the scraper
+header). The dateline ("Bakou, 27 février") never gives a publication date alone, but
+it may refine one that agrees: `date 2021-02` + "27 février" -> 2021-02-27, day,
+"header+dateline" (realnews/ANNOTATION.md, section 2). Dates in the text are the dates
+of events, and a site banner's date is the day the page was saved: neither is a
+publication date, so an item without metadata or a date line has none (its own times
+may still come from a dated dateline: ortaq.read.times).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ortaq.read.datelines import Dateline
-from ortaq.read.dates import PRECISION_RANK, DateMention, DateParts, Precision
+from ortaq.read.dates import DateParts, Precision
 
 ISO_DATE = re.compile(
     r"(?<!\d)(?P<year>\d{4})-(?P<month>\d{2})(?:-(?P<day>\d{2})"
@@ -33,7 +34,6 @@ DATEPARSER_PERIODS: dict[str, Precision] = {
     "month": "month",
     "year": "year",
 }
-PRECISION_BY_LENGTH: dict[int, Precision] = {4: "year", 7: "month", 10: "day"}
 
 
 @dataclass(frozen=True)
@@ -57,16 +57,10 @@ def choose_published(
     metadata: datetime | None,
     header: str | None,
     dateline: Dateline | None,
-    text_dates: list[DateMention],
 ) -> Published | None:
     """The publication date from the best available source (see the module docstring)."""
-    base = (
-        _from_metadata(metadata)
-        or parse_header(header)
-        or _from_dateline(dateline)
-        or _from_text(text_dates)
-    )
-    if base is not None and base.method != "dateline" and dateline is not None:
+    base = _from_metadata(metadata) or parse_header(header)
+    if base is not None and dateline is not None:
         return _refined(base, dateline.written)
     return base
 
@@ -139,21 +133,6 @@ def _dateparser(text: str) -> Published | None:
         "year": f"{moment.year:04d}",
     }
     return Published(values[precision], precision, "header")
-
-
-def _from_dateline(dateline: Dateline | None) -> Published | None:
-    if dateline is None or dateline.date is None:
-        return None
-    precision = PRECISION_BY_LENGTH.get(len(dateline.date), "day")
-    return Published(dateline.date, precision, "dateline")
-
-
-def _from_text(mentions: list[DateMention]) -> Published | None:
-    for mention in mentions:
-        complete = PRECISION_RANK[mention.precision] >= PRECISION_RANK["day"]
-        if complete and not mention.year_inferred and mention.end_value is None:
-            return Published(mention.value, mention.precision, "text")
-    return None
 
 
 def _refined(base: Published, written: DateParts | None) -> Published:

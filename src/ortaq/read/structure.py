@@ -18,11 +18,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from ortaq.read.dates import scan_dates
 from ortaq.read.normalise import match_key
 from ortaq.read.segment import sentences
 
 DATA = Path(__file__).parent / "data" / "structure"
+WEEKDAYS_DATA = Path(__file__).parent / "data" / "datelines"  # CLDR weekday names
 
 SCRAPER_HEADER = "scraper-header"
 DATELINE = "dateline"
@@ -33,6 +36,7 @@ REPEATED_HEADLINE = "repeated-headline"
 DUPLICATE = "duplicate"
 READ_ALSO = "read-also"
 TRAILING_SHORT_LINE = "trailing-short-line"
+DATE_BANNER = "date-banner"
 
 _SCRAPER_HEADER = re.compile(r"^\s*date\s+\d{4}-\d{2}(?:-\d{2})?(?=\s|$)\s*")
 _BULLETS = frozenset("-–—•·*▪●‣◦")
@@ -47,6 +51,8 @@ MAX_HEADLINE_WORDS = 25
 DERIVED_HEADLINE_WORDS = 20
 MAX_RELATED_LINES = 5
 MIN_PROSE_WORDS = 12
+MAX_BANNER_WORDS = 8
+_TIME = re.compile(r"(?<!\d)\d{1,2}(?:[:.h]\d{2})(?!\d)")  # 10:05, 10.05, 10h05
 
 
 @dataclass(frozen=True)
@@ -78,12 +84,16 @@ class _Markers:
     credit_prefix: re.Pattern[str]
     credit_kinds: dict[str, str]  # match_key(prefix) -> kind
     credit_lines: frozenset[str]
+    banner_words: re.Pattern[str]  # "Сегодня", "Updated", CLDR weekdays, on match_key
 
 
 @dataclass(frozen=True)
 class _Para:
     text: str
     key: str
+
+
+_BANNER_LANGUAGES = ("kk", "ar", "fr", "tr", "az", "ru", "en")
 
 
 @cache
@@ -107,7 +117,18 @@ def _markers() -> _Markers:
         ),
         credit_kinds=kinds,
         credit_lines=frozenset(match_key(m) for f in files for m in f["credit_lines"]),
+        banner_words=_alternation(
+            r"(?<!\w)(?:{})(?!\w)", {match_key(w) for w in _banner_words(files)}
+        ),
     )
+
+
+def _banner_words(files: list[dict[str, Any]]) -> set[str]:
+    weekdays = (
+        json.loads(path.read_text(encoding="utf-8"))["weekdays"]
+        for path in sorted(WEEKDAYS_DATA.glob("??.json"))
+    )
+    return {w for f in files for w in f["banner_words"]} | {w for days in weekdays for w in days}
 
 
 def _alternation(template: str, phrases: set[str], flags: int = 0) -> re.Pattern[str]:
@@ -245,7 +266,7 @@ def _record_furniture(text: str, key: str, result: Structure) -> bool:
     if credit is not None:
         result.credits.append(credit)
         return True
-    reason = _furniture_reason(key)
+    reason = _furniture_reason(key) or (DATE_BANNER if _is_date_banner(text, key) else None)
     if reason is not None:
         result.removed.append((text, reason))
         return True
@@ -260,6 +281,23 @@ def _furniture_reason(key: str) -> str | None:
     if key in _markers().boilerplate_lines:
         return BOILERPLATE
     return None
+
+
+def _is_date_banner(text: str, key: str) -> bool:
+    """A site's date banner or time stamp: "09:20 - Bu gün", "Сегодня, 14 декабря 2025",
+    "Monday, 5 April 2026", "14.12.2025 10:05": a short line with nothing but dates,
+    times, weekdays and banner words. Never a publication date (the page's date line
+    is): it says when the page was saved."""
+    if not key or len(text.split()) > MAX_BANNER_WORDS:
+        return False
+    banner_words = _markers().banner_words
+    if banner_words.sub(" ", key) == key and not any(ch.isdigit() for ch in text):
+        return False
+    rest = text
+    for language in _BANNER_LANGUAGES:
+        for found in reversed(scan_dates(rest, language, isolated=True)):
+            rest = rest[: found.start] + " " + rest[found.end :]
+    return not banner_words.sub(" ", match_key(_TIME.sub(" ", rest))).strip()
 
 
 def _credit(text: str, key: str) -> Credit | None:
