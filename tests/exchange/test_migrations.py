@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from ortaq.store.store import create_engine_for, utcnow
 
 
 def test_migrated_schema_equals_metadata(store: Store) -> None:
-    assert current_revision(store.engine) == "0003"
+    assert current_revision(store.engine) == "0006"
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
 
@@ -43,4 +44,30 @@ def test_upgrade_from_0001_backfills_topics_and_search_text(tmp_path: Path) -> N
     store = Store(engine)
     assert [s.item.uri for s in store.list_items(text="ескі")] == ["urn:old:1"]
     assert [s.item.uri for s in store.list_items(topic="medtop:20000045")] == ["urn:old:1"]
+    store.close()
+
+
+def test_upgrade_to_0006_backfills_the_quarantine_hash(tmp_path: Path) -> None:
+    engine = create_engine_for(f"sqlite:///{tmp_path}/old.db")
+    upgrade(engine, "0003")
+    digest = hashlib.sha256(b"bad bytes").hexdigest()
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO raw_documents (sha256, size, data, created_at) VALUES (:s, 9, :d, :t)"
+            ),
+            {"s": digest, "d": b"bad bytes", "t": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO quarantine (source_name, reason, raw_sha256, size, status, attempts,"
+                " created_at, last_tried_at) VALUES ('a.txt', 'bad', :s, 9, 'open', 1, :t, :t)"
+            ),
+            {"s": digest, "t": now},
+        )
+    upgrade(engine)
+    store = Store(engine)
+    [record] = store.quarantine_list()
+    assert (record.sha256, record.bytes_kept, record.size) == (digest, True, 9)
     store.close()

@@ -49,6 +49,8 @@ class QuarantineRecord:
     attempts: int
     created_at: datetime
     last_tried_at: datetime
+    sha256: str | None = None  # of the whole input, or of what was read when not kept
+    bytes_kept: bool = True  # False: refused before it was read whole (over the limit)
 
 
 @dataclass(frozen=True)
@@ -385,16 +387,28 @@ class Store:
     # -- quarantine ----------------------------------------------------------------
 
     def quarantine_add(self, rejected: Rejected, provider: str | None = None) -> int:
-        """Keep rejected bytes and the reason; identical open rejections are kept once."""
+        """Keep rejected bytes and the reason; identical open rejections are kept once.
+
+        An input refused before it was read whole keeps no bytes: only its size and hash.
+        """
         q = schema.quarantine
         now = utcnow()
         with self.engine.begin() as conn:
-            raw_sha = self._keep_raw(conn, rejected.raw)
+            raw_sha: str | None = None
+            sha256: str | None
+            if rejected.keeps_bytes:
+                raw_sha = sha256 = self._keep_raw(conn, rejected.raw)
+                size, same = len(rejected.raw), q.c.raw_sha256 == raw_sha
+            else:
+                sha256, size = rejected.unread_sha256, rejected.unread_size or 0
+                same = sa.and_(
+                    q.c.raw_sha256.is_(None),
+                    q.c.sha256.is_not_distinct_from(sha256),
+                    q.c.provider.is_not_distinct_from(provider),
+                )
             existing = conn.execute(
                 sa.select(q.c.id).where(
-                    q.c.raw_sha256 == raw_sha,
-                    q.c.source_name == rejected.source_name,
-                    q.c.status == "open",
+                    same, q.c.source_name == rejected.source_name, q.c.status == "open"
                 )
             ).scalar()
             if existing is not None:
@@ -410,7 +424,8 @@ class Store:
                     reason=rejected.reason,
                     provider=provider,
                     raw_sha256=raw_sha,
-                    size=len(rejected.raw),
+                    sha256=sha256,
+                    size=size,
                     status="open",
                     attempts=1,
                     created_at=now,
@@ -433,7 +448,23 @@ class Store:
             row = conn.execute(sa.select(q).where(q.c.id == record_id)).mappings().first()
         if row is None:
             return None
-        return _quarantine_record(row), self.raw(row["raw_sha256"]) or b""
+        kept = self.raw(row["raw_sha256"]) if row["raw_sha256"] else None
+        return _quarantine_record(row), kept or b""
+
+    def quarantine_resolve_unread(self, sha256: str) -> list[int]:
+        """Resolve open records of an input refused unread, now that it was read whole."""
+        q = schema.quarantine
+        unread = sa.and_(q.c.status == "open", q.c.raw_sha256.is_(None), q.c.sha256 == sha256)
+        with self.engine.connect() as conn:  # a read first: most inputs were never refused
+            found = [int(i) for i in conn.execute(sa.select(q.c.id).where(unread)).scalars()]
+        if found:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    q.update()
+                    .where(unread, q.c.id.in_(found))
+                    .values(status="resolved", last_tried_at=utcnow())
+                )
+        return found
 
     def quarantine_mark(self, record_id: int, *, resolved: bool, reason: str | None = None) -> None:
         q = schema.quarantine
@@ -565,4 +596,6 @@ def _quarantine_record(row: Any) -> QuarantineRecord:
         attempts=row["attempts"],
         created_at=row["created_at"],
         last_tried_at=row["last_tried_at"],
+        sha256=row["sha256"],
+        bytes_kept=row["raw_sha256"] is not None,
     )
