@@ -26,6 +26,7 @@ from ortaq.store.search import like_terms, search_text
 
 ViewerLike = Viewer | str | None
 Clock = Callable[[], datetime]
+SUMMARY_HEADLINE_CHARS = 300  # a list shows this much of a headline; the item has it all
 
 SaveStatus = Literal["new", "version", "unchanged", "status"]
 
@@ -213,6 +214,7 @@ class Store:
         *,
         current_only: bool = True,
         where: Sequence[ColumnElement[bool]] = (),
+        columns: Sequence[sa.ColumnElement[Any]] | None = None,
     ) -> sa.Select[Any]:
         """The base query of every item read, with the exchange's access policy applied.
 
@@ -224,10 +226,13 @@ class Store:
         the order written, so a cheap filter (language, topic, words) that rejects the row
         first spares it the policy's correlated subqueries. A filter that matches few
         items otherwise costs a policy check on every row it scans (bench/api.py).
+
+        `columns` selects only some item columns (a list's summaries), not whole rows.
         """
         rule = visibility(Viewer.of(viewer), now or self.clock())
+        selected = [schema.items] if columns is None else list(columns)
         query = sa.select(
-            schema.items, rule.access.label("access"), rule.agreement_id.label("agreement_id")
+            *selected, rule.access.label("access"), rule.agreement_id.label("agreement_id")
         ).where(*where, rule.where)
         return query.where(schema.items.c.is_current) if current_only else query
 
@@ -250,6 +255,54 @@ class Store:
         `text` matches words in headline, summary and body, and only ever items the
         viewer may read in full: a notice's hidden text must not be searchable.
         """
+        query = self._list_query(
+            None, after_id, language, provider, pubstatus, topic, text, since, viewer, now
+        )
+        return self._fetch(query.limit(limit))
+
+    def list_summaries(
+        self,
+        *,
+        limit: int = 50,
+        after_id: int | None = None,
+        language: str | None = None,
+        provider: str | None = None,
+        pubstatus: str | None = None,
+        topic: str | None = None,
+        text: str | None = None,
+        since: datetime | None = None,
+        viewer: ViewerLike = None,
+        now: datetime | None = None,
+    ) -> list[StoredItem]:
+        """`list_items` for lists: only what a summary shows is read from the database.
+
+        No body, derived values, entities or stage data; the headline cut to
+        SUMMARY_HEADLINE_CHARS (with an ellipsis), so one huge item cannot weigh on
+        every page that lists it.
+        """
+        query = self._list_query(
+            _summary_columns(), after_id, language, provider, pubstatus, topic, text, since,
+            viewer, now,
+        )  # fmt: skip
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(query.limit(limit)).mappings())
+            rights = self._rights(conn, {r["agreement_id"] for r in rows} - {None})
+        return [_summary(row, rights.get(row["agreement_id"])) for row in rows]
+
+    def _list_query(
+        self,
+        columns: Sequence[sa.ColumnElement[Any]] | None,
+        after_id: int | None,
+        language: str | None,
+        provider: str | None,
+        pubstatus: str | None,
+        topic: str | None,
+        text: str | None,
+        since: datetime | None,
+        viewer: ViewerLike,
+        now: datetime | None,
+    ) -> sa.Select[Any]:
+        """Current versions the viewer may see with the filters, newest first."""
         items = schema.items
         filters: list[ColumnElement[bool]] = []
         if after_id is not None:
@@ -269,10 +322,10 @@ class Store:
             )
         if text is not None:
             filters.extend(_matching(text))
-        query = self.visible_items(viewer, now, where=filters)
+        query = self.visible_items(viewer, now, where=filters, columns=columns)
         if text is not None:
             query = query.where(query.selected_columns.access == "full")
-        return self._fetch(query.order_by(items.c.id.desc()).limit(limit))
+        return query.order_by(items.c.id.desc())
 
     def iter_items(
         self, batch: int = 500, viewer: ViewerLike = None, now: datetime | None = None
@@ -582,6 +635,40 @@ def _stored(row: Any, rights: Rights | None = None) -> StoredItem:
         row["raw_sha256"] if access == "full" else None,
         access,
         rights,
+    )
+
+
+def summary_headline(headline: str | None) -> str | None:
+    """A headline as a list shows it: at most SUMMARY_HEADLINE_CHARS, cut with an ellipsis."""
+    if headline is None or len(headline) <= SUMMARY_HEADLINE_CHARS:
+        return headline
+    return headline[: SUMMARY_HEADLINE_CHARS - 1].rstrip() + "…"
+
+
+def _summary_columns() -> list[sa.ColumnElement[Any]]:
+    items = schema.items
+    headline = sa.func.substr(items.c.headline, 1, SUMMARY_HEADLINE_CHARS + 1)
+    names = ("id", "uri", "version", "provider", "language", "type", "pubstatus")
+    dates = ("versioncreated", "embargoed", "is_current", "ingested_at")
+    return [*(items.c[n] for n in names), headline.label("headline"), *(items.c[n] for n in dates)]
+
+
+def _summary(row: Any, rights: Rights | None) -> StoredItem:
+    """A list's entry: the summary fields only, redacted like a whole item."""
+    item = Item(
+        uri=row["uri"],
+        version=row["version"],
+        headline=summary_headline(row["headline"]),
+        language=row["language"],
+        type=row["type"],
+        pubstatus=row["pubstatus"],
+        versioncreated=row["versioncreated"],
+        embargoed=row["embargoed"],
+        provider=row["provider"],
+    )
+    access: Access = row.get("access") or "full"
+    return StoredItem(
+        row["id"], redact(item, access), row["is_current"], row["ingested_at"], None, access, rights
     )
 
 
