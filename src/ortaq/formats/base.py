@@ -39,14 +39,23 @@ class InputFormat(ABC):
 
 
 def decode_text(raw: bytes, source_name: str) -> str:
-    """Decode text of unknown encoding: UTF-8 first, then charset-normalizer's best guess."""
+    """Decode text of unknown encoding: UTF-8 first, then charset-normalizer's best guess.
+
+    Text that is UTF-8 but for some invalid bytes is refused, not guessed: read as another
+    encoding, every accented letter of it would become two ("annoncé" → "annoncÃ©").
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw[:8192] and not raw.startswith(UTF16_32_BOMS):
         raise IngestError(f"{source_name}: binary data (NUL bytes), not text")
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        if is_damaged_utf8(raw):
+            raise IngestError(
+                f"{source_name}: undecodable text: invalid UTF-8 at byte {error.start} "
+                "in text that is otherwise UTF-8"
+            ) from None
         best = charset_normalizer.from_bytes(raw).best()
         if best is None:
             raise IngestError(f"{source_name}: not text in any encoding we can detect") from None
@@ -54,6 +63,18 @@ def decode_text(raw: bytes, source_name: str) -> str:
     if "\x00" in text:
         raise IngestError(f"{source_name}: binary data (NUL bytes), not text")
     return text
+
+
+def is_damaged_utf8(raw: bytes) -> bool:
+    """Invalid UTF-8 whose other non-ASCII bytes mostly form valid UTF-8 sequences.
+
+    Text in a single-byte encoding (windows-1251, ISO-8859-9...) rarely forms a valid
+    multi-byte sequence by chance, and then far less often than it breaks one.
+    """
+    text = raw.decode("utf-8", "replace")
+    invalid = text.count("\ufffd") - raw.count("\ufffd".encode())
+    valid = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
+    return 0 < invalid <= valid
 
 
 def head_text(raw: bytes, size: int = 2048) -> str:
