@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ortaq import cooperation, entities, read, stories
 from ortaq.config import DEFAULT_MAX_INPUT_BYTES, ItemLimits
 from ortaq.formats import InputFormat, ParseResult, default_input_formats
+from ortaq.formats.base import tidy_single_line_fields
 from ortaq.model import Hints, IngestError, Item, Rejected, Skipped
 from ortaq.registry import Registry
 
@@ -65,7 +66,8 @@ class Chain:
         if not raw.strip():
             raise IngestError(f"{hints.source_name}: empty input")
         adapter = self.pick_format(raw, hints)
-        return adapter.parse(raw, hints)
+        drafts = adapter.parse(raw, hints)
+        return [tidy_single_line_fields(d) if isinstance(d, Item) else d for d in drafts]
 
     def refine(self, item: Item, input_size: int | None = None) -> Item:
         """Run the stages; IngestError when one outgrows its input or a field its limit."""
@@ -82,7 +84,7 @@ class Chain:
         problem = field_limit_problem(item, self.limits)
         if problem:
             raise IngestError(problem)
-        return item
+        return tidy_single_line_fields(item)  # again: the read stage may set a dateline
 
     def process_all(self, raw: bytes, hints: Hints) -> list[Outcome]:
         """Every item in the input, read; never raises for bad input."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from datetime import UTC, datetime
 
@@ -75,6 +76,33 @@ def is_damaged_utf8(raw: bytes) -> bool:
     invalid = text.count("\ufffd") - raw.count("\ufffd".encode())
     valid = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
     return 0 < invalid <= valid
+
+
+# Bidi controls that reorder or embed text until their closing mark (or the end of the
+# line): in a one-line field an unclosed one bleeds into whatever a page or a partner's
+# layout puts after the field, and an override shows letters in another order than the
+# one stored. Pages and feeds set each field's direction themselves (dir="auto").
+BIDI_EMBEDDINGS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+# Direction marks (LRM, RLM, ALM) only matter between characters; at a field's ends they
+# set nothing but the field's own placement.
+_EDGE_MARKS = re.compile(r"^[\s\u200e\u200f\u061c]+|[\s\u200e\u200f\u061c]+$")
+SINGLE_LINE_FIELDS = ("headline", "byline", "located", "copyrightholder", "usageterms")
+
+
+def single_line(text: str) -> str:
+    """A one-line field without embedding, override or isolate controls, nor marks at its
+    ends; the marks inside (an RLM that keeps a full stop after a number in Arabic) stay."""
+    return _EDGE_MARKS.sub("", text.translate(BIDI_EMBEDDINGS))
+
+
+def tidy_single_line_fields(item: Item) -> Item:
+    """`single_line` for every one-line field of an item (headline, byline, credits...)."""
+    for name in SINGLE_LINE_FIELDS:
+        value = getattr(item, name)
+        if value:
+            setattr(item, name, single_line(value))
+    item.credits = [single_line(credit) for credit in item.credits]
+    return item
 
 
 def head_text(raw: bytes, size: int = 2048) -> str:
