@@ -133,7 +133,7 @@ def test_the_chain_refuses_oversized_bytes_without_keeping_them() -> None:
 
 
 SMALL = ItemLimits(
-    headline_chars=50, summary_chars=80, paragraphs=5, paragraph_chars=100, body_chars=300
+    headline_chars=50, summary_chars=80, paragraphs=5, lines=20, paragraph_chars=100, body_chars=300
 )
 
 
@@ -154,7 +154,9 @@ def ninjs(**fields: object) -> bytes:
             "summary is 81 characters",
             "SUMMARY_CHARS",
         ),
-        (b"Headline\n" + b"short line\n" * 5, "paragraph count is 6", "PARAGRAPHS"),
+        (b"Headline\n" + b"short line\n" * 5, "text is 6 paragraphs", "PARAGRAPHS"),
+        (b"Headline\n" + b"\n" * 20, "text is 22 lines", "LINES"),
+        (ninjs(headline="H", body_text="B.", byline="b" * 101), "byline is 101", "PARAGRAPH_CHARS"),
         (b"Headline\nok\n" + b"w" * 101, "line 3 is 101 characters", "PARAGRAPH_CHARS"),
         (
             ninjs(headline="H", body_text="\n\n".join(["p" * 100] * 4)),
@@ -228,7 +230,9 @@ def test_a_stage_that_outgrows_its_input_is_refused() -> None:
 
 def test_many_tiny_removed_lines_do_not_multiply_the_stored_item() -> None:
     # 20,000 one-letter lines: each is dropped as a duplicate of the one before it.
-    chain = replace(default_chain(), stages=DEFAULT_STAGES[:1], limits=ItemLimits(paragraphs=10**6))
+    chain = replace(
+        default_chain(), stages=DEFAULT_STAGES[:1], limits=ItemLimits(paragraphs=10**6, lines=10**6)
+    )
     raw = b"Headline\n" + b"x\n" * 20_000
     [item] = chain.process_all(raw, Hints(source_name="lines.txt"))
     assert isinstance(item, Item)

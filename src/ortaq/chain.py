@@ -20,6 +20,7 @@ from ortaq.model import Hints, IngestError, Item, Rejected, Skipped
 from ortaq.registry import Registry
 
 Outcome = Item | Skipped | Rejected
+ONE_LINE_FIELDS = ("byline", "located", "copyrightholder", "usageterms")
 
 # What a stage may add: everything an item holds (text, derived values, stage data) stays
 # within this multiple of its input plus an allowance. Real agency news stays under 4x
@@ -66,8 +67,13 @@ class Chain:
         if not raw.strip():
             raise IngestError(f"{hints.source_name}: empty input")
         adapter = self.pick_format(raw, hints)
-        drafts = adapter.parse(raw, hints)
-        return [tidy_single_line_fields(d) if isinstance(d, Item) else d for d in drafts]
+        if adapter.line_based:  # counted before splitting: millions of lines cost seconds
+            lines = raw.count(b"\n") + 1
+            if lines > self.limits.lines:
+                raise IngestError(
+                    f"{hints.source_name}: {_over('text', lines, self.limits.lines, 'lines')}"
+                )
+        return adapter.parse(raw, hints)
 
     def refine(self, item: Item, input_size: int | None = None) -> Item:
         """Run the stages; IngestError when one outgrows its input or a field its limit."""
@@ -107,6 +113,7 @@ class Chain:
             if problem:  # before the stages: an oversized field must not cost their time
                 outcomes.append(Rejected(name, f"{name}: {problem}", raw))
                 continue
+            tidy_single_line_fields(draft)
             finish_identity(draft, raw, hints, index, len(drafts))
             try:
                 outcomes.append(self.refine(draft, len(raw)))
@@ -147,7 +154,7 @@ def field_limit_problem(item: Item, limits: ItemLimits, *, draft: bool = False) 
     texts = [item.headline or ""] if candidate else []
     texts.extend(item.body)
     if len(texts) > limits.paragraphs:
-        return _over("paragraph count", len(texts), limits.paragraphs, "paragraphs")
+        return _over("text", len(texts), limits.paragraphs, "paragraphs")
     if not candidate and len(item.headline or "") > limits.headline_chars:
         return _over("headline", len(item.headline or ""), limits.headline_chars)
     if len(item.summary or "") > limits.summary_chars:
@@ -159,11 +166,18 @@ def field_limit_problem(item: Item, limits: ItemLimits, *, draft: bool = False) 
     total = sum(len(text) for text in texts)
     if total > limits.body_chars:
         return _over("body", total, limits.body_chars, "body_chars")
+    for name in ONE_LINE_FIELDS:  # a byline or a dateline is not longer than a paragraph
+        value = getattr(item, name) or ""
+        if len(value) > limits.paragraph_chars:
+            return _over(name, len(value), limits.paragraph_chars, "paragraph_chars")
+    credit = max(item.credits, key=len, default="")
+    if len(credit) > limits.paragraph_chars:
+        return _over("a credit", len(credit), limits.paragraph_chars, "paragraph_chars")
     return None
 
 
 def _over(field_name: str, size: int, limit: int, setting: str | None = None) -> str:
-    unit = "" if setting == "paragraphs" else " characters"
+    unit = {"paragraphs": " paragraphs", "lines": " lines"}.get(setting or "", " characters")
     variable = f"ORTAQ_MAX_{(setting or field_name + '_chars').upper()}"
     return f"{field_name} is {size}{unit}, over the limit of {limit}{unit} ({variable})"
 

@@ -23,6 +23,7 @@ class ItemLimits:
     headline_chars: int = 1_000
     summary_chars: int = 5_000
     paragraphs: int = 5_000
+    lines: int = 20_000  # plain text, before it is split into paragraphs
     paragraph_chars: int = 50_000
     body_chars: int = 500_000
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from datetime import UTC, datetime
 
@@ -28,6 +27,7 @@ class InputFormat(ABC):
     name: str = ""
     media_types: tuple[str, ...] = ()
     extensions: tuple[str, ...] = ()
+    line_based: bool = False  # one paragraph a line: the chain counts lines before parsing
 
     @abstractmethod
     def sniff(self, raw: bytes, hints: Hints) -> float: ...
@@ -85,14 +85,14 @@ def is_damaged_utf8(raw: bytes) -> bool:
 BIDI_EMBEDDINGS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 # Direction marks (LRM, RLM, ALM) only matter between characters; at a field's ends they
 # set nothing but the field's own placement.
-_EDGE_MARKS = re.compile(r"^[\s\u200e\u200f\u061c]+|[\s\u200e\u200f\u061c]+$")
+_EDGE_CHARACTERS = "\u200e\u200f\u061c" + "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 SINGLE_LINE_FIELDS = ("headline", "byline", "located", "copyrightholder", "usageterms")
 
 
 def single_line(text: str) -> str:
     """A one-line field without embedding, override or isolate controls, nor marks at its
     ends; the marks inside (an RLM that keeps a full stop after a number in Arabic) stay."""
-    return _EDGE_MARKS.sub("", text.translate(BIDI_EMBEDDINGS))
+    return text.translate(BIDI_EMBEDDINGS).strip(_EDGE_CHARACTERS)
 
 
 def tidy_single_line_fields(item: Item) -> Item:

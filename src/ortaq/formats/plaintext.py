@@ -19,6 +19,7 @@ class PlainText(InputFormat):
     name = "plaintext"
     media_types = ("text/plain",)
     extensions = (".txt", ".text")
+    line_based = True
 
     def sniff(self, raw: bytes, hints: Hints) -> float:
         if self.claims_extension(hints):
