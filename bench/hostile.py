@@ -36,9 +36,9 @@ from typing import Any
 import httpx
 
 from api import free_port, start_server, stop_server  # bench/api.py: the server machinery
-from ortaq.config import DEFAULT_MAX_REQUEST_BYTES
 from ortaq.exchange.accounts import create_token, create_user
 from ortaq.exchange.agreements import Agreement, save_agreement
+from ortaq.exchange.settings import ExchangeSettings
 from ortaq.model import Item
 from ortaq.store import Store
 
@@ -121,7 +121,9 @@ def build(url: str, count: int) -> tuple[str, str]:
         store.close()
 
 
-def attack_bodies(limit: int, paragraphs: list[str]) -> list[tuple[str, bytes]]:
+def attack_bodies(
+    limit: int, paragraphs: list[str], over_count: int = 10, under_count: int = 10
+) -> list[tuple[str, bytes]]:
     """Ten over the limit (15 MB, one line), then ten just under it, in three shapes."""
     over = b"x" * (15 * MB)
     under = limit - 1024
@@ -131,8 +133,8 @@ def attack_bodies(limit: int, paragraphs: list[str]) -> list[tuple[str, bytes]]:
         b"a\n" * (under // 2),  # millions of tiny lines
         (prose * (under // len(prose) + 1))[:under],  # real paragraphs, repeated
     ]
-    bodies = [("over_limit_15mb", over)] * 10
-    for n in range(10):  # distinct bytes, so each is kept in quarantine on its own
+    bodies = [("over_limit_15mb", over)] * over_count
+    for n in range(under_count):  # distinct bytes, so each is kept in quarantine on its own
         body = shapes[n % 3]
         bodies.append(
             (f"under_limit_{('line', 'lines', 'paragraphs')[n % 3]}", b"%d" % n + body[1:])
@@ -232,7 +234,7 @@ def quarantine_summary(url: str) -> dict[str, int]:
         return {
             "records": len(records),
             "attempts": sum(r.attempts for r in records),
-            "without_bytes": sum(1 for r in records if not r.bytes_kept),
+            "without_bytes": sum(1 for r in records if not getattr(r, "bytes_kept", True)),
         }
     finally:
         store.close()
@@ -242,15 +244,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--quiet-seconds", type=float, default=5.0, help="polling alone first")
+    parser.add_argument("--over", type=int, default=10, help="15 MB posts")
+    parser.add_argument("--under", type=int, default=10, help="posts just under the limit")
     args = parser.parse_args()
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    limit = int(os.environ.get("ORTAQ_MAX_REQUEST_BYTES") or DEFAULT_MAX_REQUEST_BYTES)
+    limit = ExchangeSettings.from_env().max_request_bytes
     with tempfile.TemporaryDirectory(prefix="ortaq-bench-hostile-") as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         started = time.perf_counter()
         editor, reader = build(url, args.items)
         build_s = time.perf_counter() - started
-        bodies = attack_bodies(limit, articles()[0][1])
+        bodies = attack_bodies(limit, articles()[0][1], args.over, args.under)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = start_server(url, port, Path(tmp) / "server.log")
