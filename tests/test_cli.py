@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -76,12 +77,44 @@ def test_bad_files_are_quarantined_and_the_batch_goes_on(run, tmp_path: Path) ->
     assert retry.exit_code == 1 and "still rejected" in retry.stderr
 
 
-def test_quarantine_retry_succeeds_after_the_limit_is_raised(run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_oversized_file_is_recorded_unread_and_resolved_by_a_later_ingest(
+    run, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    sample = SAMPLES / "002_c7634d9488b26884.txt"
     monkeypatch.setenv("ORTAQ_MAX_INPUT_BYTES", "10")
-    rejected = run("ingest", str(SAMPLES / "002_c7634d9488b26884.txt"))
-    assert rejected.exit_code == 1 and "input limit" in rejected.stderr
+    rejected = run("ingest", str(sample))
+    assert rejected.exit_code == 1 and "over the 10-byte input limit; not read" in rejected.stderr
     [record] = json_lines(run("quarantine", "list", "--json").stdout)
+    assert record["bytes_kept"] is False and record["size"] == sample.stat().st_size
+    assert record["sha256"] == hashlib.sha256(sample.read_bytes()).hexdigest()
+    assert run("quarantine", "show", str(record["id"]), "--raw").exit_code == 1
     monkeypatch.setenv("ORTAQ_MAX_INPUT_BYTES", "1000000")
+    retried = run("quarantine", "retry", str(record["id"]))
+    assert retried.exit_code == 1 and "kept no bytes" in retried.stderr
+    assert run("quarantine", "retry", "--all").exit_code == 2  # nothing it could retry
+    again = run("ingest", str(sample))  # from the source, with the raised limit
+    assert again.exit_code == 0, again.output
+    assert json_lines(run("quarantine", "list", "--json").stdout) == []
+    assert len(json_lines(run("items", "list", "--json").stdout)) == 1
+
+
+def test_stdin_over_the_limit_is_refused_after_limit_plus_one_bytes(run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ORTAQ_MAX_INPUT_BYTES", "100")
+    data = b"Headline\n" + b"word " * 1000
+    result = run("ingest", "-", stdin=data)
+    assert result.exit_code == 1 and "stopped after 101 bytes" in result.stderr
+    [record] = json_lines(run("quarantine", "list", "--json").stdout)
+    assert (record["size"], record["bytes_kept"]) == (101, False)
+    assert record["sha256"] == hashlib.sha256(data[:101]).hexdigest()
+
+
+def test_quarantine_retry_succeeds_after_a_field_limit_is_raised(run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ORTAQ_MAX_PARAGRAPHS", "2")
+    rejected = run("ingest", str(SAMPLES / "002_c7634d9488b26884.txt"))
+    assert rejected.exit_code == 1 and "(ORTAQ_MAX_PARAGRAPHS)" in rejected.stderr
+    [record] = json_lines(run("quarantine", "list", "--json").stdout)
+    assert record["bytes_kept"] is True
+    monkeypatch.delenv("ORTAQ_MAX_PARAGRAPHS")
     retried = run("quarantine", "retry", str(record["id"]))
     assert retried.exit_code == 0, retried.output
     assert json_lines(run("quarantine", "list", "--json").stdout) == []

@@ -8,16 +8,25 @@ comes out to the store.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortaq import cooperation, entities, read, stories
-from ortaq.config import DEFAULT_MAX_INPUT_BYTES
+from ortaq.config import DEFAULT_MAX_INPUT_BYTES, ItemLimits
 from ortaq.formats import InputFormat, ParseResult, default_input_formats
+from ortaq.formats.base import tidy_single_line_fields
 from ortaq.model import Hints, IngestError, Item, Rejected, Skipped
 from ortaq.registry import Registry
 
 Outcome = Item | Skipped | Rejected
+ONE_LINE_FIELDS = ("byline", "located", "copyrightholder", "usageterms")
+
+# What a stage may add: everything an item holds (text, derived values, stage data) stays
+# within this multiple of its input plus an allowance. Real agency news stays under 4x
+# plus 16 KB (entities and cooperation evidence weigh most on short items).
+STAGE_OUTPUT_FACTOR = 8
+STAGE_OUTPUT_ALLOWANCE = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class Chain:
     formats: Registry[InputFormat]
     stages: Sequence[Stage] = DEFAULT_STAGES
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    limits: ItemLimits = field(default_factory=ItemLimits)
 
     def pick_format(self, raw: bytes, hints: Hints) -> InputFormat:
         if hints.format:
@@ -56,21 +66,36 @@ class Chain:
         """The parse stage: bytes to draft items; raises IngestError on bad input."""
         if not raw.strip():
             raise IngestError(f"{hints.source_name}: empty input")
-        if len(raw) > self.max_input_bytes:
-            raise IngestError(
-                f"{hints.source_name}: {len(raw)} bytes is over the "
-                f"{self.max_input_bytes}-byte input limit"
-            )
         adapter = self.pick_format(raw, hints)
+        if adapter.line_based:  # counted before splitting: millions of lines cost seconds
+            lines = raw.count(b"\n") + 1
+            if lines > self.limits.lines:
+                raise IngestError(
+                    f"{hints.source_name}: {_over('text', lines, self.limits.lines, 'lines')}"
+                )
         return adapter.parse(raw, hints)
 
-    def refine(self, item: Item) -> Item:
+    def refine(self, item: Item, input_size: int | None = None) -> Item:
+        """Run the stages; IngestError when one outgrows its input or a field its limit."""
+        size = len(item.raw) if input_size is None else input_size
+        budget = STAGE_OUTPUT_FACTOR * size + STAGE_OUTPUT_ALLOWANCE
         for stage in self.stages:
             item = stage.run(item)
-        return item
+            produced = item_size(item)
+            if produced > budget:
+                raise IngestError(
+                    f"the {stage.name} stage produced {produced} bytes of item data from "
+                    f"{size} bytes of input (at most {budget})"
+                )
+        problem = field_limit_problem(item, self.limits)
+        if problem:
+            raise IngestError(problem)
+        return tidy_single_line_fields(item)  # again: the read stage may set a dateline
 
     def process_all(self, raw: bytes, hints: Hints) -> list[Outcome]:
         """Every item in the input, read; never raises for bad input."""
+        if len(raw) > self.max_input_bytes:
+            return [oversized(hints.source_name, raw, self.max_input_bytes)]
         try:
             drafts = self.parse(raw, hints)
         except IngestError as error:
@@ -83,11 +108,18 @@ class Chain:
             if isinstance(draft, Skipped | Rejected):
                 outcomes.append(draft)
                 continue
+            name = f"{hints.source_name}#{index}" if len(drafts) > 1 else hints.source_name
+            problem = field_limit_problem(draft, self.limits, draft=True)
+            if problem:  # before the stages: an oversized field must not cost their time
+                outcomes.append(Rejected(name, f"{name}: {problem}", raw))
+                continue
+            tidy_single_line_fields(draft)
             finish_identity(draft, raw, hints, index, len(drafts))
             try:
-                outcomes.append(self.refine(draft))
+                outcomes.append(self.refine(draft, len(raw)))
+            except IngestError as error:
+                outcomes.append(Rejected(name, f"{name}: {error}", raw))
             except Exception as error:
-                name = f"{hints.source_name}#{index}" if len(drafts) > 1 else hints.source_name
                 reason = f"{name}: {type(error).__name__} while reading: {error}"
                 outcomes.append(Rejected(name, reason, raw))
         return outcomes
@@ -102,6 +134,57 @@ class Chain:
         if not items:
             raise IngestError(problems[0] if problems else f"{hints.source_name}: no item")
         raise IngestError(f"{hints.source_name}: {len(items)} items where one was expected")
+
+
+def oversized(source_name: str, raw: bytes, limit: int) -> Rejected:
+    """Input over the size limit: refused with its size and hash, its bytes not kept."""
+    reason = f"{source_name}: {len(raw)} bytes is over the {limit}-byte input limit"
+    digest = hashlib.sha256(raw).hexdigest()
+    return Rejected(source_name, reason, unread_size=len(raw), unread_sha256=digest)
+
+
+def field_limit_problem(item: Item, limits: ItemLimits, *, draft: bool = False) -> str | None:
+    """Which field is over its limit, or None. Cheapest checks first.
+
+    In a draft of scraped text (plain text, a web page) the headline is only the first
+    line: the read stage may still find it is a paragraph, so it is held to the
+    paragraph limit there and to the headline limit once read.
+    """
+    candidate = draft and bool(item.stage_data.get(read.SCRAPED))
+    texts = [item.headline or ""] if candidate else []
+    texts.extend(item.body)
+    if len(texts) > limits.paragraphs:
+        return _over("text", len(texts), limits.paragraphs, "paragraphs")
+    if not candidate and len(item.headline or "") > limits.headline_chars:
+        return _over("headline", len(item.headline or ""), limits.headline_chars)
+    if len(item.summary or "") > limits.summary_chars:
+        return _over("summary", len(item.summary or ""), limits.summary_chars)
+    longest = max(texts, key=len, default="")
+    if len(longest) > limits.paragraph_chars:
+        field_name = f"{'line' if candidate else 'paragraph'} {texts.index(longest) + 1}"
+        return _over(field_name, len(longest), limits.paragraph_chars, "paragraph_chars")
+    total = sum(len(text) for text in texts)
+    if total > limits.body_chars:
+        return _over("body", total, limits.body_chars, "body_chars")
+    for name in ONE_LINE_FIELDS:  # a byline or a dateline is not longer than a paragraph
+        value = getattr(item, name) or ""
+        if len(value) > limits.paragraph_chars:
+            return _over(name, len(value), limits.paragraph_chars, "paragraph_chars")
+    credit = max(item.credits, key=len, default="")
+    if len(credit) > limits.paragraph_chars:
+        return _over("a credit", len(credit), limits.paragraph_chars, "paragraph_chars")
+    return None
+
+
+def _over(field_name: str, size: int, limit: int, setting: str | None = None) -> str:
+    unit = {"paragraphs": " paragraphs", "lines": " lines"}.get(setting or "", " characters")
+    variable = f"ORTAQ_MAX_{(setting or field_name + '_chars').upper()}"
+    return f"{field_name} is {size}{unit}, over the limit of {limit}{unit} ({variable})"
+
+
+def item_size(item: Item) -> int:
+    """Bytes of an item as the store keeps it (its raw input aside)."""
+    return len(json.dumps(item.to_json(), ensure_ascii=False, default=str).encode("utf-8"))
 
 
 def finish_identity(item: Item, raw: bytes, hints: Hints, index: int, count: int) -> None:
@@ -140,11 +223,17 @@ def default_uri(item: Item, raw: bytes, hints: Hints, index: int, count: int) ->
 _DEFAULT_CHAIN: Chain | None = None
 
 
-def default_chain(max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Chain:
+def default_chain(
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES, limits: ItemLimits | None = None
+) -> Chain:
+    """The standard chain; item limits from the ORTAQ_MAX_* settings unless given."""
     global _DEFAULT_CHAIN
-    if _DEFAULT_CHAIN is None or _DEFAULT_CHAIN.max_input_bytes != max_input_bytes:
-        _DEFAULT_CHAIN = Chain(default_input_formats(), max_input_bytes=max_input_bytes)
-    return _DEFAULT_CHAIN
+    limits = limits or ItemLimits.from_env()
+    chain = _DEFAULT_CHAIN
+    if chain is None or (chain.max_input_bytes, chain.limits) != (max_input_bytes, limits):
+        chain = Chain(default_input_formats(), max_input_bytes=max_input_bytes, limits=limits)
+        _DEFAULT_CHAIN = chain
+    return chain
 
 
 def process(raw: bytes, hints: Hints | None = None) -> Item:

@@ -16,7 +16,14 @@ from rich.table import Table
 from ortaq.chain import Chain, default_chain
 from ortaq.config import Settings
 from ortaq.exchange.cli import agreements_app, members_app, tokens_app, users_app
-from ortaq.ingest import Outcome, ingest_sources, retry_quarantined, sources_from_paths
+from ortaq.ingest import (
+    NotRetryable,
+    Outcome,
+    ingest_sources,
+    read_source,
+    retry_quarantined,
+    sources_from_paths,
+)
 from ortaq.model import Hints, Item, Rejected
 from ortaq.store import Store, StoredItem
 from ortaq.store.migrate import current_revision, upgrade
@@ -55,7 +62,7 @@ def open_store(settings: Settings | None = None) -> Store:
 
 
 def chain_for(settings: Settings) -> Chain:
-    return default_chain(settings.max_input_bytes)
+    return default_chain(settings.max_input_bytes, settings.item_limits)
 
 
 def print_json(obj: Any) -> None:
@@ -75,7 +82,7 @@ def ingest(
     settings = Settings.from_env()
     store = open_store(settings)
     chain = with_members(chain_for(settings), store.list_members())
-    sources = list(sources_from_paths(paths))
+    sources = list(sources_from_paths(paths, settings.max_input_bytes))
     hints = Hints(provider=provider, format=format)
 
     def report(outcome: Outcome) -> None:
@@ -161,8 +168,10 @@ def print_items(
 ) -> None:
     """Run inputs through the chain (no database) and print one report per item."""
     failed = False
-    for source in sources_from_paths(paths):
-        for outcome in chain.process_all(source.read(), Hints(source_name=source.name)):
+    for source in sources_from_paths(paths, chain.max_input_bytes):
+        raw, hints = read_source(source), Hints(source_name=source.name)
+        outcomes = [raw] if isinstance(raw, Rejected) else chain.process_all(raw, hints)
+        for outcome in outcomes:
             if isinstance(outcome, Item):
                 if as_json:
                     print_json(report(outcome))
@@ -417,9 +426,11 @@ def quarantine_list(
         for record in records:
             print_json(record.__dict__)
         return
-    table = Table("id", "status", "tries", "bytes", "source", "reason")
+    table = Table("id", "status", "tries", "bytes", "kept", "source", "reason")
     for r in records:
-        table.add_row(str(r.id), r.status, str(r.attempts), str(r.size), r.source_name, r.reason)
+        kept = "yes" if r.bytes_kept else "no"
+        row = (str(r.id), r.status, str(r.attempts), str(r.size), kept, r.source_name, r.reason)
+        table.add_row(*row)
     Console().print(table)
 
 
@@ -435,6 +446,9 @@ def quarantine_show(
         raise typer.Exit(1)
     record, data = found
     if raw:
+        if not record.bytes_kept:
+            err.print(f"quarantine record {record_id} kept no bytes (refused as too large)")
+            raise typer.Exit(1)
         sys.stdout.buffer.write(data)
         return
     print_json({**record.__dict__, "preview": data[:300].decode("utf-8", "replace")})
@@ -449,7 +463,10 @@ def quarantine_retry(
     settings = Settings.from_env()
     store = open_store(settings)
     chain = chain_for(settings)
-    ids = [r.id for r in store.quarantine_list("open")] if all_open else list(record_ids or [])
+    if all_open:  # records without bytes cannot be run again: ingest them from their source
+        ids = [r.id for r in store.quarantine_list("open") if r.bytes_kept]
+    else:
+        ids = list(record_ids or [])
     if not ids:
         err.print("nothing to retry: give record ids or --all")
         raise typer.Exit(2)
@@ -457,7 +474,7 @@ def quarantine_retry(
     for record_id in ids:
         try:
             outcomes = retry_quarantined(store, chain, record_id)
-        except KeyError as error:
+        except (KeyError, NotRetryable) as error:
             err.print(str(error.args[0]))
             failed += 1
             continue

@@ -6,16 +6,18 @@ quarantine with its reason. One bad input never stops a batch.
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from ortaq.chain import Chain
 from ortaq.model import Hints, Item, Rejected, Skipped
 from ortaq.store import SaveResult, Store
+
+CHUNK_BYTES = 1 << 20
 
 OutcomeKind = Literal["new", "version", "unchanged", "status", "skipped", "quarantined"]
 
@@ -55,10 +57,102 @@ class IngestSummary:
 
 @dataclass(frozen=True)
 class Source:
-    """One input to ingest: a name for messages and uris, and how to get its bytes."""
+    """One input to ingest: a name for messages and uris, and how to get its bytes.
+
+    `read` raises TooLarge for input over the size limit (without reading it whole) and
+    OSError when it cannot be read.
+    """
 
     name: str
     read: Callable[[], bytes]
+
+
+class TooLarge(Exception):
+    """An input over the size limit, refused before it was read whole."""
+
+    def __init__(self, limit: int, size: int, sha256: str | None, *, whole: bool) -> None:
+        super().__init__(f"over the {limit}-byte input limit")
+        self.limit = limit
+        self.size = size  # the whole input's size when known, else the bytes read
+        self.sha256 = sha256  # of the whole input when `whole`, else of what was read
+        self.whole = whole
+
+    def rejected(self, source_name: str) -> Rejected:
+        """The quarantine entry: size and hash, no bytes."""
+        if self.whole:
+            detail = f"{self.size} bytes is over the {self.limit}-byte input limit; not read"
+        else:
+            detail = f"over the {self.limit}-byte input limit (stopped after {self.size} bytes)"
+        return Rejected(
+            source_name,
+            f"{source_name}: {detail}",
+            unread_size=self.size,
+            unread_sha256=self.sha256,
+        )
+
+
+class BoundedBuffer:
+    """Takes chunks up to `limit` bytes; keeps at most limit+1, which means too large."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.data = bytearray()
+
+    def take(self, chunk: bytes) -> bool:
+        """Add a chunk; False once the input is over the limit (stop reading then)."""
+        self.data += chunk[: self.limit + 1 - len(self.data)]
+        return len(self.data) <= self.limit
+
+    def result(self) -> bytes:
+        if len(self.data) > self.limit:
+            digest = hashlib.sha256(self.data).hexdigest()
+            raise TooLarge(self.limit, len(self.data), digest, whole=False)
+        return bytes(self.data)
+
+
+def read_bounded(stream: BinaryIO, limit: int) -> bytes:
+    """At most `limit` bytes of a stream; TooLarge after reading limit+1 bytes."""
+    buffer = BoundedBuffer(limit)
+    while chunk := stream.read(min(CHUNK_BYTES, limit + 1 - len(buffer.data))):
+        if not buffer.take(chunk):
+            break
+    return buffer.result()
+
+
+async def read_bounded_async(chunks: AsyncIterable[bytes], limit: int) -> bytes:
+    """The same for an async stream of chunks (an HTTP request body)."""
+    buffer = BoundedBuffer(limit)
+    async for chunk in chunks:
+        if not buffer.take(chunk):
+            break
+    return buffer.result()
+
+
+def read_file(path: Path, limit: int) -> bytes:
+    """A file's bytes, its size checked first: a file over the limit is only hashed."""
+    size = path.stat().st_size
+    if size > limit:
+        raise TooLarge(limit, size, file_sha256(path), whole=True)
+    with path.open("rb") as handle:  # bounded still: the file may grow after stat
+        return read_bounded(handle, limit)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_source(source: Source) -> bytes | Rejected:
+    """The source's bytes, or why it cannot be read (too large, or an OS error)."""
+    try:
+        return source.read()
+    except TooLarge as error:
+        return error.rejected(source.name)
+    except OSError as error:
+        return Rejected(source.name, f"{source.name}: cannot read: {error.strerror or error}")
 
 
 def ingest_bytes(store: Store, chain: Chain, raw: bytes, hints: Hints) -> list[Outcome]:
@@ -72,6 +166,9 @@ def ingest_bytes(store: Store, chain: Chain, raw: bytes, hints: Hints) -> list[O
             outcomes.append(Outcome("skipped", result.source_name, reason=result.reason))
         else:
             outcomes.append(quarantine(store, result, hints.provider))
+    if all(o.kind != "quarantined" for o in outcomes):
+        # An input once refused as too large and now read whole (with a raised limit).
+        store.quarantine_resolve_unread(hashlib.sha256(raw).hexdigest())
     return outcomes
 
 
@@ -93,11 +190,9 @@ def ingest_sources(
     summary = IngestSummary()
     for source in sources:
         source_hints = Hints(**{**hints.__dict__, "source_name": source.name})
-        try:
-            raw = source.read()
-        except OSError as error:
-            reason = f"{source.name}: cannot read: {error.strerror or error}"
-            outcomes = [quarantine(store, Rejected(source.name, reason, b""), hints.provider)]
+        raw = read_source(source)
+        if isinstance(raw, Rejected):
+            outcomes = [quarantine(store, raw, hints.provider)]
         else:
             outcomes = ingest_bytes(store, chain, raw, source_hints)
         for outcome in outcomes:
@@ -116,6 +211,11 @@ def retry_quarantined(store: Store, chain: Chain, record_id: int) -> list[Outcom
     if found is None:
         raise KeyError(f"no quarantine record {record_id}")
     record, raw = found
+    if not record.bytes_kept:
+        raise NotRetryable(
+            f"quarantine record {record_id} kept no bytes (refused as too large): ingest "
+            "it again from its source with a raised ORTAQ_MAX_INPUT_BYTES"
+        )
     hints = Hints(source_name=record.source_name, provider=record.provider)
     outcomes = ingest_bytes(store, chain, raw, hints)
     if all(o.kind != "quarantined" for o in outcomes):
@@ -123,12 +223,18 @@ def retry_quarantined(store: Store, chain: Chain, record_id: int) -> list[Outcom
     return outcomes
 
 
-def sources_from_paths(paths: Iterable[str]) -> Iterator[Source]:
-    """Files, folders (walked in name order, hidden files left out) and '-' for stdin."""
+class NotRetryable(Exception):
+    """A quarantine record that cannot be run again from what it kept."""
+
+
+def sources_from_paths(paths: Iterable[str], limit: int) -> Iterator[Source]:
+    """Files, folders (walked in name order, hidden files left out) and '-' for stdin.
+
+    Nothing is read yet; each source reads at most `limit` bytes when asked.
+    """
     for path_text in paths:
         if path_text == "-":
-            data = sys.stdin.buffer.read()
-            yield Source("<stdin>", functools.partial(bytes, data))
+            yield Source("<stdin>", lambda: read_bounded(sys.stdin.buffer, limit))
             continue
         path = Path(path_text)
         if path.is_dir():
@@ -136,6 +242,10 @@ def sources_from_paths(paths: Iterable[str]) -> Iterator[Source]:
                 relative = file.relative_to(path)
                 if any(part.startswith(".") for part in relative.parts):
                     continue
-                yield Source(relative.as_posix(), file.read_bytes)
+                yield Source(relative.as_posix(), _file_reader(file, limit))
         else:
-            yield Source(path.name, path.read_bytes)
+            yield Source(path.name, _file_reader(path, limit))
+
+
+def _file_reader(path: Path, limit: int) -> Callable[[], bytes]:
+    return lambda: read_file(path, limit)

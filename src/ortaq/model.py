@@ -138,3 +138,11 @@ class Rejected:
     source_name: str
     reason: str
     raw: bytes = b""
+    # An input refused before it was read whole (over the size limit) keeps no bytes:
+    # only its size (as far as known) and the SHA-256 of what was read (None: nothing).
+    unread_size: int | None = None
+    unread_sha256: str | None = None
+
+    @property
+    def keeps_bytes(self) -> bool:
+        return self.unread_size is None

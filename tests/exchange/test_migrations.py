@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -114,3 +115,29 @@ def test_upgrade_to_0005_turns_stored_errors_into_categories(tmp_path: Path) -> 
         rows = conn.execute(sa.select(schema.feed_sources.c.last_error).order_by("id"))
         assert list(rows.scalars()) == list(old.values())
     engine.dispose()
+
+
+def test_upgrade_to_0006_backfills_the_quarantine_hash(tmp_path: Path) -> None:
+    engine = create_engine_for(f"sqlite:///{tmp_path}/old.db")
+    upgrade(engine, "0003")
+    digest = hashlib.sha256(b"bad bytes").hexdigest()
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO raw_documents (sha256, size, data, created_at) VALUES (:s, 9, :d, :t)"
+            ),
+            {"s": digest, "d": b"bad bytes", "t": now},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO quarantine (source_name, reason, raw_sha256, size, status, attempts,"
+                " created_at, last_tried_at) VALUES ('a.txt', 'bad', :s, 9, 'open', 1, :t, :t)"
+            ),
+            {"s": digest, "t": now},
+        )
+    upgrade(engine)
+    store = Store(engine)
+    [record] = store.quarantine_list()
+    assert (record.sha256, record.bytes_kept, record.size) == (digest, True, 9)
+    store.close()

@@ -76,7 +76,8 @@ def test_root_start() -> None:
         b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- a comment -->\n'
         b'<!DOCTYPE rss [<!ENTITY x "y">]>\n<rss version="2.0" xmlns:wp="w">'
     )
-    assert root_start(raw) == ("rss", ' version="2.0" xmlns:wp="w"')
+    name, attributes = root_start(raw)  # an internal subset: read by the XML parser
+    assert name == "rss" and sorted(attributes.split()) == ['version="2.0"', 'xmlns:wp="w"']
     assert root_start(b"<!doctype html><html lang=kk>")[0] == "html"
     assert root_start(b"no markup") == ("", "")
     assert doctype(b"<!DOCTYPE html PUBLIC '-//W3C//DTD XHTML 1.0//EN'>") == "html"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from ortaq import __version__
 from ortaq.api import (
@@ -23,7 +23,7 @@ from ortaq.api import (
     users,
     web,
 )
-from ortaq.api.security import RateLimiter, Sessions, SizeLimit
+from ortaq.api.security import RateLimiter, Sessions, SizeLimit, plain_query
 from ortaq.api.serialize import item_detail, item_summary
 from ortaq.chain import Chain, default_chain
 from ortaq.exchange.outputs import default_outputs
@@ -44,6 +44,7 @@ def create_app(
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
         description="News exchange between partner media: every read applies the agreements.",
+        dependencies=[Depends(plain_query)],
     )
     app.state.store = store
     app.state.settings = settings
@@ -51,7 +52,7 @@ def create_app(
     app.state.outputs = default_outputs()
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
     app.state.sessions = Sessions(settings.secret_key.encode())
-    app.add_middleware(SizeLimit, limit=settings.max_request_bytes)
+    app.add_middleware(SizeLimit, limit=settings.max_request_bytes, own_limit=items.BOUNDED_UPLOADS)
     problems.install(app)
 
     @app.get("/healthz", tags=["health"])

@@ -6,11 +6,16 @@ applied in SQL; publishing goes through the same chain and quarantine as the CLI
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import re
 from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
+import anyio
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
 from pydantic import Field
+from starlette.concurrency import run_in_threadpool
 
 from ortaq.api.fields import DateTime, RequestBody
 from ortaq.api.problems import documented
@@ -19,7 +24,7 @@ from ortaq.api.serialize import item_detail, item_summary
 from ortaq.chain import Chain
 from ortaq.exchange import audit
 from ortaq.exchange.accounts import Principal
-from ortaq.ingest import Outcome, ingest_bytes
+from ortaq.ingest import Outcome, TooLarge, ingest_bytes, quarantine, read_bounded_async
 from ortaq.model import Hints
 from ortaq.store import Store, StoredItem
 
@@ -30,7 +35,26 @@ Cursor = Annotated[
     int | None, Query(ge=1, le=2**62, description="`next_cursor` of the previous page")
 ]
 Limit = Annotated[int, Query(ge=1, le=500)]
-ItemId = Annotated[int, Path(ge=1, le=2**62)]
+MAX_ITEM_ID = 2**62  # ids fit a signed 64-bit integer on every backend
+
+
+def item_id_param(item_id: Annotated[int, Path(description="an item's id")]) -> int:
+    """Any integer is an id; one that no item can have is simply not found (404)."""
+    if not 1 <= item_id <= MAX_ITEM_ID:
+        raise HTTPException(404, f"no item {item_id}")
+    return item_id
+
+
+ItemId = Annotated[int, Depends(item_id_param)]
+# Routes that read their own body through a bounded reader and quarantine what is too
+# large: the request size middleware leaves them alone (security.SizeLimit).
+BOUNDED_UPLOADS = (re.compile(r"/api/v1/items(?:/[^/]+/correct)?"),)
+# One publish at a time per process: the chain is CPU-bound under the GIL, so more in
+# parallel would not go faster but would slow every read the server answers meanwhile.
+PUBLISH_CONCURRENCY = 1
+_publish_limiters: WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    WeakKeyDictionary()
+)
 RAW_BODY = {
     "requestBody": {
         "required": True,
@@ -68,8 +92,8 @@ def list_items(
     pubstatus: Annotated[str | None, Query(pattern="^(usable|withheld|canceled)$")] = None,
     since: Annotated[DateTime | None, Query(description="versioncreated at or after")] = None,
 ) -> dict[str, Any]:
-    """Current items the caller may see, newest first, paged by cursor."""
-    rows = store.list_items(
+    """Current items the caller may see, newest first, paged by cursor (summaries)."""
+    rows = store.list_summaries(
         limit=limit,
         after_id=cursor,
         language=language,
@@ -93,7 +117,7 @@ def search(
     language: Language = None,
 ) -> dict[str, Any]:
     """Items whose headline, summary or body contain every word (full access only)."""
-    rows = store.list_items(
+    rows = store.list_summaries(
         limit=limit, after_id=cursor, language=language, text=q, viewer=caller.viewer
     )
     _audit_read(store, caller, "search", query=q, count=len(rows))
@@ -131,8 +155,9 @@ async def publish(
 ) -> dict[str, Any]:
     """Publish items: the body goes through the chain; bad input is quarantined (422)."""
     member = _publishing_member(store, caller, provider)
-    raw = await request.body()
-    return _ingest(request, store, caller, raw, Hints(provider=member, uri=uri, format=format))
+    return await _ingest_body(
+        request, store, caller, Hints(provider=member, uri=uri, format=format)
+    )
 
 
 @router.post(
@@ -142,13 +167,12 @@ async def publish(
     responses=documented(404, 413),
 )
 async def correct(
-    request: Request, store: StoreDep, caller: Writer, item_id: int
+    request: Request, store: StoreDep, caller: Writer, item_id: ItemId
 ) -> dict[str, Any]:
     """A new version of an item (same uri); it reaches every partner through every door."""
-    stored = _own_item(store, caller, item_id)
-    raw = await request.body()
+    stored = await run_in_threadpool(_own_item, store, caller, item_id)
     hints = Hints(provider=stored.item.provider, uri=stored.item.uri)
-    return _ingest(request, store, caller, raw, hints)
+    return await _ingest_body(request, store, caller, hints)
 
 
 @router.post("/items/{item_id}/kill", responses=documented(400, 404))
@@ -208,10 +232,50 @@ def _set_status(
     return item_summary(found)
 
 
-def _ingest(
-    request: Request, store: Store, caller: Principal, raw: bytes, hints: Hints
+async def _ingest_body(
+    request: Request, store: Store, caller: Principal, hints: Hints
 ) -> dict[str, Any]:
+    """Read the body, bounded, then run the chain and the writes off the event loop."""
     chain: Chain = request.app.state.chain
+    limiter = _publish_limiter()
+    try:
+        raw = await _bounded_body(request, chain.max_input_bytes)
+    except TooLarge as error:
+        refused = await anyio.to_thread.run_sync(_refuse, store, caller, error, hints)
+        raise refused from None
+    return await anyio.to_thread.run_sync(
+        _ingest, chain, store, caller, raw, hints, limiter=limiter
+    )
+
+
+def _publish_limiter() -> anyio.CapacityLimiter:
+    loop = asyncio.get_running_loop()
+    limiter = _publish_limiters.get(loop)
+    if limiter is None:
+        limiter = _publish_limiters[loop] = anyio.CapacityLimiter(PUBLISH_CONCURRENCY)
+    return limiter
+
+
+async def _bounded_body(request: Request, limit: int) -> bytes:
+    """At most `limit` bytes: a larger declared length is refused before reading at all."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise TooLarge(limit, int(declared), None, whole=True)
+    return await read_bounded_async(request.stream(), limit)
+
+
+def _refuse(store: Store, caller: Principal, error: TooLarge, hints: Hints) -> HTTPException:
+    """Quarantine a too-large upload (its size and hash, no bytes); the 413 to answer."""
+    name = f"api:{error.sha256[:16]}" if error.sha256 else "api:unread"
+    outcome = quarantine(store, error.rejected(name), hints.provider)
+    results = [_outcome(outcome)]
+    audit.record(store, caller.actor, "publish", name, member=hints.provider, results=results)
+    return HTTPException(413, f"quarantined (record {outcome.quarantine_id}): {outcome.reason}")
+
+
+def _ingest(
+    chain: Chain, store: Store, caller: Principal, raw: bytes, hints: Hints
+) -> dict[str, Any]:
     name = f"api:{hashlib.sha256(raw).hexdigest()[:16]}"
     hints = Hints(**{**hints.__dict__, "source_name": name})
     outcomes = ingest_bytes(store, chain, raw, hints)

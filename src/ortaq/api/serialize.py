@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ortaq.store import StoredItem
+from ortaq.store.store import summary_headline
 
 
 def item_summary(stored: StoredItem) -> dict[str, Any]:
+    """What lists show of an item: no body; the headline cut (the item's own route has it)."""
     item = stored.item
     return {
         "id": stored.id,
@@ -17,7 +19,7 @@ def item_summary(stored: StoredItem) -> dict[str, Any]:
         "language": item.language,
         "type": item.type,
         "pubstatus": item.pubstatus,
-        "headline": item.headline,
+        "headline": summary_headline(item.headline),
         "versioncreated": item.versioncreated.isoformat() if item.versioncreated else None,
         "embargoed": item.embargoed.isoformat() if item.embargoed else None,
         "access": stored.access,

@@ -100,7 +100,7 @@ def newsroom(request: Request, language: str | None = None) -> Response:
     if caller is None:
         return RedirectResponse("/login", status_code=303)
     store = get_store(request)
-    rows = store.list_items(limit=200, language=language, viewer=caller.viewer)
+    rows = store.list_summaries(limit=200, language=language, viewer=caller.viewer)
     audit.record(
         store, caller.actor, "read", "web:items", member=caller.user.member, count=len(rows)
     )

@@ -6,7 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass
 
-from ortaq.config import DEFAULT_MAX_INPUT_BYTES
+from ortaq.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_REQUEST_BYTES
 from ortaq.exchange.outbound import Guard, IPNetwork, Resolver, parse_networks, system_resolver
 
 
@@ -32,7 +32,7 @@ class ExchangeSettings:
             # Without a configured key, sessions last as long as the process.
             secret_key=env("ORTAQ_SECRET_KEY") or secrets.token_urlsafe(32),
             rate_limit=int(env("ORTAQ_RATE_LIMIT", "600")),
-            max_request_bytes=int(env("ORTAQ_MAX_REQUEST_BYTES", str(DEFAULT_MAX_INPUT_BYTES))),
+            max_request_bytes=int(env("ORTAQ_MAX_REQUEST_BYTES", str(DEFAULT_MAX_REQUEST_BYTES))),
             webhook_timeout=float(env("ORTAQ_WEBHOOK_TIMEOUT", "10")),
             webhook_max_attempts=int(env("ORTAQ_WEBHOOK_MAX_ATTEMPTS", "8")),
             poll_timeout=float(env("ORTAQ_POLL_TIMEOUT", "20")),

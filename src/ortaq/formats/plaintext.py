@@ -31,6 +31,7 @@ class PlainText(InputFormat):
     name = "plaintext"
     media_types = ("text/plain",)
     extensions = (".txt", ".text")
+    line_based = True
 
     def sniff(self, raw: bytes, hints: Hints) -> float:
         if self.claims_extension(hints):

@@ -27,6 +27,7 @@ __all__ = ["LANGUAGES", "Reading", "read_text", "stage"]
 
 LANGUAGES: tuple[str, ...] = tuple(TARGET_LANGUAGES)
 SCRAPED = "scraped"  # stage_data flag set by adapters whose text comes with page noise
+REMOVED_KEPT = 100  # removed texts listed in stage_data (real articles: at most a handful)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,12 @@ def _separate_boilerplate(
     item.body = parts.body
     item.credits = [*item.credits, *(credit.value for credit in parts.credits)]
     if parts.removed:
-        item.stage_data["removed"] = [list(pair) for pair in parts.removed]
+        # One entry per dropped line would let a text of many tiny lines (2 bytes each)
+        # store ten times its size; an editor audits the first few, the raw input has all.
+        kept = parts.removed[:REMOVED_KEPT]
+        item.stage_data["removed"] = [list(pair) for pair in kept]
+        if len(parts.removed) > REMOVED_KEPT:
+            item.stage_data["removed_more"] = len(parts.removed) - REMOVED_KEPT
 
 
 def _strip_dateline(item: Item, dateline: Dateline | None) -> None:

@@ -142,8 +142,12 @@ quarantine = sa.Table(
     sa.Column("source_name", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("provider", sa.String(100)),
+    # The kept bytes; NULL when the input was refused before it was read whole (too large).
     sa.Column("raw_sha256", sa.String(64), sa.ForeignKey("raw_documents.sha256")),
-    sa.Column("size", sa.Integer, nullable=False),
+    # Identifies the input either way: the whole input's hash, or (when its bytes were not
+    # kept) the hash of what was read; NULL when nothing was read.
+    sa.Column("sha256", sa.String(64)),
+    sa.Column("size", sa.BigInteger, nullable=False),  # bytes, as far as known
     sa.Column("status", sa.String(12), nullable=False),  # open | resolved
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),

@@ -26,6 +26,7 @@ from ortaq.store.search import like_terms, search_text
 
 ViewerLike = Viewer | str | None
 Clock = Callable[[], datetime]
+SUMMARY_HEADLINE_CHARS = 300  # a list shows this much of a headline; the item has it all
 
 SaveStatus = Literal["new", "version", "unchanged", "status"]
 # Ids are 32-bit integers on PostgreSQL: a larger number names no item, and must not
@@ -52,6 +53,8 @@ class QuarantineRecord:
     attempts: int
     created_at: datetime
     last_tried_at: datetime
+    sha256: str | None = None  # of the whole input, or of what was read when not kept
+    bytes_kept: bool = True  # False: refused before it was read whole (over the limit)
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,7 @@ class Store:
         *,
         current_only: bool = True,
         where: Sequence[ColumnElement[bool]] = (),
+        columns: Sequence[sa.ColumnElement[Any]] | None = None,
     ) -> sa.Select[Any]:
         """The base query of every item read, with the exchange's access policy applied.
 
@@ -240,10 +244,13 @@ class Store:
         the order written, so a cheap filter (language, topic, words) that rejects the row
         first spares it the policy's correlated subqueries. A filter that matches few
         items otherwise costs a policy check on every row it scans (bench/api.py).
+
+        `columns` selects only some item columns (a list's summaries), not whole rows.
         """
         rule = visibility(Viewer.of(viewer), now or self.clock())
+        selected = [schema.items] if columns is None else list(columns)
         query = sa.select(
-            schema.items, rule.access.label("access"), rule.agreement_id.label("agreement_id")
+            *selected, rule.access.label("access"), rule.agreement_id.label("agreement_id")
         ).where(*where, rule.where)
         return query.where(schema.items.c.is_current) if current_only else query
 
@@ -266,6 +273,54 @@ class Store:
         `text` matches words in headline, summary and body, and only ever items the
         viewer may read in full: a notice's hidden text must not be searchable.
         """
+        query = self._list_query(
+            None, after_id, language, provider, pubstatus, topic, text, since, viewer, now
+        )
+        return self._fetch(query.limit(limit))
+
+    def list_summaries(
+        self,
+        *,
+        limit: int = 50,
+        after_id: int | None = None,
+        language: str | None = None,
+        provider: str | None = None,
+        pubstatus: str | None = None,
+        topic: str | None = None,
+        text: str | None = None,
+        since: datetime | None = None,
+        viewer: ViewerLike = None,
+        now: datetime | None = None,
+    ) -> list[StoredItem]:
+        """`list_items` for lists: only what a summary shows is read from the database.
+
+        No body, derived values, entities or stage data; the headline cut to
+        SUMMARY_HEADLINE_CHARS (with an ellipsis), so one huge item cannot weigh on
+        every page that lists it.
+        """
+        query = self._list_query(
+            _summary_columns(), after_id, language, provider, pubstatus, topic, text, since,
+            viewer, now,
+        )  # fmt: skip
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(query.limit(limit)).mappings())
+            rights = self._rights(conn, {r["agreement_id"] for r in rows} - {None})
+        return [_summary(row, rights.get(row["agreement_id"])) for row in rows]
+
+    def _list_query(
+        self,
+        columns: Sequence[sa.ColumnElement[Any]] | None,
+        after_id: int | None,
+        language: str | None,
+        provider: str | None,
+        pubstatus: str | None,
+        topic: str | None,
+        text: str | None,
+        since: datetime | None,
+        viewer: ViewerLike,
+        now: datetime | None,
+    ) -> sa.Select[Any]:
+        """Current versions the viewer may see with the filters, newest first."""
         items = schema.items
         filters: list[ColumnElement[bool]] = []
         if after_id is not None:
@@ -285,10 +340,10 @@ class Store:
             )
         if text is not None:
             filters.extend(_matching(text))
-        query = self.visible_items(viewer, now, where=filters)
+        query = self.visible_items(viewer, now, where=filters, columns=columns)
         if text is not None:
             query = query.where(query.selected_columns.access == "full")
-        return self._fetch(query.order_by(items.c.id.desc()).limit(limit))
+        return query.order_by(items.c.id.desc())
 
     def iter_items(
         self, batch: int = 500, viewer: ViewerLike = None, now: datetime | None = None
@@ -427,16 +482,28 @@ class Store:
     # -- quarantine ----------------------------------------------------------------
 
     def quarantine_add(self, rejected: Rejected, provider: str | None = None) -> int:
-        """Keep rejected bytes and the reason; identical open rejections are kept once."""
+        """Keep rejected bytes and the reason; identical open rejections are kept once.
+
+        An input refused before it was read whole keeps no bytes: only its size and hash.
+        """
         q = schema.quarantine
         now = utcnow()
         with self.engine.begin() as conn:
-            raw_sha = self._keep_raw(conn, rejected.raw)
+            raw_sha: str | None = None
+            sha256: str | None
+            if rejected.keeps_bytes:
+                raw_sha = sha256 = self._keep_raw(conn, rejected.raw)
+                size, same = len(rejected.raw), q.c.raw_sha256 == raw_sha
+            else:
+                sha256, size = rejected.unread_sha256, rejected.unread_size or 0
+                same = sa.and_(
+                    q.c.raw_sha256.is_(None),
+                    q.c.sha256.is_not_distinct_from(sha256),
+                    q.c.provider.is_not_distinct_from(provider),
+                )
             existing = conn.execute(
                 sa.select(q.c.id).where(
-                    q.c.raw_sha256 == raw_sha,
-                    q.c.source_name == rejected.source_name,
-                    q.c.status == "open",
+                    same, q.c.source_name == rejected.source_name, q.c.status == "open"
                 )
             ).scalar()
             if existing is not None:
@@ -452,7 +519,8 @@ class Store:
                     reason=rejected.reason,
                     provider=provider,
                     raw_sha256=raw_sha,
-                    size=len(rejected.raw),
+                    sha256=sha256,
+                    size=size,
                     status="open",
                     attempts=1,
                     created_at=now,
@@ -475,7 +543,23 @@ class Store:
             row = conn.execute(sa.select(q).where(q.c.id == record_id)).mappings().first()
         if row is None:
             return None
-        return _quarantine_record(row), self.raw(row["raw_sha256"]) or b""
+        kept = self.raw(row["raw_sha256"]) if row["raw_sha256"] else None
+        return _quarantine_record(row), kept or b""
+
+    def quarantine_resolve_unread(self, sha256: str) -> list[int]:
+        """Resolve open records of an input refused unread, now that it was read whole."""
+        q = schema.quarantine
+        unread = sa.and_(q.c.status == "open", q.c.raw_sha256.is_(None), q.c.sha256 == sha256)
+        with self.engine.connect() as conn:  # a read first: most inputs were never refused
+            found = [int(i) for i in conn.execute(sa.select(q.c.id).where(unread)).scalars()]
+        if found:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    q.update()
+                    .where(unread, q.c.id.in_(found))
+                    .values(status="resolved", last_tried_at=utcnow())
+                )
+        return found
 
     def quarantine_mark(self, record_id: int, *, resolved: bool, reason: str | None = None) -> None:
         q = schema.quarantine
@@ -603,6 +687,40 @@ def _stored(row: Any, rights: Rights | None = None) -> StoredItem:
     )
 
 
+def summary_headline(headline: str | None) -> str | None:
+    """A headline as a list shows it: at most SUMMARY_HEADLINE_CHARS, cut with an ellipsis."""
+    if headline is None or len(headline) <= SUMMARY_HEADLINE_CHARS:
+        return headline
+    return headline[: SUMMARY_HEADLINE_CHARS - 1].rstrip() + "…"
+
+
+def _summary_columns() -> list[sa.ColumnElement[Any]]:
+    items = schema.items
+    headline = sa.func.substr(items.c.headline, 1, SUMMARY_HEADLINE_CHARS + 1)
+    names = ("id", "uri", "version", "provider", "language", "type", "pubstatus")
+    dates = ("versioncreated", "embargoed", "is_current", "ingested_at")
+    return [*(items.c[n] for n in names), headline.label("headline"), *(items.c[n] for n in dates)]
+
+
+def _summary(row: Any, rights: Rights | None) -> StoredItem:
+    """A list's entry: the summary fields only, redacted like a whole item."""
+    item = Item(
+        uri=row["uri"],
+        version=row["version"],
+        headline=summary_headline(row["headline"]),
+        language=row["language"],
+        type=row["type"],
+        pubstatus=row["pubstatus"],
+        versioncreated=row["versioncreated"],
+        embargoed=row["embargoed"],
+        provider=row["provider"],
+    )
+    access: Access = row.get("access") or "full"
+    return StoredItem(
+        row["id"], redact(item, access), row["is_current"], row["ingested_at"], None, access, rights
+    )
+
+
 def _quarantine_record(row: Any) -> QuarantineRecord:
     return QuarantineRecord(
         id=row["id"],
@@ -614,4 +732,6 @@ def _quarantine_record(row: Any) -> QuarantineRecord:
         attempts=row["attempts"],
         created_at=row["created_at"],
         last_tried_at=row["last_tried_at"],
+        sha256=row["sha256"],
+        bytes_kept=row["raw_sha256"] is not None,
     )
