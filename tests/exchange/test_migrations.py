@@ -14,7 +14,7 @@ from ortaq.store.store import create_engine_for, utcnow
 
 
 def test_migrated_schema_equals_metadata(store: Store) -> None:
-    assert current_revision(store.engine) == "0003"
+    assert current_revision(store.engine) == "0005"
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
 
