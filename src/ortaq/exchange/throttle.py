@@ -94,7 +94,12 @@ def refund(counter: Counter, limits: Limits, now: datetime) -> Counter:
     """Undo `charge` for an attempt that succeeded after all (and the lock-out it began)."""
     if counter.failures == 0:
         return counter
-    refunded = replace(counter, failures=counter.failures - 1)
+    failures = counter.failures - 1
+    refunded = replace(
+        counter,
+        failures=failures,
+        window_started_at=counter.window_started_at if failures else None,
+    )
     if counter.locked_until is not None and counter.failures == limits.max_failures:
         return replace(refunded, locked_until=None, lockouts=max(0, counter.lockouts - 1))
     return refunded
