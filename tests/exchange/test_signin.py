@@ -154,6 +154,19 @@ def test_logout_ends_the_session(store: Store, clock: Clock) -> None:
     assert actions[:2] == ["logout", "login"]
 
 
+def test_signing_in_again_ends_the_previous_session(store: Store, clock: Clock) -> None:
+    create_user(store, "alice", PASSWORD, "operator")
+    create_user(store, "bob", PASSWORD, "operator")
+    browser = Browser(store, settings())
+    browser.sign_in("alice", PASSWORD)
+    first = browser.cookies[SESSION]
+    browser.sign_in("bob", PASSWORD)
+    assert browser.cookies[SESSION] != first
+    replay = Browser(store, settings())
+    replay.cookies.set(SESSION, first)
+    assert not replay.signed_in()
+
+
 def test_password_change_ends_every_other_session(store: Store, clock: Clock) -> None:
     create_user(store, "alice", PASSWORD, "operator")
     here, there = Browser(store, settings()), Browser(store, settings())

@@ -142,7 +142,7 @@ def run_machine(store: Store, examples: int) -> None:
 
 
 def test_throttle_state_machine_sqlite(sqlite_store: Store) -> None:
-    run_machine(sqlite_store, 120)
+    run_machine(sqlite_store, 80)
 
 
 def test_throttle_state_machine_postgresql(database_url: str) -> None:
@@ -150,7 +150,7 @@ def test_throttle_state_machine_postgresql(database_url: str) -> None:
         pytest.skip("the SQLite run is test_throttle_state_machine_sqlite")
     opened = Store.open(database_url)
     try:
-        run_machine(opened, 25)
+        run_machine(opened, 20)
     finally:
         opened.close()
 

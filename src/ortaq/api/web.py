@@ -151,6 +151,9 @@ def login(request: Request, username: Field, password: Field, csrf: Field) -> Re
     verdict = sign_in(store, username, password, _client(request), settings.sign_in_limits)
     if verdict.user is None:
         return _refusal(request, verdict, "Wrong user name or password.")
+    replaced = _caller(request)  # one browser, one session: a new sign-in ends the old one
+    if replaced is not None:
+        sessions.end(store, replaced.session.id, "logout")
     response = RedirectResponse("/", status_code=303)
     _start_session(request, verdict.user, response)
     cookies.clear(response, cookies.login)
