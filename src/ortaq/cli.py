@@ -514,12 +514,13 @@ def serve(
     from ortaq.exchange.settings import ExchangeSettings
 
     settings = ExchangeSettings.from_env()
-    if settings.cookie_secure:
-        typer.echo(
-            "cookies are Secure: sign in over HTTPS "
-            "(ORTAQ_INSECURE_COOKIES=1 allows plain HTTP, for local development only)",
-            err=True,
-        )
+    typer.echo(
+        "cookies are Secure: sign in over HTTPS (ORTAQ_INSECURE_COOKIES=1 allows plain "
+        "HTTP, for local development only)"
+        if settings.cookie_secure
+        else "cookies are NOT Secure (ORTAQ_INSECURE_COOKIES): local development only",
+        err=True,
+    )
     app = create_app(open_store(), settings)
     uvicorn.run(app, host=host, port=port, log_level="info", log_config=log_config())
 
