@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ def client(store: Store) -> TestClient:
         ingest_bytes(store, default_chain(), path.read_bytes(), Hints(source_name=path.name))
     operator = create_user(store, "op", "operator-password", "operator")
     _, token = create_token(store, operator.id, "tests", "write")
-    client = TestClient(create_app(store))
+    client = TestClient(create_app(store), base_url="https://testserver")  # Secure cookies
     client.headers["Authorization"] = f"Bearer {token}"
     return client
 
@@ -59,8 +60,9 @@ def test_errors_are_problem_json(client: TestClient) -> None:
 
 def test_newsroom_pages(client: TestClient) -> None:
     assert client.get("/", follow_redirects=False).headers["location"] == "/login"
-    csrf = client.get("/login").cookies["ortaq_csrf"]
-    form = {"username": "op", "password": "operator-password", "csrf": csrf}
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
+    assert found is not None
+    form = {"username": "op", "password": "operator-password", "csrf": found.group(1)}
     assert client.post("/login", data=form, follow_redirects=False).status_code == 303
     index = client.get("/")
     assert index.status_code == 200

@@ -600,8 +600,19 @@ def serve(
     import uvicorn
 
     from ortaq.api import create_app
+    from ortaq.api.access_log import log_config
+    from ortaq.exchange.settings import ExchangeSettings
 
-    uvicorn.run(create_app(open_store()), host=host, port=port, log_level="info")
+    settings = ExchangeSettings.from_env()
+    typer.echo(
+        "cookies are Secure: sign in over HTTPS (ORTAQ_INSECURE_COOKIES=1 allows plain "
+        "HTTP, for local development only)"
+        if settings.cookie_secure
+        else "cookies are NOT Secure (ORTAQ_INSECURE_COOKIES): local development only",
+        err=True,
+    )
+    app = create_app(open_store(), settings)
+    uvicorn.run(app, host=host, port=port, log_level="info", log_config=log_config())
 
 
 @app.command()

@@ -23,7 +23,7 @@ from ortaq.api import (
     users,
     web,
 )
-from ortaq.api.security import RateLimiter, Sessions, SizeLimit, plain_query
+from ortaq.api.security import RateLimiter, SecurityHeaders, SizeLimit, plain_query
 from ortaq.api.serialize import item_detail, item_summary
 from ortaq.chain import Chain, default_chain
 from ortaq.exchange.outputs import default_outputs
@@ -41,7 +41,8 @@ def create_app(
     app = FastAPI(
         title="Ortaq",
         version=__version__,
-        docs_url="/api/docs",
+        docs_url=None,  # ortaq.api.web serves /api/docs with its own CSP
+        redoc_url=None,
         openapi_url="/api/openapi.json",
         description="News exchange between partner media: every read applies the agreements.",
         dependencies=[Depends(plain_query)],
@@ -51,8 +52,8 @@ def create_app(
     app.state.chain = chain or default_chain(settings.max_request_bytes)
     app.state.outputs = default_outputs()
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
-    app.state.sessions = Sessions(settings.secret_key.encode())
     app.add_middleware(SizeLimit, limit=settings.max_request_bytes, own_limit=items.BOUNDED_UPLOADS)
+    app.add_middleware(SecurityHeaders)  # last added runs first: its 413s get headers too
     problems.install(app)
 
     @app.get("/healthz", tags=["health"])

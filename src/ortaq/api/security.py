@@ -1,7 +1,9 @@
-"""Who is calling: bearer tokens for the API, signed session cookies for the web pages.
+"""Who is calling: bearer tokens for the API, session cookies for the web pages.
 
-Also the per-caller rate limit and the request size limit. Token secrets are never
-logged; the audit log names a token by its public prefix.
+Also the per-caller rate limit, the request size limit, the cookies' flags, CSRF tokens
+and the security headers of every response. Token secrets are never logged; the audit log
+names a token by its public prefix (and uvicorn's access log drops query values:
+`ortaq.api.access_log`).
 """
 
 from __future__ import annotations
@@ -14,21 +16,19 @@ import time
 import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ortaq.api.problems import problem_response
-from ortaq.exchange.accounts import Principal, Role, authenticate, get_user
+from ortaq.exchange.accounts import Principal, Role, authenticate
 from ortaq.exchange.settings import ExchangeSettings
 from ortaq.store import Store
 
 bearer = HTTPBearer(auto_error=False, description="An API token: `ortaq_<prefix>_<secret>`.")
-SESSION_COOKIE = "ortaq_session"
-CSRF_COOKIE = "ortaq_csrf"
-SESSION_SECONDS = 12 * 3600
 
 
 def get_store(request: Request) -> Store:
@@ -116,36 +116,101 @@ def require_member_role(caller: Principal, member: str | None, *roles: Role) -> 
         raise HTTPException(403, "not allowed for this member")
 
 
-# -- sessions for the web pages -----------------------------------------------------------
+# -- cookies and CSRF tokens of the web pages ---------------------------------------------
 
 
 @dataclass(frozen=True)
-class Sessions:
-    secret: bytes
+class Cookies:
+    """The web pages' cookies: HttpOnly always; Secure, with the `__Host-` prefix (no other
+    host or plain-HTTP page can set them), unless `ORTAQ_INSECURE_COOKIES` is on."""
 
-    def sign(self, value: str) -> str:
-        mac = hmac.new(self.secret, value.encode(), hashlib.sha256).hexdigest()
-        return f"{value}.{mac}"
+    secure: bool
 
-    def verify(self, signed: str) -> str | None:
-        value, _, mac = signed.rpartition(".")
-        expected = hmac.new(self.secret, value.encode(), hashlib.sha256).hexdigest()
-        return value if value and hmac.compare_digest(mac, expected) else None
+    @property
+    def session(self) -> str:
+        return f"{self._prefix}ortaq_session"
 
-    def cookie_for(self, user_id: int, now: float) -> str:
-        return self.sign(f"{user_id}:{int(now) + SESSION_SECONDS}")
+    @property
+    def login(self) -> str:
+        """The sign-in form's nonce, which its CSRF token is bound to."""
+        return f"{self._prefix}ortaq_login"
 
-    def session_principal(self, store: Store, cookie: str | None, now: float) -> Principal | None:
-        value = self.verify(cookie or "")
-        if value is None:
-            return None
-        user_id, _, expires = value.partition(":")
-        if not (user_id.isdigit() and expires.isdigit()) or int(expires) < now:
-            return None
-        user = get_user(store, int(user_id))
-        if user is None or user.disabled:
-            return None
-        return Principal(user, "write")
+    @property
+    def _prefix(self) -> str:
+        return "__Host-" if self.secure else ""
+
+    def set(
+        self,
+        response: Response,
+        name: str,
+        value: str,
+        *,
+        max_age: int | None = None,
+        samesite: Literal["lax", "strict"] = "lax",
+    ) -> None:
+        response.set_cookie(
+            name, value, max_age=max_age, path="/", secure=self.secure, httponly=True,
+            samesite=samesite,
+        )  # fmt: skip
+
+    def clear(self, response: Response, name: str) -> None:
+        response.delete_cookie(name, path="/", secure=self.secure, httponly=True, samesite="lax")
+
+
+def session_csrf(session_secret: str) -> str:
+    """The CSRF token of a session: an HMAC of the session's own secret, so a token from
+    another session, or one an attacker made up, never matches."""
+    return hmac.new(session_secret.encode(), b"ortaq csrf", hashlib.sha256).hexdigest()
+
+
+def login_csrf(secret_key: str, nonce: str) -> str:
+    """The sign-in form's token: bound to the nonce cookie by the server's key."""
+    message = f"ortaq login {nonce}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
+
+
+def same_token(expected: str, submitted: str) -> bool:
+    return bool(expected) and hmac.compare_digest(expected.encode(), submitted.encode())
+
+
+# -- security headers ----------------------------------------------------------------------
+
+# Pages load only their own stylesheet: no script at all, no inline style, no frames.
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+# JSON, feeds and exports: nothing to load, and never run as a document if opened.
+API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; sandbox"
+DEFAULT_HEADERS = (
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Cache-Control", "no-store"),  # every answer is for one caller; a route may relax it
+)
+
+
+class SecurityHeaders:
+    """Add the security headers to every response that does not set its own."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                html = headers.get("content-type", "").startswith("text/html")
+                headers.setdefault("Content-Security-Policy", PAGE_POLICY if html else API_POLICY)
+                for name, value in DEFAULT_HEADERS:
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 # -- query parameters ---------------------------------------------------------------------

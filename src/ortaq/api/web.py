@@ -1,97 +1,191 @@
-"""The web newsroom: a login form, the item list and item pages, as the member sees them.
+"""The web newsroom: sign-in, the item list and item pages as the member sees them, and
+changing one's password.
 
-Sessions are signed cookies (HttpOnly, SameSite=Lax); every form carries a CSRF token
-that must match the CSRF cookie (double submit), compared in constant time.
+A session is a row in the database (`ortaq.exchange.sessions`); the cookie carries its
+random secret. Signing out, changing the password or being disabled ends it. Every form
+carries a CSRF token: on the sign-in form an HMAC (server key) of a nonce cookie, on the
+signed-in pages an HMAC of the session's own secret, so a token from another session or
+one an attacker chose is refused. Sign-ins go through the failed-attempt limit.
 """
 
 from __future__ import annotations
 
-import hmac
+import base64
+import hashlib
+import re
 import secrets
-import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from ortaq.api.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, Sessions, get_store
-from ortaq.exchange import audit
-from ortaq.exchange.accounts import Principal, check_password
+from ortaq.api.security import (
+    Cookies,
+    get_settings,
+    get_store,
+    login_csrf,
+    same_token,
+    session_csrf,
+)
+from ortaq.exchange import audit, sessions
+from ortaq.exchange.accounts import AccountError, Principal, User, get_user, set_password
+from ortaq.exchange.signin import Client, Verdict, check_credentials, sign_in
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parents[1] / "web" / "templates"))
+WEB = Path(__file__).parents[1] / "web"
+TEMPLATES = Jinja2Templates(directory=str(WEB / "templates"))
+STYLESHEET = (WEB / "static" / "ortaq.css").read_bytes()
 router = APIRouter(include_in_schema=False)
 Field = Annotated[str, Form(max_length=300)]
+EXPIRED_FORM = "the form has expired; reload the page and try again"
 
 
-def _sessions(request: Request) -> Sessions:
-    sessions: Sessions = request.app.state.sessions
-    return sessions
+@dataclass(frozen=True)
+class WebCaller:
+    """A signed-in user of the pages: the session and the CSRF token bound to it."""
+
+    principal: Principal
+    session: sessions.Session
+    csrf: str
+
+    @property
+    def user(self) -> User:
+        return self.principal.user
 
 
-def _caller(request: Request) -> Principal | None:
-    cookie = request.cookies.get(SESSION_COOKIE)
-    return _sessions(request).session_principal(get_store(request), cookie, time.time())
+def _cookies(request: Request) -> Cookies:
+    return Cookies(get_settings(request).cookie_secure)
 
 
-def _csrf(request: Request) -> str:
-    return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+def _client(request: Request) -> Client:
+    address = request.client.host if request.client else None
+    return Client(address, request.headers.get("user-agent"))
 
 
-def _check_csrf(request: Request, submitted: str) -> None:
-    expected = request.cookies.get(CSRF_COOKIE) or ""
-    if not expected or not hmac.compare_digest(expected.encode(), submitted.encode()):
-        raise HTTPException(403, "the form has expired; reload the page and try again")
+def _caller(request: Request) -> WebCaller | None:
+    secret = request.cookies.get(_cookies(request).session, "")
+    store, settings = get_store(request), get_settings(request)
+    session = sessions.resolve(store, secret, settings.session_lifetime)
+    if session is None:
+        return None
+    user = get_user(store, session.user_id)
+    if user is None or user.disabled:
+        return None
+    return WebCaller(Principal(user, "write"), session, session_csrf(secret))
+
+
+def _check_csrf(expected: str, submitted: str) -> None:
+    if not same_token(expected, submitted):
+        raise HTTPException(403, EXPIRED_FORM)
 
 
 def _page(
-    request: Request, template: str, context: dict[str, object], status: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, object],
+    *,
+    caller: WebCaller | None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    token = _csrf(request)
-    response = TEMPLATES.TemplateResponse(
-        request, template, {**context, "csrf": token}, status_code=status
+    """A page; signed in, its forms carry the session's CSRF token."""
+    csrf = caller.csrf if caller else ""
+    return TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {**context, "caller": caller.principal if caller else None, "csrf": csrf},
+        status_code=status,
+        headers=headers,
     )
-    secure = request.app.state.settings.cookie_secure
-    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="lax", secure=secure)
+
+
+def _start_session(request: Request, user: User, response: Response) -> None:
+    settings = get_settings(request)
+    client = _client(request)
+    _, secret = sessions.start(
+        get_store(request), user.id, settings.session_lifetime,
+        client_address=client.address, user_agent=client.user_agent,
+    )  # fmt: skip
+    cookies = _cookies(request)
+    cookies.set(response, cookies.session, secret, max_age=settings.session_max_seconds)
+
+
+def _minutes(verdict: Verdict) -> int:
+    return max(1, -(-verdict.seconds // 60))
+
+
+# -- signing in and out ---------------------------------------------------------------------
+
+
+def _login_page(
+    request: Request, error: str | None, status: int = 200, headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    """The sign-in form, its token bound to this browser's nonce cookie."""
+    cookies, settings = _cookies(request), get_settings(request)
+    nonce = request.cookies.get(cookies.login) or secrets.token_urlsafe(24)
+    response = TEMPLATES.TemplateResponse(
+        request,
+        "login.html",
+        {"error": error, "caller": None, "csrf": login_csrf(settings.secret_key, nonce)},
+        status_code=status,
+        headers=headers,
+    )
+    cookies.set(response, cookies.login, nonce, samesite="strict")
     return response
 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request) -> HTMLResponse:
-    return _page(request, "login.html", {"error": None, "caller": None})
+    return _login_page(request, None)
 
 
 @router.post("/login", response_class=HTMLResponse)
 def login(request: Request, username: Field, password: Field, csrf: Field) -> Response:
-    _check_csrf(request, csrf)
+    cookies, settings = _cookies(request), get_settings(request)
+    nonce = request.cookies.get(cookies.login, "")
+    _check_csrf(login_csrf(settings.secret_key, nonce) if nonce else "", csrf)
     store = get_store(request)
-    user = check_password(store, username, password)
-    if user is None:
-        return _page(
-            request, "login.html", {"error": "Wrong user name or password.", "caller": None}, 401
-        )
-    audit.record(store, user.username, "login", f"user:{user.username}", member=user.member)
+    verdict = sign_in(store, username, password, _client(request), settings.sign_in_limits)
+    if verdict.user is None:
+        return _refusal(request, verdict, "Wrong user name or password.")
+    replaced = _caller(request)  # one browser, one session: a new sign-in ends the old one
+    if replaced is not None:
+        sessions.end(store, replaced.session.id, "logout")
     response = RedirectResponse("/", status_code=303)
-    cookie = _sessions(request).cookie_for(user.id, time.time())
-    secure = request.app.state.settings.cookie_secure
-    response.set_cookie(
-        SESSION_COOKIE,
-        cookie,
-        max_age=SESSION_SECONDS,
-        httponly=True,
-        samesite="lax",
-        secure=secure,
-    )
+    _start_session(request, verdict.user, response)
+    cookies.clear(response, cookies.login)
     return response
+
+
+def _refusal(request: Request, verdict: Verdict, wrong: str) -> HTMLResponse:
+    if verdict.seconds:
+        message = f"Too many failed sign-ins. Try again in {_minutes(verdict)} minute(s)."
+        headers = {"Retry-After": str(verdict.seconds)}
+        return _login_page(request, message, 429, headers)
+    return _login_page(request, wrong, 401)
 
 
 @router.post("/logout")
 def logout(request: Request, csrf: Field) -> Response:
-    _check_csrf(request, csrf)
+    caller = _caller(request)
+    if caller is not None:
+        _check_csrf(caller.csrf, csrf)
+        store = get_store(request)
+        sessions.end(store, caller.session.id, "logout")
+        audit.record(
+            store, caller.user.username, "logout", f"user:{caller.user.username}",
+            member=caller.user.member,
+        )  # fmt: skip
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    cookies = _cookies(request)
+    cookies.clear(response, cookies.session)
     return response
+
+
+# -- the newsroom ---------------------------------------------------------------------------
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -100,12 +194,12 @@ def newsroom(request: Request, language: str | None = None) -> Response:
     if caller is None:
         return RedirectResponse("/login", status_code=303)
     store = get_store(request)
-    rows = store.list_summaries(limit=200, language=language, viewer=caller.viewer)
+    rows = store.list_summaries(limit=200, language=language, viewer=caller.principal.viewer)
     audit.record(
-        store, caller.actor, "read", "web:items", member=caller.user.member, count=len(rows)
-    )
-    context: dict[str, object] = {"rows": rows, "language": language, "caller": caller}
-    return _page(request, "index.html", context)
+        store, caller.user.username, "read", "web:items", member=caller.user.member,
+        count=len(rows),
+    )  # fmt: skip
+    return _page(request, "index.html", {"rows": rows, "language": language}, caller=caller)
 
 
 @router.get("/items/{item_id}", response_class=HTMLResponse)
@@ -113,11 +207,99 @@ def item_page(request: Request, item_id: int) -> Response:
     caller = _caller(request)
     if caller is None:
         return RedirectResponse("/login", status_code=303)
-    store = get_store(request)
-    stored = store.get(item_id, viewer=caller.viewer) if 0 < item_id < 2**62 else None
+    store, viewer = get_store(request), caller.principal.viewer
+    stored = store.get(item_id, viewer=viewer) if 0 < item_id < 2**62 else None
     if stored is None:
         raise HTTPException(404, f"no item {item_id}")
-    history = store.history(stored.item.uri, viewer=caller.viewer, provider=stored.item.provider)
-    audit.record(store, caller.actor, "read", stored.item.uri, member=caller.user.member)
-    context = {"stored": stored, "item": stored.item, "history": history, "caller": caller}
-    return _page(request, "item.html", context)
+    history = store.history(stored.item.uri, viewer=viewer, provider=stored.item.provider)
+    audit.record(store, caller.user.username, "read", stored.item.uri, member=caller.user.member)
+    context = {"stored": stored, "item": stored.item, "history": history}
+    return _page(request, "item.html", context, caller=caller)
+
+
+# -- changing one's password ----------------------------------------------------------------
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_form(request: Request, changed: bool = False) -> Response:
+    caller = _caller(request)
+    if caller is None:
+        return RedirectResponse("/login", status_code=303)
+    return _page(request, "password.html", {"error": None, "done": changed}, caller=caller)
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def change_password(
+    request: Request, current: Field, new: Field, repeat: Field, csrf: Field
+) -> Response:
+    """A new password ends every session of the user, this one too; this browser then
+    gets a fresh one."""
+    caller = _caller(request)
+    if caller is None:
+        return RedirectResponse("/login", status_code=303)
+    _check_csrf(caller.csrf, csrf)
+
+    def again(error: str, status: int, headers: dict[str, str] | None = None) -> HTMLResponse:
+        context = {"error": error, "done": False}
+        return _page(
+            request, "password.html", context, caller=caller, status=status, headers=headers
+        )
+
+    if new != repeat:
+        return again("The two new passwords differ.", 422)
+    store, settings = get_store(request), get_settings(request)
+    verdict = check_credentials(
+        store, caller.user.username, current, _client(request), settings.sign_in_limits,
+        purpose="password-change",
+    )  # fmt: skip
+    if verdict.user is None:
+        if verdict.seconds:
+            minutes = f"Too many wrong passwords. Try again in {_minutes(verdict)} minute(s)."
+            return again(minutes, 429, {"Retry-After": str(verdict.seconds)})
+        return again("The current password is wrong.", 401)
+    try:
+        set_password(store, caller.user.username, new)
+    except AccountError as error:
+        return again(f"{str(error).capitalize()}.", 422)
+    audit.record(
+        store, caller.user.username, "password", f"user:{caller.user.username}",
+        member=caller.user.member,
+    )  # fmt: skip
+    return _renewed(request, caller.user)
+
+
+def _renewed(request: Request, user: User) -> Response:
+    response = RedirectResponse("/account/password?changed=1", status_code=303)
+    _start_session(request, user, response)
+    return response
+
+
+# -- assets ---------------------------------------------------------------------------------
+
+
+@router.get("/static/ortaq.css")
+def stylesheet() -> Response:
+    return Response(
+        STYLESHEET, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"}
+    )
+
+
+SWAGGER_CDN = "https://cdn.jsdelivr.net"
+_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+
+
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The API explorer (Swagger UI from its CDN), allowed to run its own script only."""
+    page = get_swagger_ui_html(openapi_url="/api/openapi.json", title="Ortaq API")
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
+        for script in _INLINE_SCRIPT.findall(bytes(page.body))
+    )
+    page.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src {SWAGGER_CDN} {hashes}; "
+        f"style-src {SWAGGER_CDN} 'unsafe-inline'; "  # Swagger UI sets style attributes
+        "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    )
+    return page

@@ -1,5 +1,8 @@
 """Users (argon2-hashed passwords, roles) and API tokens (random, shown once, hashed).
 
+Changing a user's password or disabling the user ends the user's web sessions
+(`ortaq.exchange.sessions`).
+
 A token reads `ortaq_<prefix>_<secret>`: the prefix finds the row, only the SHA-256 of
 the secret is stored, and the comparison is constant-time. Tokens never reach a log:
 the audit log and every message name the token by its prefix.
@@ -18,6 +21,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from ortaq.exchange import sessions
 from ortaq.exchange.policy import Viewer
 from ortaq.store import Store, schema
 
@@ -175,23 +179,26 @@ def list_users(store: Store, member: str | None = None) -> list[User]:
 
 
 def set_password(store: Store, username: str, password: str) -> None:
+    """A new password; every web session of the user ends with the old one."""
     if len(password) < 8:
         raise AccountError("passwords have at least 8 characters")
     users = schema.users
+    new_hash = _hasher.hash(password)
     with store.engine.begin() as conn:
-        done = conn.execute(
-            users.update()
-            .where(users.c.username == username)
-            .values(password_hash=_hasher.hash(password))
-        )
-    if done.rowcount != 1:
-        raise AccountError(f"no user {username!r}")
+        user_id = conn.execute(sa.select(users.c.id).where(users.c.username == username)).scalar()
+        if user_id is None:
+            raise AccountError(f"no user {username!r}")
+        conn.execute(users.update().where(users.c.id == user_id).values(password_hash=new_hash))
+        sessions.end_all(conn, user_id, store.clock(), "password")
 
 
 def set_disabled(store: Store, user_id: int, disabled: bool) -> None:
+    """Disable (ending every web session of the user) or re-enable a user."""
     users = schema.users
     with store.engine.begin() as conn:
         conn.execute(users.update().where(users.c.id == user_id).values(disabled=disabled))
+        if disabled:
+            sessions.end_all(conn, user_id, store.clock(), "disabled")
 
 
 def check_password(store: Store, username: str, password: str) -> User | None:

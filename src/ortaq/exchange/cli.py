@@ -9,6 +9,7 @@ from typing import Annotated, Any, cast
 import typer
 
 from ortaq.config import Settings
+from ortaq.exchange import audit
 from ortaq.exchange.accounts import (
     ROLES,
     SCOPES,
@@ -18,6 +19,7 @@ from ortaq.exchange.accounts import (
     create_token,
     create_user,
     get_user,
+    set_password,
 )
 from ortaq.exchange.agreements import list_agreements
 from ortaq.store import Store
@@ -52,6 +54,20 @@ def users_add(
         typer.echo(f"cannot add user: {error}", err=True)
         raise typer.Exit(2) from None
     _print(user.to_json())
+
+
+@users_app.command("password")
+def users_password(username: str) -> None:
+    """Set a user's password from standard input (first line); ends the user's sessions."""
+    password = sys.stdin.readline().rstrip("\n")
+    store = _store()
+    try:
+        set_password(store, username, password)
+    except AccountError as error:
+        typer.echo(f"cannot set the password: {error}", err=True)
+        raise typer.Exit(2) from None
+    audit.record(store, "cli", "password", f"user:{username}")
+    typer.echo(f"password of {username} changed; every web session of {username} ended")
 
 
 @tokens_app.command("create")

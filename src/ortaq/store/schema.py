@@ -189,6 +189,39 @@ api_tokens = sa.Table(
     sa.Column("last_used_at", UTCDateTime),
 )
 
+# Web sign-in sessions (issue 18): the cookie carries a random secret, only its SHA-256 is
+# kept. A session ends at logout, on a password change or when its user is disabled
+# (`ended_at`, `end_reason`), after `ORTAQ_SESSION_IDLE_SECONDS` without a request
+# (`last_seen_at`) or at `expires_at`, whichever comes first.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("secret_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("ended_at", UTCDateTime),
+    sa.Column("end_reason", sa.String(20)),  # logout | password | disabled
+    sa.Column("client_address", sa.String(64)),
+    sa.Column("user_agent", sa.String(300)),
+)
+
+# Failed sign-ins per key (`user:<name>` or `address:<ip>`): the count in the current
+# window, the lock-out in force and how many lock-outs came in a row (the delay doubles).
+# Kept in the database so every worker and process enforces the same limit.
+sign_in_throttle = sa.Table(
+    "sign_in_throttle",
+    metadata,
+    sa.Column("key", sa.String(400), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("window_started_at", UTCDateTime),
+    sa.Column("locked_until", UTCDateTime),
+    sa.Column("lockouts", sa.Integer, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False, index=True),
+)
+
 agreements = sa.Table(
     "agreements",
     metadata,
