@@ -26,6 +26,8 @@ HUGE_ID = "1180591620717411303424"  # 2**70: no item can have it
 
 
 def operator_client(store: Store, **settings: Any) -> TestClient:
+    """An operator's client; it publishes for member "ma", which must exist."""
+    store.upsert_member("ma", "MA", languages=["en"])
     operator = create_user(store, "op", "operator-password", "operator")
     _, token = create_token(store, operator.id, "tests", "write")
     app_settings = replace(ExchangeSettings.from_env(), rate_limit=0, **settings)
@@ -168,6 +170,7 @@ def test_publish_runs_off_the_event_loop(sqlite_store: Store) -> None:
         order.append("publish done")
         return item
 
+    sqlite_store.upsert_member("ma", "MA", languages=["en"])
     operator = create_user(sqlite_store, "op", "operator-password", "operator")
     _, token = create_token(sqlite_store, operator.id, "tests", "write")
     chain = Chain(default_input_formats(), stages=[Stage("slow", slow_stage)])
