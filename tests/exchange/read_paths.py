@@ -87,11 +87,16 @@ class HttpDoors:
         from fastapi.testclient import TestClient
 
         from ortaq.api import create_app
+        from ortaq.chain import Chain
+        from ortaq.formats import default_input_formats
         from ortaq.exchange.accounts import create_token, create_user
         from ortaq.exchange.settings import ExchangeSettings
 
         settings = replace(ExchangeSettings.from_env(), rate_limit=0)
-        self.client = TestClient(create_app(store, settings))
+        # Publishing parses but skips the reading stages: the policy looks only at the
+        # fields the input states, and the state machine publishes on many steps.
+        parse_only = Chain(default_input_formats(), stages=())
+        self.client = TestClient(create_app(store, settings, chain=parse_only))
         self.tokens: dict[str | None, str] = {}
         self.editors: dict[str, str] = {}  # member -> an editor's write token
         for name, viewer in viewers.items():
