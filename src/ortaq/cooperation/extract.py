@@ -313,6 +313,24 @@ class _Identity:
         target.names.extend(n for n in short.names if n not in target.names)
         target.country = target.country or short.country
 
+    def join_known(self) -> None:
+        """A name the knowledge base does not know that is another form of the name of
+        an organisation it knows, named in the same item, is that organisation:
+        'Телерадиокомплекса Президента Казахстана' and the known 'Телерадиокомплекс
+        Президента Казахстана', wherever each comes in the text."""
+        from ortaq.cooperation.names import same_name
+        from ortaq.entities.organisations import get
+
+        known = [o for o in self.orgs.values() if _org_kind(o.id)]
+        for org in [o for o in self.orgs.values() if not _org_kind(o.id)]:
+            for other in known:
+                kb = get(other.id)
+                forms = {*other.names, *(kb.aliases() if kb else ())}
+                forms |= {_without_short_name(n) for n in other.names}
+                if any(same_name(a, b, self.language) for a in org.names for b in forms):
+                    self.alias(org.id, other.id)
+                    break
+
     def party(self, entity_id: str) -> Party:
         org = self.orgs[self.find(entity_id)]
         return Party(org.id, org.name, "organisation", org.country, aliases=tuple(org.names))
@@ -323,10 +341,14 @@ _BRACKET = re.compile(r"\s*[(（]\s*([^()\n]{1,40}?)\s*[)）]")
 
 def _names_a_body(m: dict[str, Any]) -> bool:
     """An organisation of the knowledge base, or a name that is more than generic words
-    ('СМИ', 'the Federation' are not names of a party)."""
-    from ortaq.cooperation.names import is_generic
+    ('СМИ', 'the Federation' are not names of a party) and not that of a joint body of
+    the parties ('لجنة مشتركة', 'the joint media platform': what they create or meet in)."""
+    from ortaq.cooperation.names import is_generic, is_joint_body
 
-    return bool(_org_kind(m.get("entity_id") or "")) or not is_generic(m["text"])
+    kind = _org_kind(m.get("entity_id") or "")
+    if kind == "platform" or is_joint_body(m["text"]):
+        return False
+    return bool(kind) or not is_generic(m["text"])
 
 
 def _org_id(m: dict[str, Any]) -> str:
@@ -339,6 +361,15 @@ def _org_id(m: dict[str, Any]) -> str:
 _QUOTED_END = re.compile(r"[«“\"]([^«»“”\"]{2,30})[»”\"]\s*$")
 _CAPS_END = re.compile(r"\s([A-ZА-ЯӘҒҚҢӨҰҮҺІƏÜÖÇŞİĞ]{2,6})\s*$")
 _BRACKET_END = re.compile(r"\(\s*([^()]{1,40}?)\s*\)\s*$")
+
+
+def _without_short_name(name: str) -> str:
+    """'Государственное информационное агентство Туркмении ТДХ' → the name alone."""
+    for pattern in (_BRACKET_END, _QUOTED_END, _CAPS_END):
+        found = pattern.search(name)
+        if found and found.start() > 0:
+            return name[: found.start()].strip()
+    return name
 
 
 def _short_name(mention: dict[str, Any], text: str) -> str | None:
@@ -465,6 +496,7 @@ def _mentions(
     extra = _acronym_mentions(text, orgs, identity)
     for m in extra:
         identity.add(_org_id(m), m["text"], m.get("canonical") or m["text"], m.get("country"))
+    identity.join_known()
     orgs = sorted([*orgs, *extra], key=lambda m: m["start"])
     names = {org_id: [fold(n) for n in org.names] for org_id, org in identity.orgs.items()}
     person_orgs = _person_orgs(raw, identity, names, lex.language)
@@ -543,6 +575,8 @@ def _inactive(
         reason = ""
         if m.role == "org" and _is_credit(m, text, paragraphs, orgs, cues, agency):
             reason = "credit"
+        elif m.role == "org" and _in_aside(m, text, orgs):
+            reason = "aside"
         elif m.role in ("org", "official", "country", "person") and _attending(m, text, cues):
             reason = "attending"
         elif m.role == "country" and _names_an_organisation(m, text, orgs):
@@ -617,6 +651,23 @@ def _in_brackets(m: _Mention, text: str, para: tuple[int, int], orgs: Sequence[_
     bracket = para[0] + open_at
     before = text[:bracket].rstrip()
     return not any(o.end == len(before) and o is not m for o in orgs)
+
+
+def _in_aside(m: _Mention, text: str, orgs: Sequence[_Mention]) -> bool:
+    """'Sputnik (part of the Russia Today media group) and QNA signed': an organisation
+    inside a bracket that follows another's name and says more than a short name is
+    said about that one, not acting."""
+    open_at = text.rfind("(", max(0, m.start - 60), m.start)
+    if open_at == -1 or ")" in text[open_at : m.start] or "\n" in text[open_at : m.start]:
+        return False
+    close = text.find(")", m.end, m.end + 80)
+    if close == -1 or "\n" in text[m.end : close]:
+        return False
+    inside = text[open_at + 1 : close].strip()
+    if fold(inside) == fold(text[m.start : m.end]):
+        return False  # '(WAM)': the short name of the name before it
+    before = text[:open_at].rstrip()
+    return any(o.end == len(before) and o is not m for o in orgs)
 
 
 _PRESENCE_AFTER = 150  # 'in the presence of' + the dignitaries it lists
@@ -790,7 +841,7 @@ def _candidates(
     found: dict[str, _Candidate] = {}
     nouns: dict[tuple[tuple[int, int], str], Hit] = {}
     verbs: set[tuple[tuple[int, int], str]] = set()
-    for hit in hits:
+    for hit in _longest_triggers(hits):
         if hit.kind == "trigger":
             found.setdefault(
                 hit.label, _Candidate(hit.label, hit.start, hit.end, ctx.text[hit.start : hit.end])
@@ -813,6 +864,24 @@ def _candidates(
     for name in found:
         subsumed |= types[name].subsumes
     return sorted((c for name, c in found.items() if name not in subsumed), key=lambda c: c.start)
+
+
+def _longest_triggers(hits: Sequence[Hit]) -> list[Hit]:
+    """A trigger inside a longer trigger of another type is part of that phrase:
+    'exchange of visits' is an expert exchange, not a visit."""
+    triggers = [h for h in hits if h.kind == "trigger"]
+    return [
+        h
+        for h in hits
+        if h.kind != "trigger"
+        or not any(
+            o.label != h.label
+            and o.start <= h.start
+            and h.end <= o.end
+            and o.end - o.start > h.end - h.start
+            for o in triggers
+        )
+    ]
 
 
 def _distance(language: str, cue: Hit, candidate: _Candidate) -> float:
@@ -1114,11 +1183,13 @@ def _listed_before(ctx: _Context, mentions: Sequence[_Mention], cue_start: int) 
 
 
 def _joins(ctx: _Context, word: str) -> bool:
-    """A word between two names of one list: a conjunction, an article, a genitive."""
+    """A word between two names of one list: a conjunction (with a suffix: 'ilə',
+    'мен'), an article ('the', 'l''). A preposition ends the list: 'between Turkey and
+    Azerbaijan in the joint platform' does not list the platform."""
     conj = ctx.lexicon.conjunctions
     if word in conj or any(word.startswith(c) and len(word) <= len(c) + 3 for c in conj):
         return True
-    return len(word) <= 3
+    return word in ctx.lexicon.list_articles
 
 
 def _parties(
@@ -1309,6 +1380,18 @@ def _same_event(a: Event, b: Event) -> bool:
     return ya is None or yb is None or ya == yb
 
 
+def _more_specific(event: Event, target: Event) -> bool:
+    """More sides, or the same sides named by organisations rather than countries
+    ('Rossiya Segodnya signed with the Qatari media', then 'Sputnik and QNA signed')."""
+    if len(event.sides) != len(target.sides):
+        return len(event.sides) > len(target.sides)
+
+    def organisations(e: Event) -> int:
+        return sum(p.kind == "organisation" for p in e.parties)
+
+    return event.sides == target.sides and organisations(event) > organisations(target)
+
+
 def _merge(events: Sequence[Event]) -> list[Event]:
     merged: list[Event] = []
     for event in events:
@@ -1318,7 +1401,7 @@ def _merge(events: Sequence[Event]) -> list[Event]:
             continue
         if target.headline and not event.headline:
             target.status, target.headline = event.status, False  # the body says it better
-        if len(event.sides) > len(target.sides):
+        if _more_specific(event, target):
             target.parties, event.parties = event.parties, target.parties
         target.evidence.extend(event.evidence)
         known = {p.id for p in target.parties} | {p.id for p in target.also}

@@ -19,7 +19,9 @@ data/triggers/<lang>.json holds, for a linguist to extend without code:
   'prévoit', 'предусматривает', 'تنص'): the areas it lists are `agreed`, and the
   document named there is not a new signing; ``plural_documents``: document words in the
   plural ('memorandums', 'anlaşmalar'): one body signing with several partners signs one
-  document with each; ``conjunctions`` that continue a list of parties;
+  document with each; ``conjunctions`` that continue a list of parties and
+  ``list_articles`` that may stand before a listed name ('the', 'l'', 'les'): nothing
+  else does ('between Turkey and Azerbaijan in the platform' lists two parties);
 - ``stem_endings`` (Arabic): what may follow a stem entry in the same word, so that
   'اجتماع' (meeting) matches اجتماعات and اجتماعه but not الاجتماعي (social);
   ``blocked_continuations``: what may not follow a stem entry, because it makes another
@@ -198,6 +200,7 @@ class Lexicon:
     default_status: str
     combos: dict[str, str]  # combo key -> event type
     conjunctions: frozenset[str]
+    list_articles: frozenset[str] = frozenset()
 
 
 def _entries(data: dict[str, Any]) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
@@ -251,4 +254,5 @@ def lexicon(language: str) -> Lexicon | None:
         default_status=data.get("default_status", "done"),
         combos=combos,
         conjunctions=frozenset(fold(w) for w in data.get("conjunctions", [])),
+        list_articles=frozenset(fold(w) for w in data.get("list_articles", [])),
     )

@@ -273,7 +273,10 @@ def merge_org_spans(spans: Sequence[Mention], known: Sequence[Mention]) -> list[
         if any((k.start, k.end) == (span.start, span.end) for k in inside):
             continue  # the list knows this very name (a country: 'Russian Federation')
         span, inside = _from_first_organisation(span, inside)
-        chosen.append(_named_after(span, [k for k in inside if k.type == "ORG"]))
+        named = _named_after(span, [k for k in inside if k.type == "ORG"])
+        if named is None:
+            continue  # 'AZƏRTAC və Anadolu Agentliyi': a list, not one name
+        chosen.append(named)
         held.update(id(k) for k in inside)
     return [*(k for k in known if id(k) not in held), *chosen]
 
@@ -293,12 +296,21 @@ def _from_first_organisation(
     return cut, [k for k in inside if k.start >= start]
 
 
-def _named_after(span: Mention, orgs: Sequence[Mention]) -> Mention:
-    if len({o.entity_id for o in orgs}) != 1:
-        return span
-    org = orgs[0]
+def _named_after(span: Mention, orgs: Sequence[Mention]) -> Mention | None:
+    """The span named after the one known organisation it holds at its edge or in its
+    closing abbreviation ('Emirates News Agency (WAM)', 'Union des agences de presse de
+    l'OCI (UNA)'); None when it holds several and none names it: a list of names."""
     name = _without_abbreviation(span.text).rstrip(_TRIM)
     name_end = span.start + len(name)
+    closing = [o for o in orgs if o.start >= name_end]
+    if len({o.entity_id for o in closing}) == 1:
+        org = closing[0]
+        return replace(span, entity_id=org.entity_id, canonical=org.canonical, country=org.country)
+    if len({o.entity_id for o in orgs}) > 1:
+        return None
+    if not orgs:
+        return span
+    org = orgs[0]
     at_edge = org.start == span.start or org.end == name_end
     covers = sum(o.end - o.start for o in orgs) * 2 >= span.end - span.start
     if not (at_edge or covers):
