@@ -298,12 +298,16 @@ class _Identity:
         org.country = org.country or country
         return entity_id
 
-    def alias(self, short_id: str, long_id: str) -> None:
-        """The two ids are one organisation: keep the knowledge base's, else the long."""
+    def alias(self, short_id: str, long_id: str, defined: bool = False) -> None:
+        """The two ids are one organisation: keep the knowledge base's, else the long.
+        `defined`: the text defines the short name for the long one ('Agence de presse
+        sénégalaise (APS)'), which then wins over the knowledge base's 'APS'."""
         short_id, long_id = self.find(short_id), self.find(long_id)
         if short_id == long_id or short_id not in self.orgs or long_id not in self.orgs:
             return
-        if _org_kind(short_id) and not _org_kind(long_id):
+        if defined and _org_kind(short_id) and not _org_kind(long_id):
+            pass
+        elif _org_kind(short_id) and not _org_kind(long_id):
             short_id, long_id = long_id, short_id
         elif _org_kind(short_id):
             return  # two organisations of the knowledge base stay two
@@ -410,7 +414,7 @@ def _acronym_mentions(
         identity.add(_org_id(m), short, short, None)
         for other in orgs:
             if other is not m and same_name(other["text"], short, identity.language):
-                identity.alias(_org_id(other), _org_id(m))
+                identity.alias(_org_id(other), _org_id(m), defined=other["text"] == short)
         if not any(c.isupper() for c in short):
             continue  # a quoted name without capitals: not searched as a word
         pattern = re.compile(rf"(?<!\w){re.escape(short)}(?!\w)")
@@ -427,25 +431,34 @@ def _person_orgs(
     identity: _Identity,
     folded_names: dict[str, list[str]],
     language: str,
-) -> dict[str, str]:
-    """person id -> the organisation their stated role names: one the text names
-    elsewhere, else one of the knowledge base ('Director of the Presidential Television
-    and Radio Complex' when the complex is not recognised on its own)."""
-    out: dict[str, str] = {}
+) -> dict[Any, str]:
+    """Whom each person acts for: the organisation their stated role names, one the
+    text names elsewhere, else one of the knowledge base ('Director of the Presidential
+    Television and Radio Complex' when the complex is not recognised on its own). Keyed
+    by (person id, offset) for a mention with a role of its own ('' when that role names
+    none: 'ministre des Affaires étrangères' there, whatever the headline said), and by
+    person id for the first role given, which their other mentions take."""
+    out: dict[Any, str] = {}
     for m in raw:
         pid, role = m.get("entity_id"), m.get("role")
-        if m.get("type") != "PER" or not pid or not role or pid in out:
+        if m.get("type") != "PER" or not pid or not role:
             continue
-        folded_role = f" {fold(role)} "
-        for org_id, names in folded_names.items():
-            if any(_contains_word(folded_role, name) for name in names):
-                out[pid] = identity.find(org_id)
-                break
-        else:
-            known = _role_organisation(role, language)
-            if known:
-                out[pid] = identity.add(*known)
+        org = _role_org(role, identity, folded_names, language)
+        out[(pid, int(m["start"]))] = org or ""
+        if org and pid not in out:
+            out[pid] = org
     return out
+
+
+def _role_org(
+    role: str, identity: _Identity, folded_names: dict[str, list[str]], language: str
+) -> str | None:
+    folded_role = f" {fold(role)} "
+    for org_id, names in folded_names.items():
+        if any(_contains_word(folded_role, name) for name in names):
+            return identity.find(org_id)
+    known = _role_organisation(role, language)
+    return identity.add(*known) if known else None
 
 
 @lru_cache(maxsize=4096)
@@ -509,7 +522,7 @@ def _mentions(
 
 
 def _mention(
-    m: dict[str, Any], identity: _Identity, person_orgs: dict[str, str], lex: Lexicon
+    m: dict[str, Any], identity: _Identity, person_orgs: dict[Any, str], lex: Lexicon
 ) -> _Mention:
     entity_id = m.get("entity_id") or ""
     kind = m.get("type")
@@ -532,7 +545,7 @@ def _mention(
         "name": m.get("canonical") or m["text"],
         "country": m.get("country"),
     }
-    org_id = person_orgs.get(entity_id)
+    org_id = person_orgs.get((entity_id, start), person_orgs.get(entity_id)) or None
     if org_id is not None and _org_kind(org_id) not in GOVERNMENT_KINDS:
         return _Mention(start, end, "person", identity.party(org_id), person=person)
     country = m.get("country")
@@ -585,6 +598,7 @@ def _inactive(
     return out
 
 
+_CLOSING_QUOTES = frozenset("’”»\"'")
 _CREDIT_GAP = 4  # characters between a credit cue and the agency ("a appris l'APS")
 
 
@@ -608,7 +622,10 @@ def _is_credit(
         if cue.kind == "credit_before" and 0 <= m.start - cue.end <= _CREDIT_GAP:
             return _no_stop(text[cue.end : m.start])
         if cue.kind == "credit_after" and 0 <= cue.start - m.end <= _CREDIT_GAP:
-            return _no_stop(text[m.end : cue.start])
+            # '«… entre l'UNA et l'APS», rapporte le communiqué': after a closing quote
+            # the reporter follows the verb
+            gap = text[m.end : cue.start]
+            return _no_stop(gap) and not any(c in _CLOSING_QUOTES for c in gap)
     return False
 
 

@@ -273,7 +273,11 @@ def merge_org_spans(spans: Sequence[Mention], known: Sequence[Mention]) -> list[
         if any((k.start, k.end) == (span.start, span.end) for k in inside):
             continue  # the list knows this very name (a country: 'Russian Federation')
         span, inside = _from_first_organisation(span, inside)
-        named = _named_after(span, [k for k in inside if k.type == "ORG"])
+        named = _named_after(
+            span,
+            [k for k in inside if k.type == "ORG"],
+            {k.country for k in inside if k.type == "LOC" and k.country},
+        )
         if named is None:
             continue  # 'AZƏRTAC və Anadolu Agentliyi': a list, not one name
         chosen.append(named)
@@ -296,13 +300,20 @@ def _from_first_organisation(
     return cut, [k for k in inside if k.start >= start]
 
 
-def _named_after(span: Mention, orgs: Sequence[Mention]) -> Mention | None:
+def _named_after(
+    span: Mention, orgs: Sequence[Mention], countries: frozenset[str] | set[str] = frozenset()
+) -> Mention | None:
     """The span named after the one known organisation it holds at its edge or in its
     closing abbreviation ('Emirates News Agency (WAM)', 'Union des agences de presse de
-    l'OCI (UNA)'); None when it holds several and none names it: a list of names."""
+    l'OCI (UNA)'); None when it holds several and none names it: a list of names. An
+    abbreviation of another country's organisation does not name it: 'Agence de presse
+    sénégalaise (APS)' is not Algérie Presse Service."""
     name = _without_abbreviation(span.text).rstrip(_TRIM)
     name_end = span.start + len(name)
     closing = [o for o in orgs if o.start >= name_end]
+    foreign = bool(countries) and any(o.country and o.country not in countries for o in closing)
+    if foreign:
+        return span if len(orgs) == len(closing) else None
     if len({o.entity_id for o in closing}) == 1:
         org = closing[0]
         return replace(span, entity_id=org.entity_id, canonical=org.canonical, country=org.country)
