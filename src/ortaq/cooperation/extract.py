@@ -228,6 +228,7 @@ class _Context:
     dateline_place: dict[str, Any] | None
     headline_end: int = 0
     last_parties: list[Party] = field(default_factory=list)
+    last_paragraph: int = -1  # where the previous event's paragraph starts
 
 
 def item_text(item: Item) -> str:
@@ -244,6 +245,10 @@ def _sentence_spans(item: Item, language: str) -> list[tuple[int, int]]:
             spans.append((offset + span.start, offset + span.end))
         offset += len(part) + 1
     return spans
+
+
+def _paragraph_start(text: str, position: int) -> int:
+    return text.rfind("\n", 0, position) + 1
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -885,20 +890,24 @@ def _candidates(
 
 def _longest_triggers(hits: Sequence[Hit]) -> list[Hit]:
     """A trigger inside a longer trigger of another type is part of that phrase:
-    'exchange of visits' is an expert exchange, not a visit."""
+    'exchange of visits' is an expert exchange, not a visit; nothing inside a phrase
+    that names no event ('centre de formation') is a trigger."""
+    masks = [h for h in hits if h.kind == "mask"]
     triggers = [h for h in hits if h.kind == "trigger"]
-    return [
-        h
-        for h in hits
-        if h.kind != "trigger"
-        or not any(
+    out = []
+    for h in hits:
+        if h.kind == "mask" or any(m.start <= h.start and h.end <= m.end for m in masks):
+            continue
+        if h.kind == "trigger" and any(
             o.label != h.label
             and o.start <= h.start
             and h.end <= o.end
             and o.end - o.start > h.end - h.start
             for o in triggers
-        )
-    ]
+        ):
+            continue
+        out.append(h)
+    return out
 
 
 def _distance(language: str, cue: Hit, candidate: _Candidate) -> float:
@@ -1082,6 +1091,7 @@ def _sentence_events(
             out.append(event)
         if parties:
             ctx.last_parties = parties
+            ctx.last_paragraph = _paragraph_start(ctx.text, start)
     return out
 
 
@@ -1258,7 +1268,11 @@ def _parties(
     if event_type in HOST_TYPES:
         parties = _host(ctx, parties, everything, candidate)
     if len({p.group for p in parties}) < 2:
-        for source in (ctx.last_parties, ctx.main_pair):
+        # the previous event's parties while the paragraph goes on; a new paragraph (a
+        # quote under a subheading) is about the item's main pair
+        same = ctx.last_paragraph == _paragraph_start(ctx.text, start)
+        sources = (ctx.last_parties, ctx.main_pair) if same else (ctx.main_pair, ctx.last_parties)
+        for source in sources:
             for extra in source:
                 groups = {p.group for p in parties}
                 if len(groups) >= 2:
@@ -1397,16 +1411,21 @@ def _same_event(a: Event, b: Event) -> bool:
     return ya is None or yb is None or ya == yb
 
 
-def _more_specific(event: Event, target: Event) -> bool:
-    """More sides, or the same sides named by organisations rather than countries
-    ('Rossiya Segodnya signed with the Qatari media', then 'Sputnik and QNA signed')."""
+def _more_specific(event: Event, target: Event, over_headline: bool) -> bool:
+    """More sides; or, over a headline's summary, the same sides named by organisations
+    rather than countries (headline 'Rossiya Segodnya signed with the Qatari media',
+    then 'Sputnik and QNA signed')."""
     if len(event.sides) != len(target.sides):
         return len(event.sides) > len(target.sides)
+    if event.sides != target.sides:
+        return False
 
     def organisations(e: Event) -> int:
         return sum(p.kind == "organisation" for p in e.parties)
 
-    return event.sides == target.sides and organisations(event) > organisations(target)
+    if organisations(target) == 0 and organisations(event) == len(event.parties):
+        return True  # 'Uzbekistan and Türkiye signed …', then '… between UzA and Anadolu'
+    return over_headline and organisations(event) > organisations(target)
 
 
 def _merge(events: Sequence[Event]) -> list[Event]:
@@ -1416,10 +1435,10 @@ def _merge(events: Sequence[Event]) -> list[Event]:
         if target is None:
             merged.append(event)
             continue
+        if _more_specific(event, target, target.headline and not event.headline):
+            target.parties, event.parties = event.parties, target.parties
         if target.headline and not event.headline:
             target.status, target.headline = event.status, False  # the body says it better
-        if _more_specific(event, target):
-            target.parties, event.parties = event.parties, target.parties
         target.evidence.extend(event.evidence)
         known = {p.id for p in target.parties} | {p.id for p in target.also}
         target.also.extend(p for p in event.parties if p.id not in known)

@@ -5,6 +5,8 @@ data/triggers/<lang>.json holds, for a linguist to extend without code:
 - ``types``: per event type, ``triggers`` (phrases that alone signal the type) and
   ``combos`` (a ``nouns`` entry and a ``verbs`` entry that signal it only together in one
   clause, e.g. 'plate-forme' + 'créer': an existing platform is not a creation);
+  ``not_triggers``: phrases that hold a trigger word but name no event ('centre de
+  formation', 'training centre': an institution; 'səfərdə olan': a delegation visiting);
 - ``status``: cues per status (proposed, intended, planned, agreed, done, ongoing);
 - ``negation`` and ``hypothetical`` guards; ``between`` words ('entre', 'арасында') that
   introduce the two sides; ``anaphora`` ('les deux pays', 'тараптар') that point back to
@@ -213,6 +215,9 @@ def _entries(data: dict[str, Any]) -> tuple[list[tuple[str, str, str]], dict[str
             combos[key] = event_type
             entries += [(e, "noun", key) for e in combo["nouns"]]
             entries += [(e, "verb", key) for e in combo["verbs"]]
+    # phrases that hold a trigger word but are no event ('centre de formation': an
+    # institution; 'səfərdə olan': the delegation that is visiting)
+    entries += [(e, "mask", "") for e in data.get("not_triggers", [])]
     return entries, combos
 
 

@@ -147,6 +147,31 @@ def _person_enough(m: Mention, language: str) -> bool:
     return len(words) > 1 or (len(words) == 1 and m.source in _REPEATS)
 
 
+_TITLE_WORDS = 10
+_OPENING = '"«“'
+_CLOSING = '"»”'
+
+
+def _inside_quoted_title(m: Mention, text: str) -> bool:
+    """A capitalised word of a quoted title ('"Les Héritiers des Grands Turcs"') is
+    not an organisation, although the NER may read it as one: the nearest quotes around
+    the span, on its line, hold a short phrase without sentence punctuation (a title,
+    not speech), of three or more words and more than the span."""
+    line_start = text.rfind("\n", 0, m.start) + 1
+    line_end = text.find("\n", m.end)
+    line_end = len(text) if line_end == -1 else line_end
+    before = text[line_start : m.start]
+    after = text[m.end : line_end]
+    opened = max(before.rfind(q) for q in _OPENING)
+    closes = [k for k in (after.find(q) for q in _CLOSING) if k != -1]
+    if opened == -1 or not closes:
+        return False
+    inner = (before[opened + 1 :] + m.text + after[: min(closes)]).strip()
+    if any(c in inner for c in ".,;:!?"):
+        return False  # a quoted sentence (speech), not a title
+    return 3 <= len(inner.split()) <= _TITLE_WORDS and inner != m.text
+
+
 def _may_be_a_name(text: str) -> bool:
     """A capital somewhere, or a script without capitals ('and' is no name)."""
     cased = any(c.isalpha() and c.lower() != c.upper() for c in text)
@@ -218,8 +243,11 @@ def recognise(
         if _only_capitalised_by_title_case(e.start, e.end, text, titled):
             continue
         m = _strip_span(Mention(e.text, e.start, e.end, e.type, source=f"ner-{e.source}"), text)
-        if m is not None and not (m.type == "ORG" and generic_only(m.text, language)):
-            ner.append(m)
+        if m is None or (m.type == "ORG" and generic_only(m.text, language)):
+            continue
+        if m.type == "ORG" and _inside_quoted_title(m, text):
+            continue
+        ner.append(m)
     linker = linker or default_linker()
     rules = rule_people(text, language, known)
     rules.extend(registry_people(text, language, linker.registry, [*known, *rules]))
