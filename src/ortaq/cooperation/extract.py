@@ -194,6 +194,18 @@ def _org_kinds() -> dict[str, str]:
     return {org.id: org.kind for org in seed()}
 
 
+@cache
+def _seed_names() -> dict[str, tuple[str, ...]]:
+    from ortaq.entities.organisations import seed
+
+    return {org.id: tuple(org.aliases()) for org in seed()}
+
+
+def _kb_names(entity_id: str) -> tuple[str, ...]:
+    """Every name the knowledge base gives an organisation (members: none here)."""
+    return _seed_names().get(entity_id, ())
+
+
 def _org_kind(entity_id: str) -> str | None:
     if entity_id.startswith("member:"):
         return "member"
@@ -328,13 +340,14 @@ class _Identity:
         'Телерадиокомплекса Президента Казахстана' and the known 'Телерадиокомплекс
         Президента Казахстана', wherever each comes in the text."""
         from ortaq.cooperation.names import same_name
-        from ortaq.entities.organisations import get
 
+        unknown = [o for o in self.orgs.values() if not _org_kind(o.id)]
         known = [o for o in self.orgs.values() if _org_kind(o.id)]
-        for org in [o for o in self.orgs.values() if not _org_kind(o.id)]:
+        if not unknown or not known:
+            return
+        for org in unknown:
             for other in known:
-                kb = get(other.id)
-                forms = {*other.names, *(kb.aliases() if kb else ())}
+                forms = {*other.names, *_kb_names(other.id)}
                 forms |= {_without_short_name(n) for n in other.names}
                 if any(same_name(a, b, self.language) for a in org.names for b in forms):
                     self.alias(org.id, other.id)
