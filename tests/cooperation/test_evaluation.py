@@ -17,15 +17,22 @@ def _org(entity_id: str, *names: str, country: str | None = None) -> _Predicted:
 
 def test_two_capitals_are_a_country_only_when_iso_has_the_code() -> None:
     assert resolve_gold_party("KZ", "ru") == "country:KZ"
-    assert resolve_gold_party("RT", "ru") == "name:RT"  # RT is not an ISO 3166 code
+    # RT is no ISO 3166 code: the knowledge base's broadcaster
+    assert resolve_gold_party("RT", "ru") == "org:rt"
+    assert resolve_gold_party("QZ", "en") == "name:QZ"  # neither a code nor a known name
     assert resolve_gold_party("AZ media delegation", "en") == "country:AZ"
 
 
-def test_a_knowledge_base_name_inside_a_longer_name_does_not_resolve() -> None:
+@pytest.mark.parametrize("language", ["fr", "tr", "az", "en"])
+def test_an_acronym_is_not_a_shorter_acronym_with_a_suffix(language: str) -> None:
     # 'UN' + the Turkish dative 'a' must not make the union of OIC agencies the UN
-    assert resolve_gold_party("UNA", "fr") == "name:UNA"
+    assert resolve_gold_party("UNA", language) == "org:una"
+
+
+def test_a_knowledge_base_name_inside_a_longer_name_does_not_resolve() -> None:
     assert resolve_gold_party("ТАСС", "ru") == "org:tass"
     assert resolve_gold_party("Anadolu Ajansı", "tr") == "org:anadolu"
+    assert resolve_gold_party("TASS photo exhibition", "en") == "name:TASS photo exhibition"
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,11 @@
 The floors are the figures measured when the lexicons were last changed, minus 0.02.
 The headline level no longer lets an agency stand for a gold country (only a state body
 does, guideline section 4); `country_level` keeps the first version's rule, under which
-these samples measured 0.933 before the parties were taken from who acts.
+these samples measured 0.933 before the parties were taken from who acts, 0.871 after
+(round one), and 0.949 again since round two (issue 19). The headline stays below: three
+predicted events the gold leaves out (a working visit offered, a visit to the liberated
+lands, expertise exchange "we have consensus on") and one event whose gold names the
+country where the text says "the sides" (003: KZ for the Presidential TV complex).
 These five articles are also what the lexicons and rules were tuned on (with the
 sentences of test_languages.py): the floor guards against regressions, it is not an
 estimate of accuracy on unseen text.
@@ -19,9 +23,9 @@ import pytest
 from ortaq.evaluation.cooperation import evaluate_cooperation, resolve_gold_party
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
-MEASURED_F1 = 0.7097  # precision 0.647, recall 0.786 (22 of 28 gold events)
-MEASURED_STRICT_F1 = 0.6774
-MEASURED_COUNTRY_LEVEL_F1 = 0.871  # precision 0.794, recall 0.964
+MEASURED_F1 = 0.9153  # precision 0.871, recall 0.964 (27 of 28 gold events, 31 predicted)
+MEASURED_STRICT_F1 = 0.8814
+MEASURED_COUNTRY_LEVEL_F1 = 0.9492  # precision 0.903, recall 1.0
 
 
 @pytest.fixture(scope="module")

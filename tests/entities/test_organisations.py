@@ -90,3 +90,29 @@ def test_kb_is_well_formed() -> None:
         assert org.id.startswith(("org:", "member:")) and org.id not in seen
         seen.add(org.id)
         assert org.canonical and org.aliases()
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # names agencies go by in running text (issue 19), written for this test
+        ("en", "the Qatari News Agency reported", "org:qna"),
+        ("en", "the Azerbaijan State Telegraph Agency said", "org:azertac"),
+        (
+            "en",
+            "head of the Presidential Television and Radio Complex",
+            "org:kz-presidential-tv-radio",
+        ),
+        ("ru", "Госинформагентство Туркменистана сообщило", "org:tdh"),
+        ("ru", "Эмиратское информационное агентство сообщило", "org:wam"),
+        # an acronym with a suffix in lower case is that acronym; with capitals it is another
+        ("tr", "BM'de konuştu", "org:united-nations"),
+    ],
+)
+def test_names_in_running_text(language: str, text: str, expected: str) -> None:
+    assert expected in ids(text, language), find_organisations(text, language)
+
+
+@pytest.mark.parametrize("language", ["tr", "az", "fr", "en"])
+def test_a_longer_acronym_is_not_a_shorter_one_with_a_suffix(language: str) -> None:
+    assert ids("UNA", language) == ["org:una"]

@@ -194,6 +194,18 @@ def _org_kinds() -> dict[str, str]:
     return {org.id: org.kind for org in seed()}
 
 
+@cache
+def _seed_names() -> dict[str, tuple[str, ...]]:
+    from ortaq.entities.organisations import seed
+
+    return {org.id: tuple(org.aliases()) for org in seed()}
+
+
+def _kb_names(entity_id: str) -> tuple[str, ...]:
+    """Every name the knowledge base gives an organisation (members: none here)."""
+    return _seed_names().get(entity_id, ())
+
+
 def _org_kind(entity_id: str) -> str | None:
     if entity_id.startswith("member:"):
         return "member"
@@ -228,6 +240,7 @@ class _Context:
     dateline_place: dict[str, Any] | None
     headline_end: int = 0
     last_parties: list[Party] = field(default_factory=list)
+    last_paragraph: int = -1  # where the previous event's paragraph starts
 
 
 def item_text(item: Item) -> str:
@@ -244,6 +257,10 @@ def _sentence_spans(item: Item, language: str) -> list[tuple[int, int]]:
             spans.append((offset + span.start, offset + span.end))
         offset += len(part) + 1
     return spans
+
+
+def _paragraph_start(text: str, position: int) -> int:
+    return text.rfind("\n", 0, position) + 1
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -298,12 +315,16 @@ class _Identity:
         org.country = org.country or country
         return entity_id
 
-    def alias(self, short_id: str, long_id: str) -> None:
-        """The two ids are one organisation: keep the knowledge base's, else the long."""
+    def alias(self, short_id: str, long_id: str, defined: bool = False) -> None:
+        """The two ids are one organisation: keep the knowledge base's, else the long.
+        `defined`: the text defines the short name for the long one ('Agence de presse
+        sénégalaise (APS)'), which then wins over the knowledge base's 'APS'."""
         short_id, long_id = self.find(short_id), self.find(long_id)
         if short_id == long_id or short_id not in self.orgs or long_id not in self.orgs:
             return
-        if _org_kind(short_id) and not _org_kind(long_id):
+        if defined and _org_kind(short_id) and not _org_kind(long_id):
+            pass
+        elif _org_kind(short_id) and not _org_kind(long_id):
             short_id, long_id = long_id, short_id
         elif _org_kind(short_id):
             return  # two organisations of the knowledge base stay two
@@ -312,6 +333,25 @@ class _Identity:
         target = self.orgs[long_id]
         target.names.extend(n for n in short.names if n not in target.names)
         target.country = target.country or short.country
+
+    def join_known(self) -> None:
+        """A name the knowledge base does not know that is another form of the name of
+        an organisation it knows, named in the same item, is that organisation:
+        'Телерадиокомплекса Президента Казахстана' and the known 'Телерадиокомплекс
+        Президента Казахстана', wherever each comes in the text."""
+        from ortaq.cooperation.names import same_name
+
+        unknown = [o for o in self.orgs.values() if not _org_kind(o.id)]
+        known = [o for o in self.orgs.values() if _org_kind(o.id)]
+        if not unknown or not known:
+            return
+        for org in unknown:
+            for other in known:
+                forms = {*other.names, *_kb_names(other.id)}
+                forms |= {_without_short_name(n) for n in other.names}
+                if any(same_name(a, b, self.language) for a in org.names for b in forms):
+                    self.alias(org.id, other.id)
+                    break
 
     def party(self, entity_id: str) -> Party:
         org = self.orgs[self.find(entity_id)]
@@ -323,10 +363,14 @@ _BRACKET = re.compile(r"\s*[(（]\s*([^()\n]{1,40}?)\s*[)）]")
 
 def _names_a_body(m: dict[str, Any]) -> bool:
     """An organisation of the knowledge base, or a name that is more than generic words
-    ('СМИ', 'the Federation' are not names of a party)."""
-    from ortaq.cooperation.names import is_generic
+    ('СМИ', 'the Federation' are not names of a party) and not that of a joint body of
+    the parties ('لجنة مشتركة', 'the joint media platform': what they create or meet in)."""
+    from ortaq.cooperation.names import is_generic, is_joint_body
 
-    return bool(_org_kind(m.get("entity_id") or "")) or not is_generic(m["text"])
+    kind = _org_kind(m.get("entity_id") or "")
+    if kind == "platform" or is_joint_body(m["text"]):
+        return False
+    return bool(kind) or not is_generic(m["text"])
 
 
 def _org_id(m: dict[str, Any]) -> str:
@@ -339,6 +383,15 @@ def _org_id(m: dict[str, Any]) -> str:
 _QUOTED_END = re.compile(r"[«“\"]([^«»“”\"]{2,30})[»”\"]\s*$")
 _CAPS_END = re.compile(r"\s([A-ZА-ЯӘҒҚҢӨҰҮҺІƏÜÖÇŞİĞ]{2,6})\s*$")
 _BRACKET_END = re.compile(r"\(\s*([^()]{1,40}?)\s*\)\s*$")
+
+
+def _without_short_name(name: str) -> str:
+    """'Государственное информационное агентство Туркмении ТДХ' → the name alone."""
+    for pattern in (_BRACKET_END, _QUOTED_END, _CAPS_END):
+        found = pattern.search(name)
+        if found and found.start() > 0:
+            return name[: found.start()].strip()
+    return name
 
 
 def _short_name(mention: dict[str, Any], text: str) -> str | None:
@@ -379,7 +432,7 @@ def _acronym_mentions(
         identity.add(_org_id(m), short, short, None)
         for other in orgs:
             if other is not m and same_name(other["text"], short, identity.language):
-                identity.alias(_org_id(other), _org_id(m))
+                identity.alias(_org_id(other), _org_id(m), defined=other["text"] == short)
         if not any(c.isupper() for c in short):
             continue  # a quoted name without capitals: not searched as a word
         pattern = re.compile(rf"(?<!\w){re.escape(short)}(?!\w)")
@@ -396,25 +449,34 @@ def _person_orgs(
     identity: _Identity,
     folded_names: dict[str, list[str]],
     language: str,
-) -> dict[str, str]:
-    """person id -> the organisation their stated role names: one the text names
-    elsewhere, else one of the knowledge base ('Director of the Presidential Television
-    and Radio Complex' when the complex is not recognised on its own)."""
-    out: dict[str, str] = {}
+) -> dict[Any, str]:
+    """Whom each person acts for: the organisation their stated role names, one the
+    text names elsewhere, else one of the knowledge base ('Director of the Presidential
+    Television and Radio Complex' when the complex is not recognised on its own). Keyed
+    by (person id, offset) for a mention with a role of its own ('' when that role names
+    none: 'ministre des Affaires étrangères' there, whatever the headline said), and by
+    person id for the first role given, which their other mentions take."""
+    out: dict[Any, str] = {}
     for m in raw:
         pid, role = m.get("entity_id"), m.get("role")
-        if m.get("type") != "PER" or not pid or not role or pid in out:
+        if m.get("type") != "PER" or not pid or not role:
             continue
-        folded_role = f" {fold(role)} "
-        for org_id, names in folded_names.items():
-            if any(_contains_word(folded_role, name) for name in names):
-                out[pid] = identity.find(org_id)
-                break
-        else:
-            known = _role_organisation(role, language)
-            if known:
-                out[pid] = identity.add(*known)
+        org = _role_org(role, identity, folded_names, language)
+        out[(pid, int(m["start"]))] = org or ""
+        if org and pid not in out:
+            out[pid] = org
     return out
+
+
+def _role_org(
+    role: str, identity: _Identity, folded_names: dict[str, list[str]], language: str
+) -> str | None:
+    folded_role = f" {fold(role)} "
+    for org_id, names in folded_names.items():
+        if any(_contains_word(folded_role, name) for name in names):
+            return identity.find(org_id)
+    known = _role_organisation(role, language)
+    return identity.add(*known) if known else None
 
 
 @lru_cache(maxsize=4096)
@@ -465,6 +527,7 @@ def _mentions(
     extra = _acronym_mentions(text, orgs, identity)
     for m in extra:
         identity.add(_org_id(m), m["text"], m.get("canonical") or m["text"], m.get("country"))
+    identity.join_known()
     orgs = sorted([*orgs, *extra], key=lambda m: m["start"])
     names = {org_id: [fold(n) for n in org.names] for org_id, org in identity.orgs.items()}
     person_orgs = _person_orgs(raw, identity, names, lex.language)
@@ -477,7 +540,7 @@ def _mentions(
 
 
 def _mention(
-    m: dict[str, Any], identity: _Identity, person_orgs: dict[str, str], lex: Lexicon
+    m: dict[str, Any], identity: _Identity, person_orgs: dict[Any, str], lex: Lexicon
 ) -> _Mention:
     entity_id = m.get("entity_id") or ""
     kind = m.get("type")
@@ -500,7 +563,7 @@ def _mention(
         "name": m.get("canonical") or m["text"],
         "country": m.get("country"),
     }
-    org_id = person_orgs.get(entity_id)
+    org_id = person_orgs.get((entity_id, start), person_orgs.get(entity_id)) or None
     if org_id is not None and _org_kind(org_id) not in GOVERNMENT_KINDS:
         return _Mention(start, end, "person", identity.party(org_id), person=person)
     country = m.get("country")
@@ -543,6 +606,8 @@ def _inactive(
         reason = ""
         if m.role == "org" and _is_credit(m, text, paragraphs, orgs, cues, agency):
             reason = "credit"
+        elif m.role == "org" and _in_aside(m, text, orgs):
+            reason = "aside"
         elif m.role in ("org", "official", "country", "person") and _attending(m, text, cues):
             reason = "attending"
         elif m.role == "country" and _names_an_organisation(m, text, orgs):
@@ -551,6 +616,7 @@ def _inactive(
     return out
 
 
+_CLOSING_QUOTES = frozenset("’”»\"'")
 _CREDIT_GAP = 4  # characters between a credit cue and the agency ("a appris l'APS")
 
 
@@ -574,7 +640,10 @@ def _is_credit(
         if cue.kind == "credit_before" and 0 <= m.start - cue.end <= _CREDIT_GAP:
             return _no_stop(text[cue.end : m.start])
         if cue.kind == "credit_after" and 0 <= cue.start - m.end <= _CREDIT_GAP:
-            return _no_stop(text[m.end : cue.start])
+            # '«… entre l'UNA et l'APS», rapporte le communiqué': after a closing quote
+            # the reporter follows the verb
+            gap = text[m.end : cue.start]
+            return _no_stop(gap) and not any(c in _CLOSING_QUOTES for c in gap)
     return False
 
 
@@ -617,6 +686,23 @@ def _in_brackets(m: _Mention, text: str, para: tuple[int, int], orgs: Sequence[_
     bracket = para[0] + open_at
     before = text[:bracket].rstrip()
     return not any(o.end == len(before) and o is not m for o in orgs)
+
+
+def _in_aside(m: _Mention, text: str, orgs: Sequence[_Mention]) -> bool:
+    """'Sputnik (part of the Russia Today media group) and QNA signed': an organisation
+    inside a bracket that follows another's name and says more than a short name is
+    said about that one, not acting."""
+    open_at = text.rfind("(", max(0, m.start - 60), m.start)
+    if open_at == -1 or ")" in text[open_at : m.start] or "\n" in text[open_at : m.start]:
+        return False
+    close = text.find(")", m.end, m.end + 80)
+    if close == -1 or "\n" in text[m.end : close]:
+        return False
+    inside = text[open_at + 1 : close].strip()
+    if fold(inside) == fold(text[m.start : m.end]):
+        return False  # '(WAM)': the short name of the name before it
+    before = text[:open_at].rstrip()
+    return any(o.end == len(before) and o is not m for o in orgs)
 
 
 _PRESENCE_AFTER = 150  # 'in the presence of' + the dignitaries it lists
@@ -790,7 +876,7 @@ def _candidates(
     found: dict[str, _Candidate] = {}
     nouns: dict[tuple[tuple[int, int], str], Hit] = {}
     verbs: set[tuple[tuple[int, int], str]] = set()
-    for hit in hits:
+    for hit in _longest_triggers(hits):
         if hit.kind == "trigger":
             found.setdefault(
                 hit.label, _Candidate(hit.label, hit.start, hit.end, ctx.text[hit.start : hit.end])
@@ -813,6 +899,28 @@ def _candidates(
     for name in found:
         subsumed |= types[name].subsumes
     return sorted((c for name, c in found.items() if name not in subsumed), key=lambda c: c.start)
+
+
+def _longest_triggers(hits: Sequence[Hit]) -> list[Hit]:
+    """A trigger inside a longer trigger of another type is part of that phrase:
+    'exchange of visits' is an expert exchange, not a visit; nothing inside a phrase
+    that names no event ('centre de formation') is a trigger."""
+    masks = [h for h in hits if h.kind == "mask"]
+    triggers = [h for h in hits if h.kind == "trigger"]
+    out = []
+    for h in hits:
+        if h.kind == "mask" or any(m.start <= h.start and h.end <= m.end for m in masks):
+            continue
+        if h.kind == "trigger" and any(
+            o.label != h.label
+            and o.start <= h.start
+            and h.end <= o.end
+            and o.end - o.start > h.end - h.start
+            for o in triggers
+        ):
+            continue
+        out.append(h)
+    return out
 
 
 def _distance(language: str, cue: Hit, candidate: _Candidate) -> float:
@@ -996,6 +1104,7 @@ def _sentence_events(
             out.append(event)
         if parties:
             ctx.last_parties = parties
+            ctx.last_paragraph = _paragraph_start(ctx.text, start)
     return out
 
 
@@ -1114,11 +1223,13 @@ def _listed_before(ctx: _Context, mentions: Sequence[_Mention], cue_start: int) 
 
 
 def _joins(ctx: _Context, word: str) -> bool:
-    """A word between two names of one list: a conjunction, an article, a genitive."""
+    """A word between two names of one list: a conjunction (with a suffix: 'ilə',
+    'мен'), an article ('the', 'l''). A preposition ends the list: 'between Turkey and
+    Azerbaijan in the joint platform' does not list the platform."""
     conj = ctx.lexicon.conjunctions
     if word in conj or any(word.startswith(c) and len(word) <= len(c) + 3 for c in conj):
         return True
-    return len(word) <= 3
+    return word in ctx.lexicon.list_articles
 
 
 def _parties(
@@ -1170,7 +1281,11 @@ def _parties(
     if event_type in HOST_TYPES:
         parties = _host(ctx, parties, everything, candidate)
     if len({p.group for p in parties}) < 2:
-        for source in (ctx.last_parties, ctx.main_pair):
+        # the previous event's parties while the paragraph goes on; a new paragraph (a
+        # quote under a subheading) is about the item's main pair
+        same = ctx.last_paragraph == _paragraph_start(ctx.text, start)
+        sources = (ctx.last_parties, ctx.main_pair) if same else (ctx.main_pair, ctx.last_parties)
+        for source in sources:
             for extra in source:
                 groups = {p.group for p in parties}
                 if len(groups) >= 2:
@@ -1309,6 +1424,23 @@ def _same_event(a: Event, b: Event) -> bool:
     return ya is None or yb is None or ya == yb
 
 
+def _more_specific(event: Event, target: Event, over_headline: bool) -> bool:
+    """More sides; or, over a headline's summary, the same sides named by organisations
+    rather than countries (headline 'Rossiya Segodnya signed with the Qatari media',
+    then 'Sputnik and QNA signed')."""
+    if len(event.sides) != len(target.sides):
+        return len(event.sides) > len(target.sides)
+    if event.sides != target.sides:
+        return False
+
+    def organisations(e: Event) -> int:
+        return sum(p.kind == "organisation" for p in e.parties)
+
+    if organisations(target) == 0 and organisations(event) == len(event.parties):
+        return True  # 'Uzbekistan and Türkiye signed …', then '… between UzA and Anadolu'
+    return over_headline and organisations(event) > organisations(target)
+
+
 def _merge(events: Sequence[Event]) -> list[Event]:
     merged: list[Event] = []
     for event in events:
@@ -1316,10 +1448,10 @@ def _merge(events: Sequence[Event]) -> list[Event]:
         if target is None:
             merged.append(event)
             continue
+        if _more_specific(event, target, target.headline and not event.headline):
+            target.parties, event.parties = event.parties, target.parties
         if target.headline and not event.headline:
             target.status, target.headline = event.status, False  # the body says it better
-        if len(event.sides) > len(target.sides):
-            target.parties, event.parties = event.parties, target.parties
         target.evidence.extend(event.evidence)
         known = {p.id for p in target.parties} | {p.id for p in target.also}
         target.also.extend(p for p in event.parties if p.id not in known)

@@ -5,6 +5,8 @@ data/triggers/<lang>.json holds, for a linguist to extend without code:
 - ``types``: per event type, ``triggers`` (phrases that alone signal the type) and
   ``combos`` (a ``nouns`` entry and a ``verbs`` entry that signal it only together in one
   clause, e.g. 'plate-forme' + 'créer': an existing platform is not a creation);
+  ``not_triggers``: phrases that hold a trigger word but name no event ('centre de
+  formation', 'training centre': an institution; 'səfərdə olan': a delegation visiting);
 - ``status``: cues per status (proposed, intended, planned, agreed, done, ongoing);
 - ``negation`` and ``hypothetical`` guards; ``between`` words ('entre', 'арасында') that
   introduce the two sides; ``anaphora`` ('les deux pays', 'тараптар') that point back to
@@ -19,7 +21,9 @@ data/triggers/<lang>.json holds, for a linguist to extend without code:
   'prévoit', 'предусматривает', 'تنص'): the areas it lists are `agreed`, and the
   document named there is not a new signing; ``plural_documents``: document words in the
   plural ('memorandums', 'anlaşmalar'): one body signing with several partners signs one
-  document with each; ``conjunctions`` that continue a list of parties;
+  document with each; ``conjunctions`` that continue a list of parties and
+  ``list_articles`` that may stand before a listed name ('the', 'l'', 'les'): nothing
+  else does ('between Turkey and Azerbaijan in the platform' lists two parties);
 - ``stem_endings`` (Arabic): what may follow a stem entry in the same word, so that
   'اجتماع' (meeting) matches اجتماعات and اجتماعه but not الاجتماعي (social);
   ``blocked_continuations``: what may not follow a stem entry, because it makes another
@@ -198,6 +202,7 @@ class Lexicon:
     default_status: str
     combos: dict[str, str]  # combo key -> event type
     conjunctions: frozenset[str]
+    list_articles: frozenset[str] = frozenset()
 
 
 def _entries(data: dict[str, Any]) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
@@ -210,6 +215,9 @@ def _entries(data: dict[str, Any]) -> tuple[list[tuple[str, str, str]], dict[str
             combos[key] = event_type
             entries += [(e, "noun", key) for e in combo["nouns"]]
             entries += [(e, "verb", key) for e in combo["verbs"]]
+    # phrases that hold a trigger word but are no event ('centre de formation': an
+    # institution; 'səfərdə olan': the delegation that is visiting)
+    entries += [(e, "mask", "") for e in data.get("not_triggers", [])]
     return entries, combos
 
 
@@ -251,4 +259,5 @@ def lexicon(language: str) -> Lexicon | None:
         default_status=data.get("default_status", "done"),
         combos=combos,
         conjunctions=frozenset(fold(w) for w in data.get("conjunctions", [])),
+        list_articles=frozenset(fold(w) for w in data.get("list_articles", [])),
     )

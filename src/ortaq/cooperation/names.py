@@ -140,6 +140,30 @@ def same_name(a: str, b: str, language: str | None = None) -> bool:
     return not _is_place_name(da, language)
 
 
+@cache
+def _joint() -> tuple[frozenset[str], tuple[str, ...]]:
+    whole: set[str] = set()
+    starts: set[str] = set()
+    for spec in _data().values():
+        for entry in spec.get("joint_words", []):
+            if entry.endswith("*"):
+                starts.add(_fold_word(entry[:-1]))
+            else:
+                whole.add(_fold_word(entry))
+    return frozenset(whole), tuple(sorted(starts))
+
+
+def is_joint_body(name: str) -> bool:
+    """A joint body of the parties ('joint committee', 'Совместная медиа-платформа',
+    'المنصة الإعلامية المشتركة'): what their cooperation made, not one of them."""
+    whole, starts = _joint()
+    return (
+        any(w in whole or w.startswith(starts) for w in _words(name))
+        if starts
+        else any(w in whole for w in _words(name))
+    )
+
+
 def is_generic(name: str) -> bool:
     """A name of generic words only ('СМИ', 'the Federation', 'وسائل الإعلام')."""
     ws = words(name)

@@ -310,6 +310,8 @@ class Matcher:
                     o_stem_end = folded.end(end)
                     if text[folded.start(start) : o_stem_end] != p.exact:
                         continue
+                    if rest and _capital_suffix(text[o_stem_end : folded.end(word_end)]):
+                        continue  # 'UNA' is an acronym of its own, not 'UN' + dative
                 elif p.capital:
                     first = text[folded.start(start)]
                     if (
@@ -325,6 +327,13 @@ class Matcher:
             spans = [(folded.start(s), folded.end(e)) for s, e in stops]
             hits = [h for h in hits if not any(h.start < e and s < h.end for s, e in spans)]
         return longest_first(hits)
+
+
+def _capital_suffix(rest: str) -> bool:
+    """A suffix glued to an acronym is written in lower case ('BM'de', 'TASS-ın',
+    'АҚШ-тың'); capitals after it continue the acronym ('UNA' is not 'UN' + 'a')."""
+    letters = [c for c in rest if c.isalpha()]
+    return bool(letters) and letters[0].isupper()
 
 
 def _next_to_capitalised(text: str, start: int, end: int) -> bool:

@@ -147,6 +147,31 @@ def _person_enough(m: Mention, language: str) -> bool:
     return len(words) > 1 or (len(words) == 1 and m.source in _REPEATS)
 
 
+_TITLE_WORDS = 10
+_OPENING = '"«“'
+_CLOSING = '"»”'
+
+
+def _inside_quoted_title(m: Mention, text: str) -> bool:
+    """A capitalised word of a quoted title ('"Les Héritiers des Grands Turcs"') is
+    not an organisation, although the NER may read it as one: the nearest quotes around
+    the span, on its line, hold a short phrase without sentence punctuation (a title,
+    not speech), of three or more words and more than the span."""
+    line_start = text.rfind("\n", 0, m.start) + 1
+    line_end = text.find("\n", m.end)
+    line_end = len(text) if line_end == -1 else line_end
+    before = text[line_start : m.start]
+    after = text[m.end : line_end]
+    opened = max(before.rfind(q) for q in _OPENING)
+    closes = [k for k in (after.find(q) for q in _CLOSING) if k != -1]
+    if opened == -1 or not closes:
+        return False
+    inner = (before[opened + 1 :] + m.text + after[: min(closes)]).strip()
+    if any(c in inner for c in ".,;:!?"):
+        return False  # a quoted sentence (speech), not a title
+    return 3 <= len(inner.split()) <= _TITLE_WORDS and inner != m.text
+
+
 def _may_be_a_name(text: str) -> bool:
     """A capital somewhere, or a script without capitals ('and' is no name)."""
     cased = any(c.isalpha() and c.lower() != c.upper() for c in text)
@@ -218,8 +243,11 @@ def recognise(
         if _only_capitalised_by_title_case(e.start, e.end, text, titled):
             continue
         m = _strip_span(Mention(e.text, e.start, e.end, e.type, source=f"ner-{e.source}"), text)
-        if m is not None and not (m.type == "ORG" and generic_only(m.text, language)):
-            ner.append(m)
+        if m is None or (m.type == "ORG" and generic_only(m.text, language)):
+            continue
+        if m.type == "ORG" and _inside_quoted_title(m, text):
+            continue
+        ner.append(m)
     linker = linker or default_linker()
     rules = rule_people(text, language, known)
     rules.extend(registry_people(text, language, linker.registry, [*known, *rules]))
@@ -273,7 +301,14 @@ def merge_org_spans(spans: Sequence[Mention], known: Sequence[Mention]) -> list[
         if any((k.start, k.end) == (span.start, span.end) for k in inside):
             continue  # the list knows this very name (a country: 'Russian Federation')
         span, inside = _from_first_organisation(span, inside)
-        chosen.append(_named_after(span, [k for k in inside if k.type == "ORG"]))
+        named = _named_after(
+            span,
+            [k for k in inside if k.type == "ORG"],
+            {k.country for k in inside if k.type == "LOC" and k.country},
+        )
+        if named is None:
+            continue  # 'AZƏRTAC və Anadolu Agentliyi': a list, not one name
+        chosen.append(named)
         held.update(id(k) for k in inside)
     return [*(k for k in known if id(k) not in held), *chosen]
 
@@ -293,12 +328,28 @@ def _from_first_organisation(
     return cut, [k for k in inside if k.start >= start]
 
 
-def _named_after(span: Mention, orgs: Sequence[Mention]) -> Mention:
-    if len({o.entity_id for o in orgs}) != 1:
-        return span
-    org = orgs[0]
+def _named_after(
+    span: Mention, orgs: Sequence[Mention], countries: frozenset[str] | set[str] = frozenset()
+) -> Mention | None:
+    """The span named after the one known organisation it holds at its edge or in its
+    closing abbreviation ('Emirates News Agency (WAM)', 'Union des agences de presse de
+    l'OCI (UNA)'); None when it holds several and none names it: a list of names. An
+    abbreviation of another country's organisation does not name it: 'Agence de presse
+    sénégalaise (APS)' is not Algérie Presse Service."""
     name = _without_abbreviation(span.text).rstrip(_TRIM)
     name_end = span.start + len(name)
+    closing = [o for o in orgs if o.start >= name_end]
+    foreign = bool(countries) and any(o.country and o.country not in countries for o in closing)
+    if foreign:
+        return span if len(orgs) == len(closing) else None
+    if len({o.entity_id for o in closing}) == 1:
+        org = closing[0]
+        return replace(span, entity_id=org.entity_id, canonical=org.canonical, country=org.country)
+    if len({o.entity_id for o in orgs}) > 1:
+        return None
+    if not orgs:
+        return span
+    org = orgs[0]
     at_edge = org.start == span.start or org.end == name_end
     covers = sum(o.end - o.start for o in orgs) * 2 >= span.end - span.start
     if not (at_edge or covers):
