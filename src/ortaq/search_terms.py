@@ -11,9 +11,9 @@ folded token `f` then has *variants*, other tokens under which it is also indexe
   the language, the kk/az suffix stripper otherwise (`ortaq.stories.features`). A
   document stems in its own language; a query, whose language is unknown, in every
   language written in the word's script (or only in `language` when one is given);
-* a loose cross-script key (``v:almata``), `loose_key_of` the word and
-  its stems, when it has at least three consonants: Almaty, Алматы, Almatı and ألماتي
-  meet there;
+* a loose cross-script key (``v:almata``), `loose_key_of` the word and its stems, for
+  words of letters only with at least three consonants: Almaty, Алматы, Almatı and
+  ألماتي meet there;
 * entity ids (``e:person:...``) of the entities the item mentions; a query word gets
   them when a name it is part of resolves to an entity (`name_keys`, looked up by the
   store).
@@ -176,6 +176,8 @@ def variants(fold: str, spelled: str, languages: tuple[str, ...]) -> tuple[str, 
         if language in STRIPPED:  # a name loses its case ending only: Алматыда → алматы
             keyed.append(strip_suffixes(fold, language, rounds=1))
     for form in keyed:
+        if not form.isalpha():
+            continue  # codes and numbers ('w1v11z') are no names: no loose key
         key = loose_key_of(form)
         if loose_consonants(key) >= MIN_LOOSE_CONSONANTS:
             out[f"v:{key}"] = None
@@ -261,7 +263,7 @@ def _span_keys(folds: Sequence[str]) -> list[str]:
     proclitics, since a name may begin with a proclitic's letters (ألتون, Altun)."""
     keys = ["f:" + " ".join(folds)]
     for forms in dict.fromkeys((tuple(folds), tuple(without_proclitics(f) for f in folds))):
-        loose = [loose_key_of(form) for form in forms]
+        loose = [loose_key_of(form) if form.isalpha() else "" for form in forms]
         if all(loose) and sum(loose_consonants(k) for k in loose) >= MIN_LOOSE_CONSONANTS:
             keys.append("v:" + " ".join(loose))
     return keys
