@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -37,7 +36,7 @@ class QueryFirstGroup(TyperGroup):
     """`ortaq search WORDS...` runs `ortaq search query WORDS...`; a first word that
     names a subcommand (`reindex`) runs that instead."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["query", *args]
         return super().parse_args(ctx, args)

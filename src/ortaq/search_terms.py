@@ -190,7 +190,7 @@ def _folded(stem: str) -> str:
 
 
 def entity_token(entity_id: str) -> str:
-    """The token of an entity id: 'person:kasymzhomart-tokayev' → 'e:person:kasymzhomart:tokayev'."""
+    """An entity id as a token: 'person:kasymzhomart-tokayev' → 'e:person:kasymzhomart:tokayev'."""
     parts = _ENTITY_ID_SEPARATORS.split(entity_id.casefold())
     return ("e:" + ":".join(part for part in parts if part))[:MAX_TOKEN_CHARS]
 
@@ -308,7 +308,7 @@ def entity_name_keys(entities: Iterable[tuple[str, str, bool]]) -> set[EntityNam
     for entity_id, name, person in entities:
         for known in (name, *known_names(entity_id)):
             for key in name_keys(known, person=person):
-                keys.add(EntityName(entity_id[:MAX_TOKEN_CHARS * 3], key[: MAX_TOKEN_CHARS * 3]))
+                keys.add(EntityName(entity_id[: MAX_TOKEN_CHARS * 3], key[: MAX_TOKEN_CHARS * 3]))
     return keys
 
 

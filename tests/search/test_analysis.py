@@ -78,9 +78,7 @@ def test_a_quoted_phrase_of_a_document_is_in_it(text: str, language: str | None)
     folds = [word.fold for word in document.headline]
     query = analyse_query(f'"{clean}"')
     for phrase in query.phrases:
-        assert any(
-            tuple(folds[i : i + len(phrase)]) == phrase for i in range(len(folds))
-        ), phrase
+        assert any(tuple(folds[i : i + len(phrase)]) == phrase for i in range(len(folds))), phrase
 
 
 def shared(*spellings: str) -> set[str]:

@@ -95,9 +95,7 @@ def logout(request: Request, csrf: Field) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def newsroom(
-    request: Request, language: str | None = None, q: str | None = None
-) -> Response:
+def newsroom(request: Request, language: str | None = None, q: str | None = None) -> Response:
     """The latest items, or with `q` the best matches of a search (same store search
     as the API and the CLI, under the caller's policy)."""
     caller = _caller(request)

@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -144,7 +144,9 @@ class Fts5Index:
     def remove(self, conn: Connection, item_ids: Sequence[int]) -> None:
         if item_ids:
             statement = sa.text("DELETE FROM search_index WHERE rowid IN :ids")
-            conn.execute(statement.bindparams(sa.bindparam("ids", expanding=True)), {"ids": list(item_ids)})
+            conn.execute(
+                statement.bindparams(sa.bindparam("ids", expanding=True)), {"ids": list(item_ids)}
+            )
 
     def clear(self, conn: Connection) -> None:
         conn.exec_driver_sql("DELETE FROM search_index")
@@ -162,7 +164,7 @@ class TsvectorIndex:
     """PostgreSQL: a tsvector literal per item, GIN-indexed, ranked by ts_rank_cd."""
 
     dialect = "postgresql"
-    WEIGHT_LETTERS = {"headline": "A", "summary": "B", "body": "C"}
+    WEIGHT_LETTERS: ClassVar[dict[str, str]] = {"headline": "A", "summary": "B", "body": "C"}
     ENTITY_WEIGHT = "D"
     MAX_POSITION = 16383  # tsvector positions stop here
 
@@ -194,7 +196,9 @@ class TsvectorIndex:
     def remove(self, conn: Connection, item_ids: Sequence[int]) -> None:
         if item_ids:
             statement = sa.text("DELETE FROM search_documents WHERE item_id IN :ids")
-            conn.execute(statement.bindparams(sa.bindparam("ids", expanding=True)), {"ids": list(item_ids)})
+            conn.execute(
+                statement.bindparams(sa.bindparam("ids", expanding=True)), {"ids": list(item_ids)}
+            )
 
     def clear(self, conn: Connection) -> None:
         conn.exec_driver_sql("DELETE FROM search_documents")
@@ -477,7 +481,9 @@ def _matching_rows(
     statement = (
         base.add_columns(matched.c.score)
         .where(access == "full")
-        .with_only_columns(items.c.id, items.c.language, items.c.provider, matched.c.score, countries)
+        .with_only_columns(
+            items.c.id, items.c.language, items.c.provider, matched.c.score, countries
+        )
     )
     return [
         _Row(row[0], row[1], row[2], float(row[3] or 0.0), tuple((row[4] or "").split()))
@@ -515,4 +521,6 @@ def decode_cursor(cursor: str, order: Order) -> tuple[float, int]:
             raise ValueError
         return float(score), item_id
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise ValueError(f"cursor {cursor[:40]!r} is not a next_cursor of this search order") from None
+        raise ValueError(
+            f"cursor {cursor[:40]!r} is not a next_cursor of this search order"
+        ) from None
