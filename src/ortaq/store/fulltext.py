@@ -61,6 +61,7 @@ OUTSIDE_METADATA = frozenset({"search_index", "search_documents"})
 FACETS = ("language", "member", "country")
 Order = Literal["relevance", "newest"]
 REINDEX_BATCH = 500
+WINDOW = 1000  # matches the policy is checked on at a time, best first
 
 
 def outside_metadata(name: str | None) -> bool:
@@ -369,9 +370,12 @@ class Hit:
 @dataclass(frozen=True)
 class SearchResults:
     hits: list[Hit]
-    total: int  # every match the viewer may read, not only this page
+    total: int  # matches the viewer may read in full among those examined
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     next_cursor: str | None = None
+    # False when the query matched more than the window of best matches examined: then
+    # total and facets count the best ones only (pages still reach every match).
+    complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -430,35 +434,48 @@ def search(
     embargoed item's text never matches for a partner."""
     after = decode_cursor(cursor, order) if cursor else None
     now = now or store.clock()
+    filters = _filters(language, member, country)
     with store.engine.connect() as conn:
         query = prepared(conn, text, language)
         if query.empty:
             return SearchResults([], 0, {name: {} for name in FACETS})
-        rows = _matching_rows(conn, store, query, viewer, now, language, member, country)
-    rows.sort(key=(lambda r: (-r.score, -r.id)) if order == "relevance" else (lambda r: -r.id))
-    total, facets = len(rows), _facets(rows)
-    if after is not None:
-        rows = [r for r in rows if _is_after(r, after, order)]
+        candidates = _candidates(conn, query, order)
+        if after is not None:
+            candidates = [c for c in candidates if _is_after(c, after, order)]
+        rows: list[_Row] = []
+        examined = 0
+        # The policy runs on the best matches a window at a time, until the page (and
+        # one more, to know there is a next page) is full: a broad query does not pay
+        # for the policy on every match.
+        while examined < len(candidates) and len(rows) <= limit:
+            window = candidates[examined : examined + WINDOW]
+            rows.extend(_visible_rows(conn, store, window, viewer, now, filters))
+            examined += len(window)
+    complete = examined >= len(candidates)
     page = rows[:limit]
     by_id = {s.id: s for s in store.fetch_ids([r.id for r in page], viewer, now)}
     hits = [Hit(by_id[r.id], r.score) for r in page if r.id in by_id]
     next_cursor = encode_cursor(page[-1], order) if len(rows) > limit else None
-    return SearchResults(hits, total, facets, next_cursor)
+    return SearchResults(hits, len(rows), _facets(rows), next_cursor, complete)
 
 
-def _matching_rows(
-    conn: Connection,
-    store: Store,
-    query: Query,
-    viewer: ViewerLike,
-    now: datetime,
-    language: str | None,
-    member: str | None,
-    country: str | None,
-) -> list[_Row]:
-    items, facets = schema.items, schema.search_facets
+def _candidates(conn: Connection, query: Query, order: Order) -> list[tuple[float, int]]:
+    """(score, id) of every match in the index, in the order asked for (no policy yet:
+    the index alone answers fast, in the database's own code)."""
     matched = index_for(conn.dialect.name).matching(query)
-    filters: list[ColumnElement[bool]] = [items.c.id == matched.c.item_id]
+    found = [(float(score or 0.0), item_id) for item_id, score in conn.execute(sa.select(matched))]
+    if order == "relevance":
+        found.sort(key=lambda c: (-c[0], -c[1]))
+    else:
+        found.sort(key=lambda c: -c[1])
+    return found
+
+
+def _filters(
+    language: str | None, member: str | None, country: str | None
+) -> list[ColumnElement[bool]]:
+    items, facets = schema.items, schema.search_facets
+    filters: list[ColumnElement[bool]] = []
     if language:
         filters.append(items.c.language == language)
     if member:
@@ -471,24 +488,37 @@ def _matching_rows(
                 facets.c.value == country,
             )
         )
-    base = store.visible_items(viewer, now, where=filters)
-    access = base.selected_columns.access
+    return filters
+
+
+def _visible_rows(
+    conn: Connection,
+    store: Store,
+    window: Sequence[tuple[float, int]],
+    viewer: ViewerLike,
+    now: datetime,
+    filters: Sequence[ColumnElement[bool]],
+) -> list[_Row]:
+    """The window's matches the viewer may read in full, in the window's order.
+
+    The policy is `Store.visible_items`, in the same SQL, for these ids only: as one
+    join with the index, SQLite would walk every current item through the policy."""
+    items, facets = schema.items, schema.search_facets
+    scores = {item_id: score for score, item_id in window}
+    base = store.visible_items(viewer, now, where=[items.c.id.in_(list(scores)), *filters])
     countries = (
         sa.select(sa.func.aggregate_strings(facets.c.value, " "))
         .where(facets.c.item_id == items.c.id, facets.c.facet == "country")
         .scalar_subquery()
     )
-    statement = (
-        base.add_columns(matched.c.score)
-        .where(access == "full")
-        .with_only_columns(
-            items.c.id, items.c.language, items.c.provider, matched.c.score, countries
-        )
+    statement = base.where(base.selected_columns.access == "full").with_only_columns(
+        items.c.id, items.c.language, items.c.provider, countries
     )
-    return [
-        _Row(row[0], row[1], row[2], float(row[3] or 0.0), tuple((row[4] or "").split()))
+    found = {
+        row[0]: _Row(row[0], row[1], row[2], scores[row[0]], tuple((row[3] or "").split()))
         for row in conn.execute(statement)
-    ]
+    }
+    return [found[item_id] for _score, item_id in window if item_id in found]
 
 
 def _facets(rows: Sequence[_Row]) -> dict[str, dict[str, int]]:
@@ -500,11 +530,11 @@ def _facets(rows: Sequence[_Row]) -> dict[str, dict[str, int]]:
     return {name: dict(found.most_common()) for name, found in counts.items()}
 
 
-def _is_after(row: _Row, after: tuple[float, int], order: Order) -> bool:
-    score, item_id = after
+def _is_after(candidate: tuple[float, int], after: tuple[float, int], order: Order) -> bool:
+    (score, item_id), (last_score, last_id) = candidate, after
     if order == "newest":
-        return row.id < item_id
-    return row.score < score or (row.score == score and row.id < item_id)
+        return item_id < last_id
+    return score < last_score or (score == last_score and item_id < last_id)
 
 
 def encode_cursor(row: _Row, order: Order) -> str:
