@@ -447,10 +447,12 @@ def search_query(
         raise typer.Exit(2) from None
     if as_json:
         hits = [{**stored_json(h.stored), "score": h.score} for h in results.hits]
-        print_json({"total": results.total, "facets": results.facets,
-                    "next_cursor": results.next_cursor, "items": hits})  # fmt: skip
+        print_json({"total": results.total, "complete": results.complete,
+                    "facets": results.facets, "next_cursor": results.next_cursor,
+                    "items": hits})  # fmt: skip
         return
-    table = Table("id", "score", "lang", "provider", "headline", title=f"{results.total} found")
+    found = f"{results.total}{'' if results.complete else '+'} found"
+    table = Table("id", "score", "lang", "provider", "headline", title=found)
     for hit in results.hits:
         item = hit.stored.item
         table.add_row(str(hit.stored.id), f"{hit.score:.3f}", item.language or "?",

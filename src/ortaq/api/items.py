@@ -119,6 +119,7 @@ def search(
     return {
         "items": [{**item_summary(hit.stored), "score": hit.score} for hit in results.hits],
         "total": results.total,
+        "complete": results.complete,
         "facets": results.facets,
         "next_cursor": results.next_cursor,
     }
