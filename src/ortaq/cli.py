@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
 from ortaq.chain import Chain, default_chain
 from ortaq.config import Settings
@@ -36,6 +37,23 @@ quarantine_app = typer.Typer(
     help="Inputs that could not be ingested, kept with the reason.", no_args_is_help=True
 )
 db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
+
+
+class QueryFirstGroup(TyperGroup):
+    """`ortaq search WORDS...` runs `ortaq search query WORDS...`; a first word that
+    names a subcommand (`reindex`) runs that instead."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["query", *args]
+        return super().parse_args(ctx, args)
+
+
+search_app = typer.Typer(
+    cls=QueryFirstGroup,
+    help="Full-text search across languages and scripts (ortaq search WORDS...).",
+    no_args_is_help=True,
+)
 eval_app = typer.Typer(
     help="Measure a stage on real data; prints one JSON object.", no_args_is_help=True
 )
@@ -51,6 +69,7 @@ app.add_typer(members_app, name="members")
 app.add_typer(agreements_app, name="agreements")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(db_app, name="db")
+app.add_typer(search_app, name="search")
 
 err = Console(stderr=True, soft_wrap=True)
 PROGRESS_THRESHOLD = 20  # batches larger than this get a progress bar on a terminal
@@ -413,6 +432,54 @@ def _find_item(store: Store, key: str, provider: str | None) -> StoredItem:
         err.print(f"{key!r} names items of several members ({members}): give --provider")
         raise typer.Exit(2)
     return matches[0]
+
+
+@search_app.command("query")
+def search_query(
+    words: Annotated[list[str], typer.Argument(help='Words (all must match); "a phrase".')],
+    language: Annotated[str | None, typer.Option(help="Only items in this language.")] = None,
+    member: Annotated[str | None, typer.Option(help="Only this member's items.")] = None,
+    country: Annotated[str | None, typer.Option(help="Only items naming this country.")] = None,
+    newest: Annotated[bool, typer.Option("--newest", help="Newest first, not best.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    cursor: Annotated[str | None, typer.Option(help="next_cursor of a previous page.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Items matching every word, best first, with facet counts (the operator's view)."""
+    try:
+        results = open_store().search(
+            " ".join(words), language=language, member=member, country=country,
+            order="newest" if newest else "relevance", limit=limit, cursor=cursor,
+        )  # fmt: skip
+    except ValueError as error:
+        err.print(str(error))
+        raise typer.Exit(2) from None
+    if as_json:
+        hits = [{**stored_json(h.stored), "score": h.score} for h in results.hits]
+        print_json({"total": results.total, "complete": results.complete,
+                    "facets": results.facets, "next_cursor": results.next_cursor,
+                    "items": hits})  # fmt: skip
+        return
+    found = f"{results.total}{'' if results.complete else '+'} found"
+    table = Table("id", "score", "lang", "provider", "headline", title=found)
+    for hit in results.hits:
+        item = hit.stored.item
+        table.add_row(str(hit.stored.id), f"{hit.score:.3f}", item.language or "?",
+                      item.provider or "", (item.headline or "(no headline)")[:80])  # fmt: skip
+    Console().print(table)
+    for name, counts in results.facets.items():
+        if counts:
+            listed = ", ".join(f"{value or '-'} {count}" for value, count in counts.items())
+            Console().print(f"{name}: {listed}", highlight=False)
+    if results.next_cursor:
+        Console().print(f"more: --cursor {results.next_cursor}", highlight=False)
+
+
+@search_app.command("reindex")
+def search_reindex() -> None:
+    """Index every current item again (after an upgrade that changed the analysis)."""
+    done = open_store().reindex()
+    err.print(f"indexed {done} items", highlight=False)
 
 
 @quarantine_app.command("list")

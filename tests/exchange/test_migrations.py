@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from ortaq.store import Store, schema
+from ortaq.store.fulltext import include_name
 from ortaq.store.migrate import alembic_config, current_revision, upgrade
 from ortaq.store.store import create_engine_for, utcnow
 
@@ -19,7 +20,8 @@ def test_migrated_schema_equals_metadata(store: Store) -> None:
     head = ScriptDirectory.from_config(alembic_config(store.engine)).get_current_head()
     assert head is not None and current_revision(store.engine) == head
     with store.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        assert compare_metadata(context, schema.metadata) == []
 
 
 def test_upgrade_from_0001_backfills_topics_and_search_text(tmp_path: Path) -> None:

@@ -239,17 +239,23 @@ def make_machine(
                     assert got is None, (name, key, version)  # no older text for partners
 
         def _check_search(self, name: str, expected: dict[Key, Seen]) -> None:
+            """Full-text search finds a version's word exactly where the reference says
+            the viewer reads that text in full, and its facets count only those items."""
             for key, ref in self.items.items():
                 for version in range(1, ref.version + 1):
                     word = _word(key[0], key[1], version)
-                    found = store.list_items(text=word, viewer=viewer_of(name))
-                    got = {(s.item.provider or "", s.item.uri) for s in found}
+                    results = store.search(word, viewer=viewer_of(name), limit=1000)
+                    got = {(h.stored.item.provider or "", h.stored.item.uri) for h in results.hits}
                     wanted = {
                         k
                         for k, s in expected.items()
                         if s.access == "full" and s.text is not None and word in s.text.split()
                     }
                     assert got == wanted, (name, word)
+                    assert results.total == len(wanted)
+                    assert all(h.stored.access == "full" for h in results.hits)
+                    listed = store.list_items(text=word, viewer=viewer_of(name))
+                    assert {(s.item.provider or "", s.item.uri) for s in listed} == wanted
 
         # -- helpers -------------------------------------------------------------------
 
@@ -279,9 +285,9 @@ def make_machine(
 
 
 def _word(provider: str, uri: str, version: int) -> str:
-    # Search matches each query word as a substring (LIKE), so the word is closed at both
-    # ends: "w1v1z" is not inside "w1v10z" (an open "w1v1" was inside "w1v10"). Two
-    # members' items with one uri have different words.
+    # A word of its own per version: "w1v1z" is a different token from "w1v10z" (and was
+    # no substring of it when search was LIKE). Two members' items with one uri have
+    # different words.
     return f"w{provider}{uri.rsplit(':', 1)[-1]}v{version}z"
 
 

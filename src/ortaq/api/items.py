@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from weakref import WeakKeyDictionary
 
 import anyio
@@ -107,21 +107,46 @@ def list_items(
     return _page(rows, limit)
 
 
-@router.get("/search")
+@router.get("/search", responses=documented(422))
 def search(
     store: StoreDep,
     caller: Caller,
-    q: Annotated[str, Query(min_length=1, max_length=500, description="words, all must match")],
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=500,
+            description='words, all must match in any form or script; "quoted words" in order',
+        ),
+    ],
+    limit: Limit = 20,
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="`next_cursor` of the previous page")
+    ] = None,
     language: Language = None,
+    member: Annotated[str | None, Query(max_length=100, description="publishing member")] = None,
+    country: Annotated[
+        str | None, Query(max_length=2, description="ISO 3166 code of a country named")
+    ] = None,
+    order: Annotated[Literal["relevance", "newest"], Query()] = "relevance",
 ) -> dict[str, Any]:
-    """Items whose headline, summary or body contain every word (full access only)."""
-    rows = store.list_summaries(
-        limit=limit, after_id=cursor, language=language, text=q, viewer=caller.viewer
-    )
-    _audit_read(store, caller, "search", query=q, count=len(rows))
-    return _page(rows, limit)
+    """Items matching every word that the caller may read in full, best first, with
+    facet counts (language, member, country) over every match; paged by cursor."""
+    try:
+        results = store.search(
+            q, viewer=caller.viewer, language=language, member=member, country=country,
+            order=order, limit=limit, cursor=cursor,
+        )  # fmt: skip
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from None
+    _audit_read(store, caller, "search", query=q, count=len(results.hits))
+    return {
+        "items": [{**item_summary(hit.stored), "score": hit.score} for hit in results.hits],
+        "total": results.total,
+        "complete": results.complete,
+        "facets": results.facets,
+        "next_cursor": results.next_cursor,
+    }
 
 
 @router.get("/items/{item_id}", responses=documented(404))

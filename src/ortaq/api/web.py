@@ -189,17 +189,34 @@ def logout(request: Request, csrf: Field) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def newsroom(request: Request, language: str | None = None) -> Response:
+def newsroom(request: Request, language: str | None = None, q: str | None = None) -> Response:
+    """The latest items, or with `q` the best matches of a search (same store search
+    as the API and the CLI, under the caller's policy)."""
     caller = _caller(request)
     if caller is None:
         return RedirectResponse("/login", status_code=303)
     store = get_store(request)
-    rows = store.list_summaries(limit=200, language=language, viewer=caller.principal.viewer)
-    audit.record(
-        store, caller.user.username, "read", "web:items", member=caller.user.member,
-        count=len(rows),
-    )  # fmt: skip
-    return _page(request, "index.html", {"rows": rows, "language": language}, caller=caller)
+    query = (q or "").strip()[:500]
+    language = language or None
+    context: dict[str, object] = {"language": language, "q": query}
+    if query:
+        results = store.search(query, viewer=caller.principal.viewer, language=language, limit=100)
+        rows = [hit.stored for hit in results.hits]
+        context.update(total=results.total, facets=results.facets)
+        audit.record(store, caller.user.username, "read", "web:search", member=caller.user.member,
+                     query=query, count=len(rows))  # fmt: skip
+    else:
+        rows = store.list_summaries(limit=200, language=language, viewer=caller.principal.viewer)
+        audit.record(
+            store,
+            caller.user.username,
+            "read",
+            "web:items",
+            member=caller.user.member,
+            count=len(rows),
+        )
+    context["rows"] = rows
+    return _page(request, "index.html", context, caller=caller)
 
 
 @router.get("/items/{item_id}", response_class=HTMLResponse)

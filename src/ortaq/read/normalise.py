@@ -128,6 +128,18 @@ def _latin_token(token: str) -> str:
     return _NOT_ASCII_WORD.sub("", romanised.lower())
 
 
+def script_of(token: str) -> str:
+    """'Latin', 'Cyrillic', 'Arabic' or 'other': the script of the first letter."""
+    return _script_of(token)
+
+
+@cache
+def stem_scripts() -> dict[str, tuple[str, ...]]:
+    """The scripts each stemmed language is written in (data/normalise/folds.json)."""
+    data = _folds()["stem_scripts"]
+    return {lang: tuple(scripts) for lang, scripts in data.items() if lang != "comment"}
+
+
 def _script_of(token: str) -> str:
     for char in token:
         if char.isalpha():
@@ -155,6 +167,47 @@ def skeleton(latin: str) -> str:
         text = text.replace(pair, replacement)
     text = text.translate(letters)
     return _collapse_doubles(text)
+
+
+@cache
+def _loose_rules() -> tuple[dict[int, str], str]:
+    loose = _folds()["loose"]
+    letters = {ord(k): v for k, v in _folds()["skeleton"]["letters"].items()}
+    letters.update({ord(vowel): loose["vowel"] for vowel in loose["vowels"]})
+    letters.update({ord(char): "" for char in loose["drop"]})
+    return letters, loose["vowel"]
+
+
+@lru_cache(maxsize=65536)
+def loose_key(latin: str) -> str:
+    """A romanised token with its vowels' places kept and their quality dropped:
+    'almaty' and 'almati' → 'almata', 'twkayyf' (توكاييف) and 'tokayev' → 'takaf'.
+
+    Finer than `skeleton` ('lmt' is also 'limit' and الموت), for search across scripts."""
+    digraphs, _ = _skeleton_rules()
+    letters, _ = _loose_rules()
+    text = _NOT_ASCII_WORD.sub("", latin.lower())
+    for pair, replacement in digraphs:
+        text = text.replace(pair, replacement)
+    return _collapse_doubles(text.translate(letters))
+
+
+def loose_key_of(token: str) -> str:
+    """`loose_key(latin_key(token))`, with the letters romanisation would drop (ع) kept."""
+    for letter, replacement in _before_romanising():
+        token = token.replace(letter, replacement)
+    return loose_key(latin_key(token))
+
+
+@cache
+def _before_romanising() -> tuple[tuple[str, str], ...]:
+    table = _folds()["loose"]["before_romanising"]
+    return tuple((k, v) for k, v in table.items() if k != "comment")
+
+
+def loose_consonants(key: str) -> int:
+    """How many consonants a loose key has (how specific it is)."""
+    return sum(1 for char in key if char != _loose_rules()[1])
 
 
 def _collapse_doubles(text: str) -> str:

@@ -100,8 +100,6 @@ items = sa.Table(
     sa.Column("source_format", sa.String(40), nullable=False),
     sa.Column("raw_sha256", sa.String(64), sa.ForeignKey("raw_documents.sha256")),
     sa.Column("ingested_at", UTCDateTime, nullable=False),
-    # Case-folded headline, summary and body: search matches here (JSON escapes non-ASCII).
-    sa.Column("search_text", sa.Text),
     # An item is its publisher's: identity is (provider, uri), so one member's uri can
     # never name, correct or kill another member's item (0004). Items with no provider
     # (an operator's files) are unique by uri among themselves (NULLs are distinct).
@@ -365,4 +363,26 @@ audit_log = sa.Table(
     sa.Column("action", sa.String(40), nullable=False),
     sa.Column("target", sa.String(1000), nullable=False),
     sa.Column("detail", JSONType, nullable=False),
+)
+
+# Full-text search (ortaq.store.fulltext; the index itself, FTS5 or tsvector, is outside
+# the metadata). Entity names under their analysed keys ('f:tokayev', 'v:takaf'), so a
+# name in a query resolves to the entities it names, in any script (0008).
+search_names = sa.Table(
+    "search_names",
+    metadata,
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("entity_id", sa.String(300), primary_key=True),
+)
+
+# Facet values of indexed items that are not columns of `items`: the countries an item
+# is about (from the entities stage).
+search_facets = sa.Table(
+    "search_facets",
+    metadata,
+    sa.Column(
+        "item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("facet", sa.String(20), primary_key=True),
+    sa.Column("value", sa.String(100), primary_key=True),
 )

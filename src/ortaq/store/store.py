@@ -20,9 +20,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ortaq.exchange.policy import Access, Rights, Viewer, redact, topic_codes, visibility
 from ortaq.model import Derived, Item, Rejected
-from ortaq.store import schema
+from ortaq.store import fulltext, schema
 from ortaq.store.migrate import upgrade
-from ortaq.store.search import like_terms, search_text
 
 ViewerLike = Viewer | str | None
 Clock = Callable[[], datetime]
@@ -150,6 +149,9 @@ class Store:
         item.version = version
         row = _item_row(item, raw_sha, content_hash, self.clock())
         item_id = _new_id(conn.execute(items.insert().values(**row)))
+        # The search index follows the current version, in the same transaction.
+        fulltext.unindex_items(conn, [current.id] if current is not None else [])
+        fulltext.index_items(conn, [(item_id, item)])
         codes = topic_codes(item.subjects)
         if codes:
             conn.execute(
@@ -270,8 +272,9 @@ class Store:
     ) -> list[StoredItem]:
         """Current versions the viewer may see, newest first, paged by id (a cursor).
 
-        `text` matches words in headline, summary and body, and only ever items the
-        viewer may read in full: a notice's hidden text must not be searchable.
+        `text` matches as `search` does (every word, in any form the analysis relates),
+        and only ever items the viewer may read in full: a notice's hidden text must
+        not be searchable. `search` ranks and counts facets; this keeps newest first.
         """
         query = self._list_query(
             None, after_id, language, provider, pubstatus, topic, text, since, viewer, now
@@ -339,11 +342,58 @@ class Store:
                 sa.exists().where(topics.c.item_id == items.c.id, topics.c.code == topic)
             )
         if text is not None:
-            filters.extend(_matching(text))
+            with self.engine.connect() as conn:
+                filters.append(items.c.id.in_(fulltext.matching_ids(conn, text, language)))
         query = self.visible_items(viewer, now, where=filters, columns=columns)
         if text is not None:
             query = query.where(query.selected_columns.access == "full")
         return query.order_by(items.c.id.desc())
+
+    def search(
+        self,
+        text: str,
+        *,
+        viewer: ViewerLike = None,
+        now: datetime | None = None,
+        language: str | None = None,
+        member: str | None = None,
+        country: str | None = None,
+        order: fulltext.Order = "relevance",
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> fulltext.SearchResults:
+        """Full-text search under the access policy (see `ortaq.store.fulltext.search`)."""
+        return fulltext.search(
+            self, text, viewer=viewer, now=now, language=language, member=member,
+            country=country, order=order, limit=limit, cursor=cursor,
+        )  # fmt: skip
+
+    def reindex(self) -> int:
+        """Index every current item again, after the analysis changed."""
+        return fulltext.rebuild(self)
+
+    def fetch_ids(
+        self, item_ids: Sequence[int], viewer: ViewerLike = None, now: datetime | None = None
+    ) -> list[StoredItem]:
+        """The current versions with these ids that the viewer may see."""
+        if not item_ids:
+            return []
+        query = self.visible_items(viewer, now).where(schema.items.c.id.in_(list(item_ids)))
+        return self._fetch(query)
+
+    def fetch_summaries(
+        self, item_ids: Sequence[int], viewer: ViewerLike = None, now: datetime | None = None
+    ) -> list[StoredItem]:
+        """`fetch_ids` for lists (search hits): only the columns a summary shows."""
+        if not item_ids:
+            return []
+        query = self.visible_items(
+            viewer, now, where=[schema.items.c.id.in_(list(item_ids))], columns=_summary_columns()
+        )
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(query).mappings())
+            rights = self._rights(conn, {r["agreement_id"] for r in rows} - {None})
+        return [_summary(row, rights.get(row["agreement_id"])) for row in rows]
 
     def iter_items(
         self, batch: int = 500, viewer: ViewerLike = None, now: datetime | None = None
@@ -579,14 +629,6 @@ def _identity(provider: str | None, uri: str) -> tuple[ColumnElement[bool], ...]
     return (owner, items.c.uri == uri)
 
 
-def _matching(text: str) -> list[ColumnElement[bool]]:
-    """Every word in headline, summary or body; no words match nothing."""
-    terms = like_terms(text)
-    if not terms:
-        return [sa.false()]
-    return [schema.items.c.search_text.like(term, escape="\\") for term in terms]
-
-
 def _new_id(result: sa.CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None, "insert returned no primary key"
@@ -629,7 +671,6 @@ def _item_row(item: Item, raw_sha: str | None, content_hash: str, now: datetime)
         "source_format": item.source_format,
         "raw_sha256": raw_sha,
         "ingested_at": now,
-        "search_text": search_text(item.headline, item.summary, list(item.body)),
     }
 
 
@@ -645,7 +686,22 @@ def _rights(row: Any) -> Rights:
 
 
 def _stored(row: Any, rights: Rights | None = None) -> StoredItem:
-    item = Item(
+    item = row_item(row)
+    access: Access = row.get("access") or "full"
+    return StoredItem(
+        row["id"],
+        redact(item, access),
+        row["is_current"],
+        row["ingested_at"],
+        row["raw_sha256"] if access == "full" else None,
+        access,
+        rights,
+    )
+
+
+def row_item(row: Any) -> Item:
+    """The item an `items` row stores (unredacted: for the store's own use)."""
+    return Item(
         uri=row["uri"],
         version=row["version"],
         headline=row["headline"],
@@ -674,16 +730,6 @@ def _stored(row: Any, rights: Rights | None = None) -> StoredItem:
             for key, v in row["derived"].items()
         },
         stage_data=dict(row["stage_data"]),
-    )
-    access: Access = row.get("access") or "full"
-    return StoredItem(
-        row["id"],
-        redact(item, access),
-        row["is_current"],
-        row["ingested_at"],
-        row["raw_sha256"] if access == "full" else None,
-        access,
-        rights,
     )
 
 

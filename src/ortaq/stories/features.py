@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -84,9 +85,16 @@ class Features:
 # -- in-language analysers -------------------------------------------------------------
 
 
-@cache
+_STEMMERS = threading.local()
+
+
 def _stemmer(language: str) -> Any:
-    return Stemmer.Stemmer(SNOWBALL[language])
+    """One Snowball stemmer per language and thread: PyStemmer objects are not
+    thread-safe, and the API runs the chain and search queries in a thread pool."""
+    stemmers: dict[str, Any] = _STEMMERS.__dict__.setdefault("by_language", {})
+    if language not in stemmers:
+        stemmers[language] = Stemmer.Stemmer(SNOWBALL[language])
+    return stemmers[language]
 
 
 @cache
@@ -116,11 +124,17 @@ def strip_suffixes(word: str, language: str, rounds: int | None = None) -> str:
 def analyse(text: str, language: str | None) -> list[str]:
     """Folded, stemmed words of `text` in its own language (no prefix)."""
     words = [w for w in match_key(text, language).split() if not w.isdigit()]
+    return stem_words(words, language)
+
+
+def stem_words(words: Sequence[str], language: str | None) -> list[str]:
+    """Stems of folded words: Snowball where it has the language, the suffix stripper
+    for kk and az, the words themselves otherwise."""
     if language in SNOWBALL:
         return list(_stemmer(language).stemWords(words))
     if language in STRIPPED:
         return [strip_suffixes(w, language) for w in words]
-    return words
+    return list(words)
 
 
 # -- cross-lingual keys ----------------------------------------------------------------

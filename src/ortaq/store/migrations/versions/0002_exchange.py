@@ -7,6 +7,8 @@ Create Date: 2026-11-22 08:06:24.916795
 
 from __future__ import annotations
 
+import unicodedata
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -227,7 +229,6 @@ def upgrade() -> None:
 def _backfill_items() -> None:
     """Search text and media topics of items stored before the exchange existed."""
     from ortaq.exchange.policy import topic_codes
-    from ortaq.store.search import search_text
 
     conn = op.get_bind()
     items = sa.table(
@@ -247,6 +248,12 @@ def _backfill_items() -> None:
         codes = topic_codes(list(row["subjects"] or []))
         if codes:
             conn.execute(item_topics.insert(), [{"item_id": row["id"], "code": c} for c in codes])
+
+
+def search_text(headline: str | None, summary: str | None, body: list[str]) -> str:
+    """The LIKE search's text as it was then (0008 replaced it with the full-text index)."""
+    text = "\n".join(part for part in (headline, summary, *body) if part)
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def downgrade() -> None:

@@ -1,0 +1,556 @@
+"""Full-text search: the index and its queries, on SQLite FTS5 or PostgreSQL tsvector.
+
+Every SQL statement of search lives here. Both backends index the same tokens, made
+by the one analysis in `ortaq.search_terms`, and answer the same boolean query (every
+query word matches one of its alternatives; quoted phrases are consecutive folded
+tokens), so they find the same items; they rank with their own functions (bm25 on
+FTS5, ts_rank_cd on PostgreSQL) over those same tokens.
+
+* SQLite: the FTS5 table `search_index` (rowid = items.id), one column per field. A
+  column holds the field's folded tokens in text order (phrases match there), then the
+  variants (stems, loose keys), which FTS5 cannot stack on one position.
+* PostgreSQL: `search_documents(item_id, document tsvector)` with a GIN index. The
+  tsvector is written as a literal with positions and weights (headline A, summary B,
+  body C, entities D; a word's variants at its own position), so PostgreSQL's own
+  parser and stemmers never run: the analysis is Ortaq's, the same as on SQLite.
+  PostgreSQL's language configurations are the same Snowball stemmers the analysis runs
+  through PyStemmer, and Kazakh and Azerbaijani have none there.
+
+Neither table is in `schema.metadata` (FTS5 tables are virtual; the tsvector table
+exists on PostgreSQL only): `OUTSIDE_METADATA` names them for Alembic's comparisons.
+`search_names` (entity name keys → entity ids) and `search_facets` (countries per item)
+are ordinary tables of the schema.
+
+Only current versions are indexed: `_save` indexes a new version in the same
+transaction and removes the version it supersedes. Kills and withholds keep the row:
+the access policy, applied in the same query, hides a notice's text from partners.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from ortaq.search_terms import (
+    Document,
+    Query,
+    Word,
+    analyse_document,
+    analyse_query,
+    entity_name_keys,
+    item_entities,
+    query_name_keys,
+)
+from ortaq.store import schema
+
+if TYPE_CHECKING:
+    from ortaq.model import Item
+    from ortaq.store.store import Store, StoredItem, ViewerLike
+
+OUTSIDE_METADATA = frozenset({"search_index", "search_documents"})
+FACETS = ("language", "member", "country")
+Order = Literal["relevance", "newest"]
+REINDEX_BATCH = 500
+WINDOW = 1000  # matches the policy is checked on at a time, best first
+
+
+def outside_metadata(name: str | None) -> bool:
+    """True for the search index's own tables (FTS5 and its shadow tables, tsvector)."""
+    return bool(name) and any(str(name).startswith(table) for table in OUTSIDE_METADATA)
+
+
+def include_name(name: str | None, type_: str, _parents: object = None) -> bool:
+    """Alembic's filter: schema comparisons leave the search index's tables alone."""
+    return not (type_ == "table" and outside_metadata(name))
+
+
+# -- the two index adapters -------------------------------------------------------------
+
+
+class FullTextIndex(Protocol):
+    """One backend's index: create it, write and remove items, match a query."""
+
+    dialect: str
+
+    def create(self, conn: Connection) -> None: ...
+
+    def drop(self, conn: Connection) -> None: ...
+
+    def write(self, conn: Connection, rows: Sequence[tuple[int, Document]]) -> None: ...
+
+    def remove(self, conn: Connection, item_ids: Sequence[int]) -> None: ...
+
+    def clear(self, conn: Connection) -> None: ...
+
+    def matching(self, query: Query) -> sa.Subquery:
+        """(item_id, score) of the items matching `query`; a higher score is better."""
+        ...
+
+
+class Fts5Index:
+    """SQLite FTS5. Tokens are already analysed: unicode61 only splits them at spaces
+    (':' is part of a token: 'tr:turki', 'v:almata', 'e:country:kz')."""
+
+    dialect = "sqlite"
+    # Weights of headline, summary, body and entities in bm25.
+    WEIGHTS = (8.0, 3.0, 1.0, 1.0)
+
+    def create(self, conn: Connection) -> None:
+        conn.exec_driver_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
+            "headline, summary, body, entities, "
+            "tokenize = \"unicode61 remove_diacritics 0 tokenchars ':'\")"
+        )
+        # Rows of deleted items go with them, as the foreign key's cascade does on
+        # PostgreSQL. (Batch mode drops a table's triggers when it rebuilds it: a later
+        # migration that rebuilds `items` calls `create` again.)
+        conn.exec_driver_sql(
+            "CREATE TRIGGER IF NOT EXISTS search_index_item_deleted AFTER DELETE ON items "
+            "BEGIN DELETE FROM search_index WHERE rowid = old.id; END"
+        )
+
+    def drop(self, conn: Connection) -> None:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS search_index")
+
+    def write(self, conn: Connection, rows: Sequence[tuple[int, Document]]) -> None:
+        if not rows:
+            return
+        conn.execute(
+            sa.text(
+                "INSERT INTO search_index (rowid, headline, summary, body, entities) "
+                "VALUES (:id, :headline, :summary, :body, :entities)"
+            ),
+            [
+                {
+                    "id": item_id,
+                    "headline": _column_text(document.headline),
+                    "summary": _column_text(document.summary),
+                    "body": _column_text(document.body),
+                    "entities": " ".join(document.entities),
+                }
+                for item_id, document in rows
+            ],
+        )
+
+    def remove(self, conn: Connection, item_ids: Sequence[int]) -> None:
+        if item_ids:
+            statement = sa.text("DELETE FROM search_index WHERE rowid IN :ids")
+            conn.execute(
+                statement.bindparams(sa.bindparam("ids", expanding=True)), {"ids": list(item_ids)}
+            )
+
+    def clear(self, conn: Connection) -> None:
+        conn.exec_driver_sql("DELETE FROM search_index")
+
+    def matching(self, query: Query) -> sa.Subquery:
+        weights = ", ".join(str(w) for w in self.WEIGHTS)
+        statement = sa.text(
+            f"SELECT rowid AS item_id, -bm25(search_index, {weights}) AS score "
+            "FROM search_index WHERE search_index MATCH :match"
+        ).bindparams(match=fts5_expression(query))
+        return statement.columns(item_id=sa.Integer, score=sa.Float).subquery("matched")
+
+
+class TsvectorIndex:
+    """PostgreSQL: a tsvector literal per item, GIN-indexed, ranked by ts_rank_cd."""
+
+    dialect = "postgresql"
+    WEIGHT_LETTERS: ClassVar[dict[str, str]] = {"headline": "A", "summary": "B", "body": "C"}
+    ENTITY_WEIGHT = "D"
+    MAX_POSITION = 16383  # tsvector positions stop here
+
+    def create(self, conn: Connection) -> None:
+        conn.exec_driver_sql(
+            "CREATE TABLE IF NOT EXISTS search_documents ("
+            "item_id integer PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE, "
+            "document tsvector NOT NULL)"
+        )
+        conn.exec_driver_sql(
+            "CREATE INDEX IF NOT EXISTS search_documents_document "
+            "ON search_documents USING gin (document)"
+        )
+
+    def drop(self, conn: Connection) -> None:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS search_documents")
+
+    def write(self, conn: Connection, rows: Sequence[tuple[int, Document]]) -> None:
+        if not rows:
+            return
+        conn.execute(
+            sa.text(
+                "INSERT INTO search_documents (item_id, document) "
+                "VALUES (:id, CAST(:document AS tsvector))"
+            ),
+            [{"id": item_id, "document": self.literal(document)} for item_id, document in rows],
+        )
+
+    def remove(self, conn: Connection, item_ids: Sequence[int]) -> None:
+        if item_ids:
+            statement = sa.text("DELETE FROM search_documents WHERE item_id IN :ids")
+            conn.execute(
+                statement.bindparams(sa.bindparam("ids", expanding=True)), {"ids": list(item_ids)}
+            )
+
+    def clear(self, conn: Connection) -> None:
+        conn.exec_driver_sql("DELETE FROM search_documents")
+
+    def literal(self, document: Document) -> str:
+        """The tsvector literal: every token with its positions and weights. Fields are
+        a position apart, so a phrase never runs from the headline into the summary."""
+        positions: dict[str, list[str]] = {}
+        position = 0
+        for name, words in document.fields():
+            weight = self.WEIGHT_LETTERS[name]
+            for word in words:
+                position = min(position + 1, self.MAX_POSITION)
+                for token in (word.fold, *word.variants):
+                    positions.setdefault(token, []).append(f"{position}{weight}")
+            position += 1
+        position = min(position + 1, self.MAX_POSITION)
+        for token in document.entities:
+            positions.setdefault(token, []).append(f"{position}{self.ENTITY_WEIGHT}")
+        return " ".join(
+            f"{_pg_quote(token)}:{','.join(places)}" for token, places in positions.items()
+        )
+
+    def matching(self, query: Query) -> sa.Subquery:
+        statement = sa.text(
+            "SELECT item_id, ts_rank_cd(document, CAST(:match AS tsquery)) AS score "
+            "FROM search_documents WHERE document @@ CAST(:match AS tsquery)"
+        ).bindparams(match=tsquery_expression(query))
+        return statement.columns(item_id=sa.Integer, score=sa.Float).subquery("matched")
+
+
+# The explicit registry of index adapters, by SQLAlchemy dialect name.
+INDEXES: dict[str, FullTextIndex] = {"sqlite": Fts5Index(), "postgresql": TsvectorIndex()}
+
+
+def index_for(dialect: str) -> FullTextIndex:
+    try:
+        return INDEXES[dialect]
+    except KeyError:
+        raise ValueError(f"full-text search has no index for the {dialect!r} database") from None
+
+
+def _column_text(words: Sequence[Word]) -> str:
+    folds = " ".join(word.fold for word in words)
+    variants = " ".join(v for word in words for v in word.variants)
+    return f"{folds} {variants}" if variants else folds
+
+
+def _pg_quote(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def fts5_expression(query: Query) -> str:
+    """The FTS5 MATCH string: each term an OR of quoted tokens, all ANDed, phrases too."""
+    parts = ["(" + " OR ".join(_fts5_quote(t) for t in sorted(term.alternatives)) + ")"
+             for term in query.terms]  # fmt: skip
+    parts.extend(_fts5_quote(" ".join(phrase)) for phrase in query.phrases)
+    return " AND ".join(parts)
+
+
+def _fts5_quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def tsquery_expression(query: Query) -> str:
+    parts = ["(" + " | ".join(_pg_quote(t) for t in sorted(term.alternatives)) + ")"
+             for term in query.terms]  # fmt: skip
+    parts.extend("(" + " <-> ".join(_pg_quote(t) for t in phrase) + ")" for phrase in query.phrases)
+    return " & ".join(parts)
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def index_items(conn: Connection, items: Sequence[tuple[int, Item]]) -> None:
+    """Index items (id, item) in the caller's transaction: text, entity names, facets."""
+    if not items:
+        return
+    index = index_for(conn.dialect.name)
+    index.write(conn, [(item_id, document_of(item)) for item_id, item in items])
+    facets = [
+        {"item_id": item_id, "facet": "country", "value": code}
+        for item_id, item in items
+        for code in countries_of(item)
+    ]
+    if facets:
+        conn.execute(schema.search_facets.insert(), facets)
+    _remember_names(conn, [e for _, item in items for e in item_entities(item)])
+
+
+def unindex_items(conn: Connection, item_ids: Sequence[int]) -> None:
+    """Take superseded versions out of the index (same transaction as the new one)."""
+    if not item_ids:
+        return
+    index_for(conn.dialect.name).remove(conn, item_ids)
+    facets = schema.search_facets
+    conn.execute(facets.delete().where(facets.c.item_id.in_(list(item_ids))))
+
+
+def document_of(item: Item) -> Document:
+    ids = [entity_id for entity_id, _name, _person in item_entities(item)]
+    return analyse_document(item.headline, item.summary, item.body, item.language, ids)
+
+
+def countries_of(item: Item) -> list[str]:
+    """The countries the item is about (the entities stage's `countries`)."""
+    derived = item.derived.get("countries")
+    values = derived.value if derived is not None else []
+    if not isinstance(values, list):
+        return []
+    return sorted({str(code)[:100] for code in values if code})
+
+
+def _remember_names(conn: Connection, entities: Iterable[tuple[str, str, bool]]) -> None:
+    keys = entity_name_keys(entities)
+    if not keys:
+        return
+    names = schema.search_names
+    wanted = {(k.key, k.entity_id) for k in keys}
+    known = conn.execute(
+        sa.select(names.c.key, names.c.entity_id).where(
+            names.c.key.in_(sorted({key for key, _ in wanted}))
+        )
+    )
+    missing = wanted - {(row.key, row.entity_id) for row in known}
+    if missing:
+        conn.execute(
+            names.insert(), [{"key": key, "entity_id": ident} for key, ident in sorted(missing)]
+        )
+
+
+def rebuild(store: Store, batch: int = REINDEX_BATCH) -> int:
+    """Index every current item again (after an analysis change); returns how many."""
+    from ortaq.store.store import row_item
+
+    items = schema.items
+    with store.engine.begin() as conn:
+        index = index_for(conn.dialect.name)
+        index.clear(conn)
+        conn.execute(schema.search_facets.delete())
+        conn.execute(schema.search_names.delete())
+    done, after = 0, 0
+    while True:
+        query = (
+            sa.select(items)
+            .where(items.c.is_current, items.c.id > after)
+            .order_by(items.c.id)
+            .limit(batch)
+        )
+        with store.engine.begin() as conn:
+            rows = list(conn.execute(query).mappings())
+            index_items(conn, [(row["id"], row_item(row)) for row in rows])
+        done += len(rows)
+        if len(rows) < batch:
+            return done
+        after = rows[-1]["id"]
+
+
+# -- searching -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    stored: StoredItem
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: list[Hit]
+    total: int  # matches the viewer may read in full among those examined
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    next_cursor: str | None = None
+    # False when the query matched more than the window of best matches examined: then
+    # total and facets count the best ones only (pages still reach every match).
+    complete: bool = True
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    language: str | None
+    provider: str | None
+    score: float
+    countries: tuple[str, ...]
+
+
+def prepared(conn: Connection, text: str, language: str | None) -> Query:
+    """The analysed query, with each name in it resolved to the entities it names."""
+    query = analyse_query(text, language)
+    spans = query_name_keys(query)
+    if not spans:
+        return query
+    names = schema.search_names
+    found = conn.execute(
+        sa.select(names.c.key, names.c.entity_id).where(names.c.key.in_(sorted(spans)))
+    )
+    entities: dict[int, set[str]] = {}
+    for row in found:
+        for index in spans[row.key]:
+            entities.setdefault(index, set()).add(row.entity_id)
+    return query.with_entities(entities)
+
+
+def matching_ids(conn: Connection, text: str, language: str | None = None) -> sa.Select[Any]:
+    """The ids of the items matching `text` (for filters such as saved searches)."""
+    query = prepared(conn, text, language)
+    if query.empty:
+        return sa.select(schema.items.c.id).where(sa.false())
+    matched = index_for(conn.dialect.name).matching(query)
+    return sa.select(matched.c.item_id)
+
+
+def search(
+    store: Store,
+    text: str,
+    *,
+    viewer: ViewerLike = None,
+    now: datetime | None = None,
+    language: str | None = None,
+    member: str | None = None,
+    country: str | None = None,
+    order: Order = "relevance",
+    limit: int = 20,
+    cursor: str | None = None,
+) -> SearchResults:
+    """Items matching `text` that the viewer may read in full, best first (or newest),
+    with facet counts over all of them and a cursor to the next page.
+
+    The base query is `Store.visible_items`: the policy is applied in the same SQL as
+    the match, and only rows whose access is `full` are kept, so a notice's or an
+    embargoed item's text never matches for a partner."""
+    after = decode_cursor(cursor, order) if cursor else None
+    now = now or store.clock()
+    filters = _filters(language, member, country)
+    with store.engine.connect() as conn:
+        query = prepared(conn, text, language)
+        if query.empty:
+            return SearchResults([], 0, {name: {} for name in FACETS})
+        candidates = _candidates(conn, query, order)
+        if after is not None:
+            candidates = [c for c in candidates if _is_after(c, after, order)]
+        rows: list[_Row] = []
+        examined = 0
+        # The policy runs on the best matches a window at a time, until the page (and
+        # one more, to know there is a next page) is full: a broad query does not pay
+        # for the policy on every match.
+        while examined < len(candidates) and len(rows) <= limit:
+            window = candidates[examined : examined + WINDOW]
+            rows.extend(_visible_rows(conn, store, window, viewer, now, filters))
+            examined += len(window)
+    complete = examined >= len(candidates)
+    page = rows[:limit]
+    by_id = {s.id: s for s in store.fetch_summaries([r.id for r in page], viewer, now)}
+    hits = [Hit(by_id[r.id], r.score) for r in page if r.id in by_id]
+    next_cursor = encode_cursor(page[-1], order) if len(rows) > limit else None
+    return SearchResults(hits, len(rows), _facets(rows), next_cursor, complete)
+
+
+def _candidates(conn: Connection, query: Query, order: Order) -> list[tuple[float, int]]:
+    """(score, id) of every match in the index, in the order asked for (no policy yet:
+    the index alone answers fast, in the database's own code)."""
+    matched = index_for(conn.dialect.name).matching(query)
+    found = [(float(score or 0.0), item_id) for item_id, score in conn.execute(sa.select(matched))]
+    if order == "relevance":
+        found.sort(key=lambda c: (-c[0], -c[1]))
+    else:
+        found.sort(key=lambda c: -c[1])
+    return found
+
+
+def _filters(
+    language: str | None, member: str | None, country: str | None
+) -> list[ColumnElement[bool]]:
+    items, facets = schema.items, schema.search_facets
+    filters: list[ColumnElement[bool]] = []
+    if language:
+        filters.append(items.c.language == language)
+    if member:
+        filters.append(items.c.provider == member)
+    if country:
+        filters.append(
+            sa.exists().where(
+                facets.c.item_id == items.c.id,
+                facets.c.facet == "country",
+                facets.c.value == country,
+            )
+        )
+    return filters
+
+
+def _visible_rows(
+    conn: Connection,
+    store: Store,
+    window: Sequence[tuple[float, int]],
+    viewer: ViewerLike,
+    now: datetime,
+    filters: Sequence[ColumnElement[bool]],
+) -> list[_Row]:
+    """The window's matches the viewer may read in full, in the window's order.
+
+    The policy is `Store.visible_items`, in the same SQL, for these ids only: as one
+    join with the index, SQLite would walk every current item through the policy."""
+    items, facets = schema.items, schema.search_facets
+    scores = {item_id: score for score, item_id in window}
+    base = store.visible_items(viewer, now, where=[items.c.id.in_(list(scores)), *filters])
+    countries = (
+        sa.select(sa.func.aggregate_strings(facets.c.value, " "))
+        .where(facets.c.item_id == items.c.id, facets.c.facet == "country")
+        .scalar_subquery()
+    )
+    statement = base.where(base.selected_columns.access == "full").with_only_columns(
+        items.c.id, items.c.language, items.c.provider, countries
+    )
+    found = {
+        row[0]: _Row(row[0], row[1], row[2], scores[row[0]], tuple((row[3] or "").split()))
+        for row in conn.execute(statement)
+    }
+    return [found[item_id] for _score, item_id in window if item_id in found]
+
+
+def _facets(rows: Sequence[_Row]) -> dict[str, dict[str, int]]:
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for row in rows:
+        counts["language"][row.language or "und"] += 1
+        counts["member"][row.provider or ""] += 1
+        counts["country"].update(row.countries)
+    return {name: dict(found.most_common()) for name, found in counts.items()}
+
+
+def _is_after(candidate: tuple[float, int], after: tuple[float, int], order: Order) -> bool:
+    (score, item_id), (last_score, last_id) = candidate, after
+    if order == "newest":
+        return item_id < last_id
+    return score < last_score or (score == last_score and item_id < last_id)
+
+
+def encode_cursor(row: _Row, order: Order) -> str:
+    raw = json.dumps([order, row.score, row.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, order: Order) -> tuple[float, int]:
+    """(score, id) of the last hit of the previous page; a clear error otherwise."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        kind, score, item_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if kind != order or not isinstance(item_id, int) or isinstance(item_id, bool):
+            raise ValueError
+        return float(score), item_id
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise ValueError(
+            f"cursor {cursor[:40]!r} is not a next_cursor of this search order"
+        ) from None
