@@ -88,9 +88,9 @@ class HttpDoors:
 
         from ortaq.api import create_app
         from ortaq.chain import Chain
-        from ortaq.formats import default_input_formats
         from ortaq.exchange.accounts import create_token, create_user
         from ortaq.exchange.settings import ExchangeSettings
+        from ortaq.formats import default_input_formats
 
         settings = replace(ExchangeSettings.from_env(), rate_limit=0)
         # Publishing parses but skips the reading stages: the policy looks only at the
