@@ -23,6 +23,7 @@ class ExchangeSettings:
     # by default, so webhooks and feeds in reach public addresses only.
     outbound_allow_networks: tuple[IPNetwork, ...] = ()
     poll_max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    webhook_backoff: float = 30.0  # seconds before the first retry; doubles per attempt
     outbound_resolver: Resolver = system_resolver  # host names to addresses; tests replace it
 
     @classmethod
@@ -39,6 +40,7 @@ class ExchangeSettings:
             cookie_secure=env("ORTAQ_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
             outbound_allow_networks=parse_networks(env("ORTAQ_OUTBOUND_ALLOW_NETWORKS", "")),
             poll_max_bytes=int(env("ORTAQ_POLL_MAX_BYTES", str(DEFAULT_MAX_INPUT_BYTES))),
+            webhook_backoff=float(env("ORTAQ_WEBHOOK_BACKOFF", "30")),
         )
 
     def outbound_guard(self) -> Guard:
