@@ -147,28 +147,34 @@ def delete_webhook(store: Store, webhook_id: int) -> bool:
 
 def fan_out(store: Store) -> int:
     """Queue a delivery per webhook for every item event after its cursor."""
+    hooks = schema.webhooks
+    query = sa.select(hooks.c.id, hooks.c.last_event_id).where(hooks.c.active)
+    with store.engine.connect() as conn:
+        active = list(conn.execute(query.order_by(hooks.c.id)))
+    now = store.clock()
+    return sum(_fan_out_one(store, hook_id, cursor, now) for hook_id, cursor in active)
+
+
+def _fan_out_one(store: Store, hook_id: int, cursor: int, now: datetime) -> int:
     hooks, events, deliveries = schema.webhooks, schema.item_events, schema.webhook_deliveries
-    now, queued = store.clock(), 0
+    query = sa.select(events).where(events.c.id > cursor).order_by(events.c.id).limit(10_000)
+    with store.engine.connect() as conn:
+        new = list(conn.execute(query).mappings())
+    if not new:
+        return 0
+    rows = [_delivery_row(hook_id, e["kind"], e["provider"], e["uri"], now) for e in new]
     with store.engine.begin() as conn:
-        active = list(conn.execute(sa.select(hooks).where(hooks.c.active)).mappings())
-        for hook in active:
-            new = list(
-                conn.execute(
-                    sa.select(events)
-                    .where(events.c.id > hook["last_event_id"])
-                    .order_by(events.c.id)
-                    .limit(10_000)
-                ).mappings()
-            )
-            if not new:
-                continue
-            rows = [_delivery_row(hook["id"], e["kind"], e["provider"], e["uri"], now) for e in new]
-            conn.execute(deliveries.insert(), rows)
-            conn.execute(
-                hooks.update().where(hooks.c.id == hook["id"]).values(last_event_id=new[-1]["id"])
-            )
-            queued += len(rows)
-    return queued
+        # The cursor moves first, and only from where this run read it: another worker
+        # fanning out at the same time finds it moved and queues nothing a second time.
+        moved = conn.execute(
+            hooks.update()
+            .where(hooks.c.id == hook_id, hooks.c.last_event_id == cursor)
+            .values(last_event_id=new[-1]["id"])
+        )
+        if moved.rowcount != 1:
+            return 0
+        conn.execute(deliveries.insert(), rows)
+    return len(rows)
 
 
 def _delivery_row(

@@ -14,6 +14,7 @@ threads. What each job did last is kept in the store (`worker_jobs`), for /healt
 from __future__ import annotations
 
 import logging
+import math
 import os
 import signal
 import threading
@@ -47,24 +48,36 @@ class WorkerSettings:
 
     @classmethod
     def from_env(cls) -> WorkerSettings:
+        """From the environment; `ValueError` naming the variable for a bad value."""
         env = os.environ.get
         return cls(
-            feeds_interval=_positive("ORTAQ_WORKER_FEEDS_INTERVAL", env, "30"),
-            webhooks_interval=_positive("ORTAQ_WORKER_WEBHOOKS_INTERVAL", env, "5"),
-            reprocess_interval=_positive("ORTAQ_WORKER_REPROCESS_INTERVAL", env, "3600"),
-            batch_size=int(_positive("ORTAQ_WORKER_BATCH_SIZE", env, "20")),
-            lease_seconds=_positive("ORTAQ_WORKER_LEASE_SECONDS", env, "300"),
+            feeds_interval=_seconds("ORTAQ_WORKER_FEEDS_INTERVAL", env, "30"),
+            webhooks_interval=_seconds("ORTAQ_WORKER_WEBHOOKS_INTERVAL", env, "5"),
+            reprocess_interval=_seconds("ORTAQ_WORKER_REPROCESS_INTERVAL", env, "3600"),
+            batch_size=_count("ORTAQ_WORKER_BATCH_SIZE", env, "20"),
+            lease_seconds=_seconds("ORTAQ_WORKER_LEASE_SECONDS", env, "300"),
         )
 
 
-def _positive(name: str, env: Callable[[str, str], str], default: str) -> float:
+def _seconds(name: str, env: Callable[[str, str], str], default: str) -> float:
     text = env(name, default)
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{name}: {text!r} is not a number") from None
-    if not value > 0:
-        raise ValueError(f"{name}: {text!r} must be greater than 0")
+        raise ValueError(f"{name}: {text!r} is not a number of seconds") from None
+    if not 0 < value < math.inf:
+        raise ValueError(f"{name}: {text!r} must be a finite number greater than 0")
+    return value
+
+
+def _count(name: str, env: Callable[[str, str], str], default: str) -> int:
+    text = env(name, default)
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{name}: {text!r} is not a whole number") from None
+    if value < 1:
+        raise ValueError(f"{name}: {text!r} must be at least 1")
     return value
 
 
