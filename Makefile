@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## set up, load the demo corpus, serve http://127.0.0.1:8000
+run: $(STAMP)  ## set up, load the demo corpus, serve http://127.0.0.1:8000 with the worker (Ctrl-C stops both)
 	$(BIN)/ortaq demo
-	$(BIN)/ortaq serve --host $(HOST) --port $(PORT)
+	$(BIN)/ortaq serve --with-worker --host $(HOST) --port $(PORT)
 
 demo: $(STAMP)
 	$(BIN)/ortaq demo

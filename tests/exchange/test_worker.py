@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,6 +37,8 @@ from ortaq.exchange.worker import (
 from ortaq.model import Item
 from ortaq.registry import Registry
 from ortaq.store import Store, outbox, schema
+from ortaq.store.migrate import alembic_config, upgrade
+from ortaq.store.store import create_engine_for
 from tests.exchange.helpers import T0, Clock, add_members, wipe
 from tests.exchange.outbound_support import MemoryTransport, legacy_row, local_settings
 from tests.exchange.servers import Recorded, serve
@@ -492,3 +495,21 @@ def test_serve_with_worker_runs_both_and_ctrl_c_stops_both(tmp_path: Path) -> No
     assert re.search(r"worker \S+ stopped", both.output())
     with pytest.raises(httpx.TransportError):
         httpx.get(health, timeout=5)
+
+
+def test_migration_0009_adds_leases_and_gives_claims_back_on_downgrade(tmp_path: Path) -> None:
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0005")
+    old = sa.Table("webhook_deliveries", sa.MetaData(), autoload_with=engine)
+    assert "lease_owner" not in old.c
+    upgrade(engine)
+    store = Store(engine, Clock())
+    hook = legacy_row(store, schema.webhooks, member="mb", url="http://93.184.215.14/")
+    [row_id] = _pending(store, hook, [0])
+    assert outbox.claim(store, outbox.DELIVERIES, outbox.Claiming("w"), 1).ids == [row_id]
+    command.downgrade(alembic_config(engine), "0005")
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT status FROM webhook_deliveries")).scalars()
+        assert list(rows) == ["pending"]  # due again, not stuck in a state 0005 never ends
+        assert "worker_jobs" not in sa.inspect(conn).get_table_names()
+    engine.dispose()
