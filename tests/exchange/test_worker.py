@@ -380,6 +380,10 @@ def test_a_worker_process_polls_a_feed_and_delivers_the_item_signed_after_a_500(
     assert {name: job["runs"] for name, job in health["worker"]["jobs"].items()} == {
         name: job["runs"] for name, job in status["jobs"].items()
     }
+    assert health["worker"]["jobs"]["webhooks"]["last_error"] == "http_500"
+    # Anyone may ask /healthz: which host runs the worker stays in the CLI.
+    assert status["jobs"]["feeds"]["worker"].split(":")[0] == socket.gethostname()
+    assert "worker" not in health["worker"]["jobs"]["feeds"]
     store.close()
 
 

@@ -182,21 +182,23 @@ def poll_due(
     claiming = claiming or outbox.Claiming()
     claim = outbox.claim(store, outbox.FEEDS, claiming, limit)
     report = PollReport(claimed=len(claim.ids))
-    for source in outbox.claimed_rows(store, claim, sa.select(schema.feed_sources)):
-        if claiming.stop():
-            break
-        if not claim.hold(source["id"]):
-            report.lost += 1
-            continue
-        report.polled += 1
-        try:
-            _poll(store, chain, fetcher, source, report, sleep, retry_delay)
-        except Exception:  # anything at all: recorded on the row, the loop goes on
-            log.exception("feed source %s failed unexpectedly", source["id"])
-            report.failed += 1
-            report.last_error = "internal_error"
-            _failed_safely(store, source, store.clock(), None, "internal_error")
-    report.released = claim.release_rest()
+    try:
+        for source in outbox.claimed_rows(store, claim, sa.select(schema.feed_sources)):
+            if claiming.stop():
+                break
+            if not claim.hold(source["id"]):
+                report.lost += 1
+                continue
+            report.polled += 1
+            try:
+                _poll(store, chain, fetcher, source, report, sleep, retry_delay)
+            except Exception:  # anything at all: recorded on the row, the loop goes on
+                log.exception("feed source %s failed unexpectedly", source["id"])
+                report.failed += 1
+                report.last_error = "internal_error"
+                _failed_safely(store, source, store.clock(), None, "internal_error")
+    finally:  # stopping, or the store failed: what was not polled is due again at once
+        report.released = claim.release_rest()
     return report
 
 

@@ -244,18 +244,20 @@ def deliver_due(
     query = sa.select(deliveries, hooks.c.member, hooks.c.url, hooks.c.secret).join(
         hooks, hooks.c.id == deliveries.c.webhook_id
     )
-    for delivery in outbox.claimed_rows(store, claim, query):
-        if claiming.stop():
-            break
-        if not claim.hold(delivery["id"]):
-            run.report.lost += 1
-            continue
-        try:
-            _deliver(run, delivery)
-        except Exception:  # anything at all: recorded on the row, the loop goes on
-            log.exception("webhook delivery %s failed unexpectedly", delivery["id"])
-            _failed_safely(run, delivery, None, "internal_error")
-    run.report.released = claim.release_rest()
+    try:
+        for delivery in outbox.claimed_rows(store, claim, query):
+            if claiming.stop():
+                break
+            if not claim.hold(delivery["id"]):
+                run.report.lost += 1
+                continue
+            try:
+                _deliver(run, delivery)
+            except Exception:  # anything at all: recorded on the row, the loop goes on
+                log.exception("webhook delivery %s failed unexpectedly", delivery["id"])
+                _failed_safely(run, delivery, None, "internal_error")
+    finally:  # stopping, or the store failed: what was not sent is due again at once
+        run.report.released = claim.release_rest()
     return run.report
 
 

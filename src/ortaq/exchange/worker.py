@@ -259,7 +259,9 @@ class Worker:
 
     def run_job(self, job: Job) -> JobResult | None:
         """One run of `job`, recorded in the store; None when the job failed as a whole
-        (logged in full; the record says `internal_error`)."""
+        (logged in full; the record says `internal_error`), or when stopping."""
+        if self.stopping.is_set():  # a run the scheduler started as it was shutting down
+            return None
         started = self.store.clock()
         try:
             outbox.record_start(self.store, job.name, self.name, started, self._next_run(job))

@@ -251,11 +251,16 @@ def record_end(
 LATE = timedelta(minutes=1)  # a job whose next run is this overdue has no worker running it
 
 
-def worker_status(store: Store) -> dict[str, Any]:
-    """The jobs' last runs, the webhook queue and the feeds' health, as JSON values."""
+def worker_status(store: Store, *, hosts: bool = True) -> dict[str, Any]:
+    """The jobs' last runs, the webhook queue and the feeds' health, as JSON values;
+    without `hosts`, which worker (host:pid) ran a job is left out (public /healthz)."""
     now = store.clock()
+    jobs = _jobs(store, now)
+    if not hosts:
+        for job in jobs.values():
+            del job["worker"]
     return {
-        "jobs": _jobs(store, now),
+        "jobs": jobs,
         "webhooks": _delivery_counts(store, now),
         "feeds": _feed_counts(store, now),
     }
