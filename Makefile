@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## set up, load the demo corpus, serve http://127.0.0.1:8000 (plain HTTP: dev cookies)
+run: $(STAMP)  ## set up, load the demo corpus, serve http://127.0.0.1:8000 with the worker (plain HTTP: dev cookies; Ctrl-C stops both)
 	$(BIN)/ortaq demo
-	ORTAQ_INSECURE_COOKIES=1 $(BIN)/ortaq serve --host $(HOST) --port $(PORT)
+	ORTAQ_INSECURE_COOKIES=1 $(BIN)/ortaq serve --with-worker --host $(HOST) --port $(PORT)
 
 demo: $(STAMP)
 	$(BIN)/ortaq demo

@@ -74,4 +74,8 @@ def test_newsroom_pages(client: TestClient) -> None:
 
 
 def test_health(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok", "items": 5}
+    health = client.get("/healthz").json()
+    assert (health["status"], health["items"]) == ("ok", 5)
+    # No worker has run against this store: no job yet, nothing queued.
+    assert health["worker"]["jobs"] == {}
+    assert health["worker"]["webhooks"]["pending"] == 0

@@ -1,12 +1,13 @@
-"""The command line: `ortaq ingest`, `items`, `quarantine`, `demo`, `serve`, `db`."""
+"""The command line: `ortaq ingest`, `items`, `quarantine`, `demo`, `serve`, `worker`, `db`."""
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -28,6 +29,9 @@ from ortaq.ingest import (
 from ortaq.model import Hints, Item, Rejected
 from ortaq.store import Store, StoredItem
 from ortaq.store.migrate import current_revision, upgrade
+
+if TYPE_CHECKING:
+    from ortaq.exchange.worker import Worker
 
 app = typer.Typer(
     help="Ortaq: a news exchange for partner media organisations.", no_args_is_help=True
@@ -70,6 +74,10 @@ app.add_typer(agreements_app, name="agreements")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(db_app, name="db")
 app.add_typer(search_app, name="search")
+worker_app = typer.Typer(
+    help="Feeds in, webhooks out and re-processing, on a schedule (`ortaq worker` runs it)."
+)
+app.add_typer(worker_app, name="worker")
 
 err = Console(stderr=True, soft_wrap=True)
 PROGRESS_THRESHOLD = 20  # batches larger than this get a progress bar on a terminal
@@ -662,6 +670,12 @@ def reset_sqlite(settings: Settings) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    with_worker: Annotated[
+        bool,
+        typer.Option(
+            "--with-worker", help="Run the worker in this process too; Ctrl-C stops both."
+        ),
+    ] = False,
 ) -> None:
     """Serve the web newsroom and the HTTP API."""
     import uvicorn
@@ -669,17 +683,121 @@ def serve(
     from ortaq.api import create_app
     from ortaq.api.access_log import log_config
     from ortaq.exchange.settings import ExchangeSettings
+    from ortaq.exchange.worker import on_signals
 
-    settings = ExchangeSettings.from_env()
+    exchange = ExchangeSettings.from_env()
     typer.echo(
         "cookies are Secure: sign in over HTTPS (ORTAQ_INSECURE_COOKIES=1 allows plain "
         "HTTP, for local development only)"
-        if settings.cookie_secure
+        if exchange.cookie_secure
         else "cookies are NOT Secure (ORTAQ_INSECURE_COOKIES): local development only",
         err=True,
     )
-    app = create_app(open_store(), settings)
-    uvicorn.run(app, host=host, port=port, log_level="info", log_config=log_config())
+    settings = Settings.from_env()
+    store = open_store(settings)
+    web = create_app(store, exchange)
+    config = uvicorn.Config(web, host=host, port=port, log_level="info", log_config=log_config())
+    server = uvicorn.Server(config)
+    if not with_worker:
+        server.run()
+        return
+    worker = build_worker(settings, store)
+    # uvicorn takes SIGINT/SIGTERM while it serves and raises them again once it has shut
+    # down: they then reach the worker, which finishes its attempts and releases the rest.
+    with on_signals(worker.stopping.set):
+        worker.start()
+        try:
+            server.run()
+        finally:
+            worker.stop()
+
+
+def build_worker(settings: Settings, store: Store) -> Worker:
+    """The production worker; a bad worker setting is named and the command exits 2."""
+    from ortaq.exchange.settings import ExchangeSettings
+    from ortaq.exchange.worker import Worker, WorkerSettings, default_jobs
+
+    def chain() -> Chain:  # per run: feeds in recognise members added since the start
+        return with_members(chain_for(settings), store.list_members())
+
+    log_to_stderr()
+    try:
+        jobs = default_jobs(store, chain, WorkerSettings.from_env(), ExchangeSettings.from_env())
+    except ValueError as error:
+        err.print(f"cannot start the worker: {error}", highlight=False)
+        raise typer.Exit(2) from None
+    return Worker(store, jobs)
+
+
+def log_to_stderr() -> None:
+    """Ortaq's own log lines (job runs, failures) on stderr; libraries stay quiet."""
+    logger = logging.getLogger("ortaq")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
+@worker_app.callback(invoke_without_command=True)
+def worker(
+    ctx: typer.Context,
+    once: Annotated[
+        bool, typer.Option("--once", help="Run each job once, then exit (cron, checks).")
+    ] = False,
+) -> None:
+    """Poll due feeds, fan out and deliver webhooks, run re-processing hooks, until SIGTERM
+    or SIGINT (the attempt under way finishes; claimed rows are released)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = Settings.from_env()
+    runner = build_worker(settings, open_store(settings))
+    if not once:
+        runner.serve()
+        return
+    results = runner.run_once()
+    for name, result in results.items():
+        print_json({"job": name, "ok": result is not None, **(result.counts if result else {})})
+    if any(result is None for result in results.values()):
+        raise typer.Exit(1)
+
+
+@worker_app.command("status")
+def worker_status_command(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Each job's last run, the webhook queue and the feeds' health (as in /healthz)."""
+    from ortaq.store.outbox import worker_status
+
+    status = worker_status(open_store())
+    if as_json:
+        print_json(status)
+        return
+    table = Table("job", "runs", "last started", "last ok", "next run", "state", "last error")
+    # Times in UTC; `last_error_at` and the last run's counts are in --json.
+    for name, job in status["jobs"].items():
+        state = "running" if job["running"] else "late" if job["late"] else "idle"
+        error = job["last_error"] or "-"
+        when = [job["last_started_at"], job["last_ok_at"], job["next_run_at"]]
+        table.add_row(name, str(job["runs"]), *map(_seconds, when), state, error)
+    console = Console(soft_wrap=True)
+    if status["jobs"]:
+        console.print(table)
+    else:
+        console.print("no job has run yet: is `ortaq worker` running?", highlight=False)
+    hooks, feeds = status["webhooks"], status["feeds"]
+    console.print(
+        f"webhook deliveries: {hooks['pending']} pending ({hooks['due']} due), "
+        f"{hooks['sending']} sending, {hooks['dead']} dead; "
+        f"feeds: {feeds['active']} active, {feeds['failing']} failing, {feeds['due']} due",
+        highlight=False,
+    )
+
+
+def _seconds(iso: str | None) -> str:
+    """An ISO time as `2026-03-02 09:00:00` (UTC), for a table."""
+    return iso[:19].replace("T", " ") if iso else "-"
 
 
 @app.command()

@@ -29,6 +29,7 @@ from ortaq.chain import Chain, default_chain
 from ortaq.exchange.outputs import default_outputs
 from ortaq.exchange.settings import ExchangeSettings
 from ortaq.store import Store
+from ortaq.store.outbox import worker_status
 
 __all__ = ["create_app", "item_detail", "item_summary"]
 ROUTERS = (items, members, users, tokens, agreements, feeds, audit_log, cooperation, stories)
@@ -58,7 +59,11 @@ def create_app(
 
     @app.get("/healthz", tags=["health"])
     def health() -> dict[str, Any]:
-        return {"status": "ok", "items": store.count_items()}
+        """Liveness, the item count, and the worker: each job's last run, the webhook
+        queue (pending, sending, dead) and the feeds' health; errors as categories only,
+        and no host names (anyone may ask)."""
+        worker = worker_status(store, hosts=False)
+        return {"status": "ok", "items": store.count_items(), "worker": worker}
 
     for module in ROUTERS:
         app.include_router(module.router)

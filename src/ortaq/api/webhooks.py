@@ -83,7 +83,9 @@ def deliveries(
     store: StoreDep,
     caller: Caller,
     webhook_id: Id,
-    status: Annotated[Literal["pending", "delivered", "dead", "skipped"] | None, Query()] = None,
+    status: Annotated[
+        Literal["pending", "sending", "delivered", "dead", "skipped"] | None, Query()
+    ] = None,
 ) -> dict[str, Any]:
     _hook(store, caller, webhook_id)
     return {"deliveries": hooks.list_deliveries(store, webhook_id, status)}

@@ -24,7 +24,7 @@ from ortaq.exchange.settings import ExchangeSettings
 from ortaq.ingest import ingest_bytes
 from ortaq.model import Hints
 from ortaq.registry import Registry
-from ortaq.store import Store, schema
+from ortaq.store import Store, outbox, schema
 
 RETRIES = 2  # quick retries inside one poll
 MAX_BACKOFF = timedelta(hours=6)
@@ -124,7 +124,8 @@ def list_sources(
     store: Store, member: str | None = None, source_id: int | None = None
 ) -> list[dict[str, Any]]:
     table = schema.feed_sources
-    query = sa.select(table).order_by(table.c.id)
+    shown = [c for c in table.c if c.name != "lease_owner"]  # a worker's host: internal
+    query = sa.select(*shown).order_by(table.c.id)
     if member is not None:
         query = query.where(table.c.member == member)
     if source_id is not None:
@@ -152,6 +153,13 @@ class PollReport:
     failed: int = 0
     stored: int = 0
     quarantined: int = 0
+    claimed: int = 0  # feeds this run claimed (see ortaq.store.outbox)
+    released: int = 0  # claimed but given back unpolled: the worker is stopping
+    lost: int = 0  # the lease ran out and another worker holds the feed
+    last_error: str | None = None  # the category of the last failed poll
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in vars(self).items() if isinstance(v, int)}
 
 
 def poll_due(
@@ -161,25 +169,36 @@ def poll_due(
     *,
     sleep: Callable[[float], None] = time.sleep,
     retry_delay: float = 0.5,
+    claiming: outbox.Claiming | None = None,
+    limit: int = 100,
 ) -> PollReport:
-    """Poll every active feed that is due; one bad feed never stops the others.
+    """Claim up to `limit` due feeds and poll them; one bad feed never stops the others.
 
     The longest-waiting come first, and a failing feed backs off, so a feed that keeps
-    failing never holds the head of the queue.
+    failing never holds the head of the queue. The claim (see `ortaq.store.outbox`) keeps
+    every other worker off these feeds; when `claiming.stop` turns true, the poll under
+    way finishes and the rest is released.
     """
-    table, now = schema.feed_sources, store.clock()
-    query = sa.select(table).where(table.c.active, table.c.next_poll_at <= now)
-    with store.engine.connect() as conn:
-        due = list(conn.execute(query.order_by(table.c.next_poll_at, table.c.id)).mappings())
-    report = PollReport()
-    for source in due:
-        report.polled += 1
-        try:
-            _poll(store, chain, fetcher, source, report, sleep, retry_delay)
-        except Exception:  # anything at all: recorded on the row, the loop goes on
-            log.exception("feed source %s failed unexpectedly", source["id"])
-            report.failed += 1
-            _failed_safely(store, source, store.clock(), None, "internal_error")
+    claiming = claiming or outbox.Claiming()
+    claim = outbox.claim(store, outbox.FEEDS, claiming, limit)
+    report = PollReport(claimed=len(claim.ids))
+    try:
+        for source in outbox.claimed_rows(store, claim, sa.select(schema.feed_sources)):
+            if claiming.stop():
+                break
+            if not claim.hold(source["id"]):
+                report.lost += 1
+                continue
+            report.polled += 1
+            try:
+                _poll(store, chain, fetcher, source, report, sleep, retry_delay)
+            except Exception:  # anything at all: recorded on the row, the loop goes on
+                log.exception("feed source %s failed unexpectedly", source["id"])
+                report.failed += 1
+                report.last_error = "internal_error"
+                _failed_safely(store, source, store.clock(), None, "internal_error")
+    finally:  # stopping, or the store failed: what was not polled is due again at once
+        report.released = claim.release_rest()
     return report
 
 
@@ -214,6 +233,7 @@ def _poll(
     except OutboundError as error:
         _failed(store, source, now, None, error.category)
         report.failed += 1
+        report.last_error = error.category
         return
     if fetched.status == 304:
         _healthy(store, source, now, 304, {})
@@ -222,6 +242,7 @@ def _poll(
     if not 200 <= fetched.status < 300:
         _failed(store, source, now, fetched.status, f"http_{fetched.status}")
         report.failed += 1
+        report.last_error = f"http_{fetched.status}"
         return
     hints = Hints(
         source_name=source["url"], provider=source["member"], media_type=fetched.media_type
@@ -241,7 +262,7 @@ def _poll(
 
 
 def _healthy(store: Store, source: Any, now: datetime, status: int, values: dict[str, Any]) -> None:
-    _update(store, source["id"], last_polled_at=now, last_ok_at=now, last_status=status,
+    _update(store, source, last_polled_at=now, last_ok_at=now, last_status=status,
             last_error=None, failures=0,
             next_poll_at=now + timedelta(seconds=source["interval_seconds"]), **values)  # fmt: skip
 
@@ -256,7 +277,7 @@ def _failed(store: Store, source: Any, now: datetime, status: int | None, error:
     """Record a failed poll (a coarse category, never the server's details) and back off."""
     failures = source["failures"] + 1
     wait = backoff(source["interval_seconds"], failures)
-    _update(store, source["id"], last_polled_at=now, last_status=status, last_error=error,
+    _update(store, source, last_polled_at=now, last_status=status, last_error=error,
             failures=failures, next_poll_at=now + wait)  # fmt: skip
 
 
@@ -269,7 +290,7 @@ def _failed_safely(
         log.exception("could not record the failure of feed source %s", source["id"])
 
 
-def _update(store: Store, source_id: int, **values: Any) -> None:
-    table = schema.feed_sources
-    with store.engine.begin() as conn:
-        conn.execute(table.update().where(table.c.id == source_id).values(**values))
+def _update(store: Store, source: Any, **values: Any) -> None:
+    """The poll's outcome, written only while this poll's claim still holds the feed."""
+    if not outbox.finish(store, outbox.FEEDS, source["id"], source["lease_owner"], values):
+        log.warning("feed source %s: the lease ran out before its outcome", source["id"])

@@ -29,6 +29,7 @@ class ExchangeSettings:
     # by default, so webhooks and feeds in reach public addresses only.
     outbound_allow_networks: tuple[IPNetwork, ...] = ()
     poll_max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    webhook_backoff: float = 30.0  # seconds before the first retry; doubles per attempt
     outbound_resolver: Resolver = system_resolver  # host names to addresses; tests replace it
     session_idle_seconds: int = 2 * 3600
     session_max_seconds: int = 12 * 3600
@@ -60,6 +61,7 @@ class ExchangeSettings:
             login_window_seconds=_positive("ORTAQ_LOGIN_WINDOW_SECONDS", 15 * 60),
             login_lockout_seconds=_positive("ORTAQ_LOGIN_LOCKOUT_SECONDS", 60),
             login_max_lockout_seconds=_positive("ORTAQ_LOGIN_MAX_LOCKOUT_SECONDS", 3600),
+            webhook_backoff=float(env("ORTAQ_WEBHOOK_BACKOFF", "30")),
         )
 
     def outbound_guard(self) -> Guard:

@@ -30,7 +30,7 @@ from ortaq.exchange.outputs import Ninjs
 from ortaq.exchange.policy import Viewer
 from ortaq.exchange.settings import ExchangeSettings
 from ortaq.registry import Registry
-from ortaq.store import Store, StoredItem, schema
+from ortaq.store import Store, StoredItem, outbox, schema
 
 SIGNATURE_HEADER = "X-Ortaq-Signature"
 BASE_DELAY = timedelta(seconds=30)
@@ -147,28 +147,34 @@ def delete_webhook(store: Store, webhook_id: int) -> bool:
 
 def fan_out(store: Store) -> int:
     """Queue a delivery per webhook for every item event after its cursor."""
+    hooks = schema.webhooks
+    query = sa.select(hooks.c.id, hooks.c.last_event_id).where(hooks.c.active)
+    with store.engine.connect() as conn:
+        active = list(conn.execute(query.order_by(hooks.c.id)))
+    now = store.clock()
+    return sum(_fan_out_one(store, hook_id, cursor, now) for hook_id, cursor in active)
+
+
+def _fan_out_one(store: Store, hook_id: int, cursor: int, now: datetime) -> int:
     hooks, events, deliveries = schema.webhooks, schema.item_events, schema.webhook_deliveries
-    now, queued = store.clock(), 0
+    query = sa.select(events).where(events.c.id > cursor).order_by(events.c.id).limit(10_000)
+    with store.engine.connect() as conn:
+        new = list(conn.execute(query).mappings())
+    if not new:
+        return 0
+    rows = [_delivery_row(hook_id, e["kind"], e["provider"], e["uri"], now) for e in new]
     with store.engine.begin() as conn:
-        active = list(conn.execute(sa.select(hooks).where(hooks.c.active)).mappings())
-        for hook in active:
-            new = list(
-                conn.execute(
-                    sa.select(events)
-                    .where(events.c.id > hook["last_event_id"])
-                    .order_by(events.c.id)
-                    .limit(10_000)
-                ).mappings()
-            )
-            if not new:
-                continue
-            rows = [_delivery_row(hook["id"], e["kind"], e["provider"], e["uri"], now) for e in new]
-            conn.execute(deliveries.insert(), rows)
-            conn.execute(
-                hooks.update().where(hooks.c.id == hook["id"]).values(last_event_id=new[-1]["id"])
-            )
-            queued += len(rows)
-    return queued
+        # The cursor moves first, and only from where this run read it: another worker
+        # fanning out at the same time finds it moved and queues nothing a second time.
+        moved = conn.execute(
+            hooks.update()
+            .where(hooks.c.id == hook_id, hooks.c.last_event_id == cursor)
+            .values(last_event_id=new[-1]["id"])
+        )
+        if moved.rowcount != 1:
+            return 0
+        conn.execute(deliveries.insert(), rows)
+    return len(rows)
 
 
 def _delivery_row(
@@ -193,51 +199,76 @@ class DeliveryReport:
     dead: int = 0
     skipped: int = 0
     deferred: int = 0
+    claimed: int = 0  # rows this run claimed (see ortaq.store.outbox)
+    released: int = 0  # claimed but given back unsent: the worker is stopping
+    lost: int = 0  # the lease ran out and another worker holds the row
+    last_error: str | None = None  # the category of the last failed attempt
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in vars(self).items() if isinstance(v, int)}
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One round of deliveries: where to send, how to retry, what happened."""
+
+    store: Store
+    transport: Transport
+    claim: outbox.Claim
+    max_attempts: int
+    retry_base: timedelta
+    report: DeliveryReport
 
 
 def deliver_due(
-    store: Store, transport: Transport, *, max_attempts: int = 8, limit: int = 200
-) -> DeliveryReport:
-    """Send every pending delivery that is due; one failure never stops the others.
-
-    The longest-waiting come first, and a failed delivery waits out its backoff, so a
-    delivery that keeps failing never holds the head of the queue.
-    """
-    report = DeliveryReport()
-    deliveries, hooks = schema.webhook_deliveries, schema.webhooks
-    now = store.clock()
-    query = (
-        sa.select(deliveries, hooks.c.member, hooks.c.url, hooks.c.secret)
-        .join(hooks, hooks.c.id == deliveries.c.webhook_id)
-        .where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now)
-        .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
-        .limit(limit)
-    )
-    with store.engine.connect() as conn:
-        due = list(conn.execute(query).mappings())
-    for delivery in due:
-        try:
-            _deliver(store, transport, delivery, now, max_attempts, report)
-        except Exception:  # anything at all: recorded on the row, the loop goes on
-            log.exception("webhook delivery %s failed unexpectedly", delivery["id"])
-            _failed_safely(store, delivery, now, max_attempts, None, "internal_error", report)
-    return report
-
-
-def _deliver(
     store: Store,
     transport: Transport,
-    delivery: Any,
-    now: datetime,
-    max_attempts: int,
-    report: DeliveryReport,
-) -> None:
+    *,
+    max_attempts: int = 8,
+    limit: int = 200,
+    claiming: outbox.Claiming | None = None,
+    retry_base: timedelta = BASE_DELAY,
+) -> DeliveryReport:
+    """Claim up to `limit` due deliveries and send them; one failure never stops the others.
+
+    The longest-waiting come first, and a failed delivery waits out its backoff, so a
+    delivery that keeps failing never holds the head of the queue. The claim (see
+    `ortaq.store.outbox`) keeps every other worker off these rows; when `claiming.stop`
+    turns true, the attempt under way finishes and the rest is released.
+    """
+    claiming = claiming or outbox.Claiming()
+    claim = outbox.claim(store, outbox.DELIVERIES, claiming, limit)
+    report = DeliveryReport(claimed=len(claim.ids))
+    run = _Run(store, transport, claim, max_attempts, retry_base, report)
+    deliveries, hooks = schema.webhook_deliveries, schema.webhooks
+    query = sa.select(deliveries, hooks.c.member, hooks.c.url, hooks.c.secret).join(
+        hooks, hooks.c.id == deliveries.c.webhook_id
+    )
+    try:
+        for delivery in outbox.claimed_rows(store, claim, query):
+            if claiming.stop():
+                break
+            if not claim.hold(delivery["id"]):
+                run.report.lost += 1
+                continue
+            try:
+                _deliver(run, delivery)
+            except Exception:  # anything at all: recorded on the row, the loop goes on
+                log.exception("webhook delivery %s failed unexpectedly", delivery["id"])
+                _failed_safely(run, delivery, None, "internal_error")
+    finally:  # stopping, or the store failed: what was not sent is due again at once
+        run.report.released = claim.release_rest()
+    return run.report
+
+
+def _deliver(run: _Run, delivery: Any) -> None:
+    now = run.store.clock()
     viewer = Viewer(delivery["member"], actor=f"webhook:{delivery['webhook_id']}")
-    stored = store.get_by_uri(
+    stored = run.store.get_by_uri(
         delivery["uri"], viewer=viewer, now=now, provider=delivery["provider"]
     )
     if stored is None:
-        _not_visible(store, delivery, now, report)
+        _not_visible(run, delivery, now)
         return
     body = payload(delivery, stored)
     headers = {
@@ -247,73 +278,62 @@ def _deliver(
         "X-Ortaq-Delivery": str(delivery["id"]),
     }
     try:
-        status = transport.post(delivery["url"], body, headers)
+        status = run.transport.post(delivery["url"], body, headers)
     except OutboundError as failure:
-        _failed(store, delivery, now, max_attempts, None, failure.category, report)
+        _failed(run, delivery, None, failure.category)
         return
     if not 200 <= status < 300:
-        _failed(store, delivery, now, max_attempts, status, f"http_{status}", report)
+        _failed(run, delivery, status, f"http_{status}")
         return
-    _update(store, delivery["id"], status="delivered", attempts=delivery["attempts"] + 1,
-            last_status_code=status, last_error=None, delivered_at=now)  # fmt: skip
-    report.delivered += 1
+    now = run.store.clock()
+    _update(run, delivery, status="delivered", attempts=delivery["attempts"] + 1,
+            last_status_code=status, last_error=None, delivered_at=now,
+            last_attempt_at=now)  # fmt: skip
+    run.report.delivered += 1
     if stored.access == "embargo":  # the text follows when the embargo lifts
         _queue(
-            store, delivery["webhook_id"], "embargo-lifted", delivery["provider"],
+            run.store, delivery["webhook_id"], "embargo-lifted", delivery["provider"],
             delivery["uri"], stored.item.embargoed or now,
         )  # fmt: skip
 
 
-def _failed(
-    store: Store,
-    delivery: Any,
-    now: datetime,
-    max_attempts: int,
-    status: int | None,
-    error: str,
-    report: DeliveryReport,
-) -> None:
+def _failed(run: _Run, delivery: Any, status: int | None, error: str) -> None:
     """Record a failed attempt (a coarse category, never the receiver's details)."""
+    now = run.store.clock()
     attempts = delivery["attempts"] + 1
-    dead = attempts >= max_attempts
-    _update(store, delivery["id"], status="dead" if dead else "pending", attempts=attempts,
-            last_status_code=status, last_error=error,
-            next_attempt_at=now + backoff(attempts))  # fmt: skip
-    report.dead += dead
-    report.failed += not dead
+    dead = attempts >= run.max_attempts
+    _update(run, delivery, status="dead" if dead else "pending", attempts=attempts,
+            last_status_code=status, last_error=error, last_attempt_at=now,
+            next_attempt_at=now + backoff(attempts, run.retry_base))  # fmt: skip
+    run.report.dead += dead
+    run.report.failed += not dead
+    run.report.last_error = error
 
 
-def _failed_safely(
-    store: Store,
-    delivery: Any,
-    now: datetime,
-    max_attempts: int,
-    status: int | None,
-    error: str,
-    report: DeliveryReport,
-) -> None:
+def _failed_safely(run: _Run, delivery: Any, status: int | None, error: str) -> None:
     try:
-        _failed(store, delivery, now, max_attempts, status, error, report)
+        _failed(run, delivery, status, error)
     except Exception:  # the store itself failed: the next delivery may still succeed
         log.exception("could not record the failure of webhook delivery %s", delivery["id"])
-        report.failed += 1
+        run.report.failed += 1
+        run.report.last_error = error
 
 
-def _not_visible(store: Store, delivery: Any, now: datetime, report: DeliveryReport) -> None:
+def _not_visible(run: _Run, delivery: Any, now: datetime) -> None:
     """An embargoed item waits for its embargo; anything else the member may not see."""
-    item = store.get_by_uri(delivery["uri"], now=now, provider=delivery["provider"])
+    item = run.store.get_by_uri(delivery["uri"], now=now, provider=delivery["provider"])
     embargo = item.item.embargoed if item else None
     if embargo is not None and embargo > now:
-        _update(store, delivery["id"], next_attempt_at=embargo)
-        report.deferred += 1
+        _update(run, delivery, status="pending", next_attempt_at=embargo)
+        run.report.deferred += 1
     else:
-        _update(store, delivery["id"], status="skipped", last_error="not_visible")
-        report.skipped += 1
+        _update(run, delivery, status="skipped", last_error="not_visible")
+        run.report.skipped += 1
 
 
-def backoff(attempts: int) -> timedelta:
+def backoff(attempts: int, base: timedelta = BASE_DELAY) -> timedelta:
     """30 s, 1 min, 2 min, ... up to 2 hours (the exponent capped: no overflow)."""
-    delay: timedelta = BASE_DELAY * (2 ** min(max(0, attempts - 1), 16))
+    delay: timedelta = base * (2 ** min(max(0, attempts - 1), 16))
     return min(delay, MAX_DELAY)
 
 
@@ -328,10 +348,10 @@ def payload(delivery: Any, stored: StoredItem) -> bytes:
     return json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
-def _update(store: Store, delivery_id: int, **values: Any) -> None:
-    table = schema.webhook_deliveries
-    with store.engine.begin() as conn:
-        conn.execute(table.update().where(table.c.id == delivery_id).values(**values))
+def _update(run: _Run, delivery: Any, **values: Any) -> None:
+    """The delivery's outcome, written only while this run's claim still holds it."""
+    if not run.claim.finish(delivery["id"], values):
+        log.warning("webhook delivery %s: the lease ran out before its outcome", delivery["id"])
 
 
 def _queue(
@@ -346,7 +366,8 @@ def list_deliveries(
     store: Store, webhook_id: int, status: str | None = None, limit: int = 100
 ) -> list[dict[str, Any]]:
     table = schema.webhook_deliveries
-    query = sa.select(table).where(table.c.webhook_id == webhook_id)
+    shown = [c for c in table.c if c.name != "lease_owner"]  # a worker's host: internal
+    query = sa.select(*shown).where(table.c.webhook_id == webhook_id)
     if status:
         query = query.where(table.c.status == status)
     with store.engine.connect() as conn:
@@ -365,12 +386,13 @@ def get_delivery(store: Store, delivery_id: int) -> dict[str, Any] | None:
 
 
 def replay(store: Store, delivery_id: int) -> bool:
-    """Send a dead (or any finished) delivery again, from a fresh attempt count."""
+    """Send a dead (or any finished) delivery again, from a fresh attempt count. A
+    delivery a worker is sending right now is left alone (it would go out twice)."""
     table = schema.webhook_deliveries
     with store.engine.begin() as conn:
         done = conn.execute(
             table.update()
-            .where(table.c.id == delivery_id)
+            .where(table.c.id == delivery_id, table.c.status != "sending")
             .values(status="pending", attempts=0, next_attempt_at=store.clock(), last_error=None)
         )
     return done.rowcount == 1

@@ -321,13 +321,19 @@ webhook_deliveries = sa.Table(
     sa.Column("event", sa.String(20), nullable=False),
     sa.Column("provider", sa.String(100)),  # with uri: whose item (0004)
     sa.Column("uri", sa.String(1000), nullable=False),
-    sa.Column("status", sa.String(12), nullable=False),  # pending|delivered|dead|skipped
+    # pending | sending (claimed by a worker) | delivered | dead | skipped
+    sa.Column("status", sa.String(12), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("next_attempt_at", UTCDateTime, nullable=False),
     sa.Column("last_status_code", sa.Integer),
     sa.Column("last_error", sa.Text),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("delivered_at", UTCDateTime),
+    sa.Column("last_attempt_at", UTCDateTime),  # 0009
+    # The worker's claim while `sending` (0009): who holds it and until when; an expired
+    # lease (a worker that died) lets another worker claim the row again.
+    sa.Column("lease_owner", sa.String(200)),
+    sa.Column("lease_until", UTCDateTime),
     sa.Index("ix_webhook_deliveries_status_next", "status", "next_attempt_at"),
 )
 
@@ -350,6 +356,27 @@ feed_sources = sa.Table(
     sa.Column("failures", sa.Integer, nullable=False),
     sa.Column("items_stored", sa.Integer, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # A worker's claim while it polls the feed (0009), as on webhook_deliveries.
+    sa.Column("lease_owner", sa.String(200)),
+    sa.Column("lease_until", UTCDateTime),
+)
+
+# What each scheduled job of `ortaq worker` did last, for /healthz and `ortaq worker
+# status` (0009). One row per job, whichever worker ran it.
+worker_jobs = sa.Table(
+    "worker_jobs",
+    metadata,
+    sa.Column("job", sa.String(40), primary_key=True),
+    sa.Column("worker", sa.String(200), nullable=False),  # host:pid of the last run
+    sa.Column("runs", sa.Integer, nullable=False),
+    sa.Column("last_started_at", UTCDateTime, nullable=False),
+    sa.Column("last_finished_at", UTCDateTime),
+    sa.Column("last_ok_at", UTCDateTime),  # the last run that did not fail as a whole
+    sa.Column("next_run_at", UTCDateTime),
+    sa.Column("last_report", JSONType, nullable=False),
+    # The category of the last failure the job saw (a row's or its own), and when.
+    sa.Column("last_error", sa.String(40)),
+    sa.Column("last_error_at", UTCDateTime),
 )
 
 # Who read, exported or changed what. Actors are usernames (never token secrets).
