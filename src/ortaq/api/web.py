@@ -1,4 +1,5 @@
-"""The web newsroom: a login form, the item list and item pages, as the member sees them.
+"""The web newsroom: a login form, the item list, item and story pages, as the member
+sees them.
 
 Sessions are signed cookies (HttpOnly, SameSite=Lax); every form carries a CSRF token
 that must match the CSRF cookie (double submit), compared in constant time.
@@ -19,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from ortaq.api.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, Sessions, get_store
 from ortaq.exchange import audit
 from ortaq.exchange.accounts import Principal, check_password
+from ortaq.store.stories import get_story, story_of
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parents[1] / "web" / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -119,5 +121,26 @@ def item_page(request: Request, item_id: int) -> Response:
         raise HTTPException(404, f"no item {item_id}")
     history = store.history(stored.item.uri, viewer=caller.viewer, provider=stored.item.provider)
     audit.record(store, caller.actor, "read", stored.item.uri, member=caller.user.member)
-    context = {"stored": stored, "item": stored.item, "history": history, "caller": caller}
+    story = story_of(store, stored.id) if stored.access == "full" else None
+    context = {
+        "stored": stored,
+        "item": stored.item,
+        "history": history,
+        "caller": caller,
+        "story": story,
+    }
     return _page(request, "item.html", context)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str) -> Response:
+    caller = _caller(request)
+    if caller is None:
+        return RedirectResponse("/login", status_code=303)
+    store = get_store(request)
+    view = get_story(store, story_id[:40], caller.viewer)
+    if view is None:
+        raise HTTPException(404, f"no story {story_id[:40]}")
+    audit.record(store, caller.actor, "read", view.id, member=caller.user.member)
+    context = {"story": view, "data": view.to_json(), "timeline": view.timeline()}
+    return _page(request, "story.html", {**context, "caller": caller})
