@@ -75,6 +75,7 @@ def make_machine(
             add_members(store, MEMBERS)
             self.items: dict[Key, RefItem] = {}
             self.version_ids: dict[int, tuple[Key, int]] = {}
+            self.story_ids: dict[Key, str] = {}  # an item's story, as first listed
             self.agreements: dict[str, Agreement] = {}  # in id order, like the store
 
         # -- what happens ------------------------------------------------------------

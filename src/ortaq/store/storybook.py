@@ -135,6 +135,8 @@ class StoryBook:
         self.engine = engine
         self.clock = clock
         self.snapshot_min = SNAPSHOT_MIN
+        # the clusterer's settings (its defaults are the model; a rebuild applies a change)
+        self.settings: dict[str, Any] = {}
         self.replica: Replica | None = None
 
     # -- assignment at ingest ---------------------------------------------------------
@@ -185,11 +187,16 @@ class StoryBook:
             or log_item(conn, replica.seq) != replica.last_item
         )
         if stale or replica is None:
-            replica = load_replica(conn, head.epoch)
+            replica = load_replica(conn, head.epoch, self.settings)
         if replica.seq < head.seq:
             replay(conn, replica, head.seq)
         self.replica = replica
         return replica
+
+    def catch_up(self) -> Replica:
+        """Bring this process's clusterer up to the stored log (a restart, a warm-up)."""
+        with self.engine.begin() as conn:
+            return self._caught_up(conn, lock_head(conn, self.clock()))
 
     # -- rebuild ------------------------------------------------------------------------
 
@@ -199,7 +206,7 @@ class StoryBook:
         The archive is read without the lock (ingest goes on meanwhile); under the lock
         the versions that arrived since are added, the ids carried over, and the rows
         and the clusterer's state replaced in one transaction."""
-        index, plan = StoryIndex(), Plan()
+        index, plan = StoryIndex(**self.settings), Plan()
         with self.engine.connect() as conn:
             started = read_head(conn)
             cluster(conn, index, plan, sa.true())
@@ -257,7 +264,7 @@ def log_item(conn: Connection, seq: int) -> int | None:
 # -- the replica: snapshot and replay ---------------------------------------------------
 
 
-def load_replica(conn: Connection, epoch: str) -> Replica:
+def load_replica(conn: Connection, epoch: str, settings: dict[str, Any]) -> Replica:
     """The latest snapshot of `epoch`, or an empty clusterer at the start of its log."""
     snapshots = schema.story_index_snapshots
     row = conn.execute(
@@ -267,9 +274,9 @@ def load_replica(conn: Connection, epoch: str) -> Replica:
         .limit(1)
     ).first()
     if row is None:
-        return Replica(epoch, 0, None, 0, StoryIndex())
-    state = json.loads(zlib.decompress(bytes(row.state)))
-    return Replica(epoch, row.seq, log_item(conn, row.seq), row.seq, StoryIndex.from_state(state))
+        return Replica(epoch, 0, None, 0, StoryIndex(**settings))
+    index = StoryIndex.from_state(json.loads(zlib.decompress(bytes(row.state))), **settings)
+    return Replica(epoch, row.seq, log_item(conn, row.seq), row.seq, index)
 
 
 def replay(conn: Connection, replica: Replica, upto: int) -> None:
