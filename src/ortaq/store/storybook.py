@@ -10,10 +10,9 @@ this module keeps what it decides:
   each version's story, the copy link found among the story's earlier members
   (`stories.duplicates.copy_among`), and the order of assignment (`seq`);
 * `story_index`: one row, the head of that log (`epoch`, `seq`, `next_story`). Every
-  assignment locks it first: one writer at a time across processes. PostgreSQL takes a
-  row lock (`SELECT ... FOR UPDATE`) held until the item's transaction ends; SQLite lets
-  one transaction write at a time anyway, and the item's row is written before the
-  head is read, so the head read is the latest;
+  assignment locks it first, by writing it: one writer at a time across processes.
+  PostgreSQL holds the row lock until the item's transaction ends; SQLite lets one
+  transaction write at a time, so a transaction that has written reads the latest;
 * `story_index_snapshots`: the clusterer's state (`StoryIndex.to_state`) as of some log
   entry, written when the log has grown by an eighth since the last one.
 
@@ -223,25 +222,31 @@ class StoryBook:
 # -- the head of the log: the lock ------------------------------------------------------
 
 
-def read_head(conn: Connection, *, for_update: bool = False) -> Head | None:
+def read_head(conn: Connection) -> Head | None:
     table = schema.story_index
     query = sa.select(table.c.epoch, table.c.seq, table.c.next_story).where(table.c.id == HEAD_ID)
-    row = conn.execute(query.with_for_update() if for_update else query).first()
+    row = conn.execute(query).first()
     return Head(row.epoch, row.seq, row.next_story) if row is not None else None
 
 
 def lock_head(conn: Connection, now: datetime) -> Head:
-    """The head of the log, locked until `conn`'s transaction ends (made if missing)."""
-    head = read_head(conn, for_update=True)
-    if head is not None:
-        return head
-    epoch = uuid.uuid4().hex
-    conn.execute(
-        schema.story_index.insert().values(
-            id=HEAD_ID, epoch=epoch, seq=0, next_story=1, updated_at=now
+    """The head of the log, locked until `conn`'s transaction ends (made if missing).
+
+    Written first, then read: the write takes PostgreSQL's row lock (later writers wait
+    for this transaction to end, then read what it wrote) and SQLite's one write lock
+    (a transaction that has only read so far cannot miss a writer's commit)."""
+    table = schema.story_index
+    touched = conn.execute(
+        table.update().where(table.c.id == HEAD_ID).values(updated_at=now)
+    ).rowcount
+    if touched == 0:
+        epoch = uuid.uuid4().hex
+        conn.execute(
+            table.insert().values(id=HEAD_ID, epoch=epoch, seq=0, next_story=1, updated_at=now)
         )
-    )
-    return Head(epoch, 0, 1)
+    head = read_head(conn)
+    assert head is not None, "the story log head was just written"
+    return head
 
 
 def advance_head(
