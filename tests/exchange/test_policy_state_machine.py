@@ -1,7 +1,8 @@
 """The policy, every read path, every viewer: compared with the reference on generated
 histories of members, agreements (expiring, suspended, changing), items, embargoes,
 corrections, withholds and kills. No path may leak an item, an embargoed version or a
-killed item's text. A hostile member tries every write route on other members' items
+killed item's text; stories (`/api/v1/stories`) list exactly the items a viewer reads in
+full, under one story id per item for every viewer. A hostile member tries every write route on other members' items
 (by their uris and ids): it only ever makes items of its own (issue 18).
 
 Items are keyed by (provider, uri): an item is its publisher's uri.
