@@ -5,10 +5,11 @@ text in ../shared (TTC-3600 Turkish news, MasakhaNEWS French, KazNERD Kazakh, AN
 Arabic, X-WMT Azerbaijani, English and Russian sentences), spread over 50 members as
 providers and 30 days, with IPTC media topics, a few photos, embargoes, kills, withholds
 and corrections. They go in through `Store.save` (the store's write path, without the
-reading chain). Then 200 agreements among the members: bilateral, one-way and
-multilateral, with kind/language/topic scopes, all three embargo handlings, and some
-drafts, suspended, ended, expired or not yet valid. A reader of one member that
-receives under many of them gets a read token; an operator gets one too.
+reading chain), which also assigns each version to its story. Then 200 agreements among
+the members: bilateral, one-way and multilateral, with kind/language/topic scopes, all
+three embargo handlings, and some drafts, suspended, ended, expired or not yet valid. A
+reader of one member that receives under many of them gets a read token; an operator
+gets one too.
 
 The real server (`ortaq serve`: uvicorn and the same app) then runs in a subprocess on a
 free port of 127.0.0.1 with the rate limit off, and this process drives it with httpx
@@ -18,8 +19,9 @@ response must be 200 with items (else it counts as an error). The run stops afte
 `--requests` requests or `--seconds` seconds, whichever comes first. Two short rounds
 follow: the same member with one client (`serial`: the time a request takes without
 queueing behind the others; with `--concurrency` clients p50 is about concurrency /
-throughput) and the operator, whom the policy does not filter. Nothing is kept between
-runs. One JSON line.
+throughput) and the operator, whom the policy does not filter. Last, `GET
+/api/v1/stories` (first pages and a few following `next_cursor`) with one client, as the
+member and as the operator (`stories`). Nothing is kept between runs. One JSON line.
 """
 
 from __future__ import annotations
@@ -391,8 +393,13 @@ async def drive(
     seconds: float,
     concurrency: int,
     seed: int,
+    path: str = "/api/v1/items",
 ) -> Load:
-    """`concurrency` clients issue list requests until the count or the time runs out."""
+    """`concurrency` clients issue list requests until the count or the time runs out.
+
+    `path` is a list route answering `{<key>: [...], "next_cursor": ...}`: items (the key
+    `items`, sometimes filtered by language) or stories (`stories`)."""
+    key = path.rsplit("/", 1)[-1]
     load = Load()
     issued = 0
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -406,25 +413,25 @@ async def drive(
             issued += 1
             if pages_left == 0:  # a fresh first page, sometimes in one language
                 params = {"limit": PAGE}
-                if languages and rng.random() < 0.3:
+                if key == "items" and languages and rng.random() < 0.3:
                     params["language"] = rng.choice(languages)
                 pages_left = rng.choice([0, 0, 0, 1, 2, 3])  # then follow the cursor
             else:
                 pages_left -= 1
             started = time.perf_counter()
             try:
-                response = await client.get("/api/v1/items", params=params)
+                response = await client.get(path, params=params)
                 body = response.json() if response.status_code == 200 else {}
             except (httpx.HTTPError, ValueError):
                 body = {}
             load.latencies_ms.append(1000 * (time.perf_counter() - started))
-            if not body.get("items"):
+            if not body.get(key):
                 load.errors += 1
                 pages_left = 0
                 continue
             if body.get("next_cursor") is None:
                 pages_left = 0
-            params = {**params, "cursor": body["next_cursor"]}
+            params = {**params, "cursor": body.get("next_cursor")}
 
     async with httpx.AsyncClient(
         base_url=base, headers=headers, limits=limits, timeout=60
@@ -466,6 +473,12 @@ def main() -> None:
         "--serial-requests", type=int, default=200, help="then one client alone; 0 skips it"
     )
     parser.add_argument("--operator-requests", type=int, default=500, help="0 skips it")
+    parser.add_argument(
+        "--stories-requests",
+        type=int,
+        default=200,
+        help="then GET /api/v1/stories with one client, as the member and as the operator",
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
@@ -505,6 +518,24 @@ def main() -> None:
                         **bounds,
                     )
                 )
+            stories = None
+            if args.stories_requests > 0:  # one client: the time a request takes
+                stories = {
+                    viewer: asyncio.run(
+                        drive(
+                            base,
+                            token,
+                            [],
+                            requests=args.stories_requests,
+                            **{**bounds, "concurrency": 1},
+                            path="/api/v1/stories",
+                        )
+                    ).summary()
+                    for viewer, token in (
+                        ("member", corpus.member_token),
+                        ("operator", corpus.operator_token),
+                    )
+                }
         finally:
             stop_server(server)
     result: dict[str, Any] = {
@@ -521,6 +552,7 @@ def main() -> None:
         "build_s": round(build_s, 1),
         "serial": serial.summary() if serial else None,
         "operator": operator.summary() if operator else None,
+        "stories": stories,
         "loadavg_1m_before": round(load_before, 2) if load_before is not None else None,
         "python": platform.python_version(),
         "machine": platform.processor() or platform.machine(),

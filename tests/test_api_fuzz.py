@@ -49,7 +49,7 @@ from ortaq.exchange.agreements import list_agreements
 from ortaq.exchange.searches import save_search
 from ortaq.exchange.settings import ExchangeSettings
 from ortaq.store import Store
-from ortaq.stories.desk import stories
+from ortaq.store.stories import list_stories
 
 EXAMPLES = int(os.environ.get("ORTAQ_FUZZ_EXAMPLES", "25"))
 SEED = int(os.environ.get("ORTAQ_FUZZ_SEED", "6"))
@@ -109,7 +109,7 @@ def _known_path_values(store: Store) -> dict[str, list[Any]]:
         + [a.slug for a in list_agreements(store)],
         "user_id": [u.id for u in list_users(store)],
         "token_id": [t.id for t in list_tokens(store)],
-        "story_id": [view.id for view in stories(store)],
+        "story_id": [view.id for view in list_stories(store, limit=200)],
         "name": ["desk"],
         "webhook_id": [hook["id"]],
         "delivery_id": [d["id"] for d in webhooks.list_deliveries(store, hook["id"], None)],

@@ -197,3 +197,19 @@ def test_users_tokens_members_agreements(run) -> None:  # type: ignore[no-untype
     agreements = {a["slug"]: a for a in json_lines(run("agreements", "list").stdout)}
     assert agreements["volga-caspian-2025"]["status"] == "ended"
     assert agreements["dala-kopru-2026"]["members"] == ["dala-press", "kopru-haber"]
+
+
+def test_stories_list_show_and_rebuild(run) -> None:  # type: ignore[no-untyped-def]
+    files = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
+    ingested = json_lines(run("ingest", *files, "--provider", "samples", "--json").stdout)
+    assigned = {r["uri"]: r["story"] for r in ingested}
+    listed = json_lines(run("stories", "list", "--json").stdout)
+    assert {i["uri"]: s["id"] for s in listed for i in s["items"]} == assigned
+    story = listed[0]["id"]
+    shown = json_lines(run("stories", "show", story).stdout)[0]
+    assert shown["id"] == story and shown["timeline"]["first"]["first_appearance"]
+    assert run("stories", "show", "story-999999").exit_code == 1
+    report = json_lines(run("stories", "rebuild").stdout)[0]
+    assert report["kept"] == report["stories"] == len(listed) and report["gone"] == 0
+    again = json_lines(run("stories", "list", "--json", "--limit", "100").stdout)
+    assert again == listed

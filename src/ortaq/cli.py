@@ -149,6 +149,8 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
     data: dict[str, Any] = {"outcome": outcome.kind, "source": outcome.source_name}
     if outcome.saved:
         data.update(id=outcome.saved.item_id, uri=outcome.saved.uri, version=outcome.saved.version)
+        if outcome.saved.story:
+            data["story"] = outcome.saved.story
     if outcome.item is not None:
         data["item"] = outcome.item.to_json()
     if outcome.reason:
@@ -564,22 +566,30 @@ def quarantine_retry(
 @stories_app.command("list")
 def stories_list(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per story.")] = False,
+    limit: Annotated[int | None, typer.Option(help="At most this many stories.")] = None,
 ) -> None:
-    """Stored items grouped into stories (copies marked), oldest story first."""
-    from ortaq.stories.desk import stories
+    """Stored stories (copies marked), newest first."""
+    from ortaq.store.stories import list_stories, parse_story_id
 
-    for view in stories(open_store()):
-        data = view.to_json()
-        if as_json:
-            print_json(data)
-        else:
-            titles = " | ".join(
-                f"[{i['language']}] {i['headline'] or '(no headline)'}"[:70]
-                for i in data["items"][:3]
-            )
-            print(
-                f"{data['id']}\t{len(data['items'])} items\t{','.join(data['languages'])}\t{titles}"
-            )
+    store = open_store()
+    shown, before = 0, None
+    while limit is None or shown < limit:
+        page = list_stories(store, limit=min(200, limit - shown) if limit else 200, before=before)
+        for view in page:
+            data = view.to_json()
+            if as_json:
+                print_json(data)
+            else:
+                titles = " | ".join(
+                    f"[{i['language']}] {i['headline'] or '(no headline)'}"[:70]
+                    for i in data["items"][:3]
+                )
+                languages = ",".join(data["languages"])
+                print(f"{data['id']}\t{len(data['items'])} items\t{languages}\t{titles}")
+        shown += len(page)
+        if not page:
+            return
+        before = parse_story_id(page[-1].id)
 
 
 @stories_app.command("show")
@@ -587,14 +597,21 @@ def stories_show(
     story_id: Annotated[str, typer.Argument(help="A story id from 'ortaq stories list'.")],
 ) -> None:
     """One story's provenance: who published which version when, copies, corrections."""
-    from ortaq.stories.desk import stories, story_timeline
+    from ortaq.store.stories import get_story
 
-    store = open_store()
-    found = next((v for v in stories(store) if v.id == story_id), None)
+    found = get_story(open_store(), story_id)
     if found is None:
         err.print(f"no story {story_id!r}")
         raise typer.Exit(1)
-    print_json({**found.to_json(), "timeline": story_timeline(store, found)})
+    print_json({**found.to_json(), "timeline": found.timeline()})
+
+
+@stories_app.command("rebuild")
+def stories_rebuild() -> None:
+    """Cluster the archive again (after a model change), keeping story ids."""
+    store = open_store()
+    report = store.story_book.rebuild()
+    print_json(report)
 
 
 @stories_app.command("diff")
@@ -607,7 +624,7 @@ def stories_diff(
     ] = None,
 ) -> None:
     """Word-level diff between two versions of an item."""
-    from ortaq.stories.desk import version_diff
+    from ortaq.store.stories import version_diff
 
     store = open_store()
     item = _find_item(store, uri, provider).item

@@ -31,8 +31,11 @@ class ReadPath:
     name: str
     read: Callable[[Store, Viewer, Any], dict[Key, Any]]
     projection: bool = False  # the door shows only (access, text): compare those
+    readable_only: bool = False  # the door shows what the viewer reads in full: versions
 
     def expect(self, expected: dict[Key, Seen]) -> dict[Key, Any]:
+        if self.readable_only:
+            return {key: s.version for key, s in expected.items() if s.access == "full"}
         if not self.projection:
             return expected
         return {key: (s.access, s.text) for key, s in expected.items()}
@@ -169,6 +172,41 @@ class HttpDoors:
             found[(entry.author, entry.id)] = (access, text)  # type: ignore[assignment]
         return found  # compared on access and text only, see `projection`
 
+    def stories(self, store: Store, viewer: Viewer, machine: Any) -> dict[Key, int]:
+        """Stories list the items the viewer reads in full, each once, at the version it
+        reads; an item's story id is the same for every viewer and stays; a story the
+        viewer reads nothing of is a 404, one it reads shows the same items."""
+        found: dict[Key, int] = {}
+        listed: dict[str, set[Key]] = {}
+        params: dict[str, Any] = {"limit": 200}
+        while True:
+            page = self.get(viewer, "/api/v1/stories", **params).json()
+            for story in page["stories"]:
+                assert story["items"], story
+                for entry in story["items"]:
+                    key = (entry["provider"], entry["uri"])
+                    assert key not in found, key
+                    found[key] = entry["version"]
+                    assert machine.version_ids[entry["id"]] == (key, entry["version"])
+                    assert machine.story_ids.setdefault(key, story["id"]) == story["id"]
+                    listed.setdefault(story["id"], set()).add(key)
+            if page["next_cursor"] is None:
+                break
+            params["cursor"] = page["next_cursor"]
+        known = sorted(set(machine.story_ids.values()))
+        unread = [story for story in known if story not in listed]
+        for story in [*unread[:1], *sorted(listed)[:1]]:
+            response = self.client.get(
+                f"/api/v1/stories/{story}",
+                headers={"Authorization": f"Bearer {self.tokens[viewer.member]}"},
+            )
+            if story not in listed:
+                assert response.status_code == 404, (story, response.text)
+            else:
+                shown = {(i["provider"], i["uri"]) for i in response.json()["items"]}
+                assert shown == listed[story], story
+        return found
+
 
 def _agreement(doc: dict[str, Any]) -> str | None:
     note = doc.get("edNote") or ""
@@ -181,4 +219,5 @@ def http_paths(doors: HttpDoors) -> list[ReadPath]:
         ReadPath("api.items", doors.api),
         ReadPath("feed.ninjs3", doors.ninjs),
         ReadPath("feed.atom", doors.atom, projection=True),
+        ReadPath("api.stories", doors.stories, readable_only=True),
     ]

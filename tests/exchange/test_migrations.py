@@ -142,4 +142,61 @@ def test_upgrade_to_0006_backfills_the_quarantine_hash(tmp_path: Path) -> None:
     store = Store(engine)
     [record] = store.quarantine_list()
     assert (record.sha256, record.bytes_kept, record.size) == (digest, True, 9)
+
+
+def test_upgrade_to_0010_assigns_stories_to_the_archive_in_arrival_order(tmp_path: Path) -> None:
+    """Items stored before stories were kept get them, as ingest would have given them:
+    a copy with its original, a later version with its item, the log in id order."""
+    from ortaq.model import Item
+    from ortaq.store.stories import list_stories
+
+    engine = create_engine_for(f"sqlite:///{tmp_path}/old.db")
+    upgrade(engine, "0009")
+    old_items = sa.Table("items", sa.MetaData(), autoload_with=engine)
+    corridor = (
+        "Kazakhstan and Azerbaijan signed an agreement on the Middle Corridor in Baku on "
+        "Tuesday. The transport ministers said freight volumes along the Trans-Caspian "
+        "route would double by 2030, with new ferries at the port of Aktau and a rail "
+        "terminal at Alat handling 4,500 containers a month."
+    )
+    rates = "The central bank of Turkey kept its policy rate at 50 percent on Thursday."
+    base = {
+        "type": "text", "pubstatus": "usable", "language": "en", "credits": [],
+        "people": [], "subjects": [], "organisations": [], "places": [], "derived": {},
+        "stage_data": {}, "source_name": "old", "source_format": "plaintext",
+        "ingested_at": utcnow(),
+    }  # fmt: skip
+    rows = [
+        ("ma", "urn:ma:1", 1, False, corridor),
+        ("mb", "urn:mb:1", 1, True, corridor + " Officials confirmed it."),
+        ("ma", "urn:ma:2", 1, True, rates),
+        ("ma", "urn:ma:1", 2, True, corridor + " Ferries are on order."),
+    ]
+    with engine.begin() as conn:
+        for provider, uri, version, current, text in rows:
+            conn.execute(
+                old_items.insert().values(
+                    **base, provider=provider, uri=uri, version=version, is_current=current,
+                    content_hash=f"{uri}:{version}", headline=text[:40], body=[text],
+                )
+            )  # fmt: skip
+    upgrade(engine)
+    store = Store(engine)
+    grouped = sorted(
+        sorted((s.item.uri, s.item.version) for s in view.versions) for view in list_stories(store)
+    )
+    assert grouped == [
+        [("urn:ma:1", 1), ("urn:ma:1", 2), ("urn:mb:1", 1)],
+        [("urn:ma:2", 1)],
+    ]
+    with engine.connect() as conn:
+        log = conn.execute(
+            sa.select(schema.story_items.c.item_id).order_by(schema.story_items.c.seq)
+        )
+        assert list(log.scalars()) == [1, 2, 3, 4]
+        assert conn.execute(sa.select(schema.story_index_snapshots.c.seq)).scalar() == 4
+    saved = store.save(Item(uri="urn:mc:1", body=["Floods in Almaty."], language="en"))
+    assert saved.story is not None and saved.story not in {v.id for v in list_stories(store)[1:]}
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.max(schema.story_items.c.seq))).scalar() == 5
     store.close()

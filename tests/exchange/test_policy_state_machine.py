@@ -1,8 +1,10 @@
 """The policy, every read path, every viewer: compared with the reference on generated
 histories of members, agreements (expiring, suspended, changing), items, embargoes,
 corrections, withholds and kills. No path may leak an item, an embargoed version or a
-killed item's text. A hostile member tries every write route on other members' items
-(by their uris and ids): it only ever makes items of its own (issue 18).
+killed item's text; stories (`/api/v1/stories`) list exactly the items a viewer reads in
+full, under one story id per item for every viewer. A hostile member tries every write
+route on other members' items (by their uris and ids): it only ever makes items of its own
+(issue 18).
 
 Items are keyed by (provider, uri): an item is its publisher's uri.
 """
@@ -75,6 +77,7 @@ def make_machine(
             add_members(store, MEMBERS)
             self.items: dict[Key, RefItem] = {}
             self.version_ids: dict[int, tuple[Key, int]] = {}
+            self.story_ids: dict[Key, str] = {}  # an item's story, as first listed
             self.agreements: dict[str, Agreement] = {}  # in id order, like the store
 
         # -- what happens ------------------------------------------------------------

@@ -1,9 +1,10 @@
 """The cooperation map: events and graph of the items the caller may read in full.
 
-Events come from the cooperation stage (stored with each item); they are gathered
-through the story desk, which reads the store as the caller, so the access policy
-decides which events exist for the caller and reports within one story merge.
-Notices (embargoed, killed, withheld items) carry no text, so no events.
+Events come from the cooperation stage (stored with each item); they are gathered from
+the items the caller may read in full (the store applies the access policy), each with
+its stored story, so the policy decides which events exist for the caller and reports
+within one story merge. Notices (embargoed, killed, withheld items) carry no text, so
+no events.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ortaq.cooperation.graph import (
     to_graphml,
 )
 from ortaq.store import Store
-from ortaq.stories.desk import stories
+from ortaq.store.stories import readable_with_stories
 
 router = APIRouter(
     prefix="/api/v1/cooperation", tags=["cooperation"], responses=documented(401, 403, 422, 429)
@@ -47,12 +48,12 @@ def visible_graph(store: Store, caller: Caller) -> Graph:
     """Every event of every item the caller may read in full, aggregated: an event that
     several items of one story report counts once, with all of them as sources."""
     reported = []
-    for view in stories(store, viewer=caller.viewer):
-        for stored in view.items:
-            item = stored.item
-            when = item.versioncreated.date().isoformat() if item.versioncreated else None
-            for event in item.stage_data.get("cooperation", []):
-                reported.append(Reported(event, item.uri, view.id, when))
+    readable = sorted(readable_with_stories(store, caller.viewer), key=lambda r: r[0].id)
+    for stored, story in readable:  # in arrival order: the first report comes first
+        item = stored.item
+        when = item.versioncreated.date().isoformat() if item.versioncreated else None
+        for event in item.stage_data.get("cooperation", []):
+            reported.append(Reported(event, item.uri, story or f"item-{stored.id}", when))
     return build_graph(reported)
 
 

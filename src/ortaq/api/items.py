@@ -316,6 +316,8 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
     data: dict[str, Any] = {"outcome": outcome.kind}
     if outcome.saved:
         data.update(id=outcome.saved.item_id, uri=outcome.saved.uri, version=outcome.saved.version)
+        if outcome.saved.story:
+            data["story"] = outcome.saved.story
     if outcome.reason:
         data["reason"] = outcome.reason
     if outcome.quarantine_id is not None:

@@ -1,5 +1,5 @@
-"""The web newsroom: sign-in, the item list and item pages as the member sees them, and
-changing one's password.
+"""The web newsroom: sign-in, the item list, item and story pages as the member sees
+them, and changing one's password.
 
 A session is a row in the database (`ortaq.exchange.sessions`); the cookie carries its
 random secret. Signing out, changing the password or being disabled ends it. Every form
@@ -34,6 +34,7 @@ from ortaq.api.security import (
 from ortaq.exchange import audit, sessions
 from ortaq.exchange.accounts import AccountError, Principal, User, get_user, set_password
 from ortaq.exchange.signin import Client, Verdict, check_credentials, sign_in
+from ortaq.store.stories import get_story, story_of
 
 WEB = Path(__file__).parents[1] / "web"
 TEMPLATES = Jinja2Templates(directory=str(WEB / "templates"))
@@ -230,8 +231,23 @@ def item_page(request: Request, item_id: int) -> Response:
         raise HTTPException(404, f"no item {item_id}")
     history = store.history(stored.item.uri, viewer=viewer, provider=stored.item.provider)
     audit.record(store, caller.user.username, "read", stored.item.uri, member=caller.user.member)
-    context = {"stored": stored, "item": stored.item, "history": history}
+    story = story_of(store, stored.id) if stored.access == "full" else None
+    context = {"stored": stored, "item": stored.item, "history": history, "story": story}
     return _page(request, "item.html", context, caller=caller)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str) -> Response:
+    caller = _caller(request)
+    if caller is None:
+        return RedirectResponse("/login", status_code=303)
+    store = get_store(request)
+    view = get_story(store, story_id[:40], caller.principal.viewer)
+    if view is None:
+        raise HTTPException(404, f"no story {story_id[:40]}")
+    audit.record(store, caller.user.username, "read", view.id, member=caller.user.member)
+    context = {"story": view, "data": view.to_json(), "timeline": view.timeline()}
+    return _page(request, "story.html", context, caller=caller)
 
 
 # -- changing one's password ----------------------------------------------------------------

@@ -3,10 +3,10 @@
 The articles of the gold folder that the index lists (index.jsonl: one JSON object a
 line with "file" and "story_group") run through the default chain -- the chain `ortaq
 ingest` stores with -- and are fed to the desk's online clusterer
-(`stories.clustering.StoryIndex` with `stories.features.item_features`, as
-`stories.desk.stories` does) in publication-time order. An item's time is the one the
-system itself read: `versioncreated`, else `firstcreated`, else the read stage's
-publication date (its first day, UTC). Ties go by file name. Items with no time at all
+(`stories.clustering.StoryIndex` with `stories.features.item_features`, as the store
+assigns stories at ingest, `store.storybook`) in publication-time order. An item's time
+is the one the system itself read: `versioncreated`, else `firstcreated`, else the read
+stage's publication date (its first day, UTC). Ties go by file name. Items with no time at all
 come last, in file-name order. Each item is then added with the time the desk gives it
 (`stories.occasion.item_span`: its own date at the precision read, or no time at all, so
 that an undated item is placed by what it says, never by when it arrived).

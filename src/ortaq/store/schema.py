@@ -413,3 +413,56 @@ search_facets = sa.Table(
     sa.Column("facet", sa.String(20), primary_key=True),
     sa.Column("value", sa.String(100), primary_key=True),
 )
+
+# -- stories (0010): kept with stable ids, assigned at ingest --------------------------
+
+# A story's id is global and never positional: "story-<id>". Ids come from a counter
+# that only grows (story_index.next_story), so an id that disappears in a rebuild is
+# never given to other news. The window is the span of its dated members.
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("first_at", UTCDateTime),
+    sa.Column("last_at", UTCDateTime),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Each stored version's story, in assignment order (`seq`): also the log other
+# processes replay to catch their clusterer up. `copy_of` is the earlier version (of
+# another item, same language, same story) this one copies, with its similarity.
+story_items = sa.Table(
+    "story_items",
+    metadata,
+    sa.Column("item_id", sa.Integer, sa.ForeignKey("items.id"), primary_key=True),
+    sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id"), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False, unique=True),
+    sa.Column("copy_of", sa.Integer, sa.ForeignKey("items.id")),
+    sa.Column("similarity", sa.Float),
+    sa.Index("ix_story_items_story_id_seq", "story_id", "seq"),
+)
+
+# One row (id 1): the head of the assignment log and the lock every assignment takes.
+# `epoch` changes when the log is rewritten (rebuild), so a process knows its clusterer
+# copy is from another history.
+story_index = sa.Table(
+    "story_index",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("epoch", sa.String(32), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("next_story", sa.Integer, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# The clusterer's state (`StoryIndex.to_state`, zlib-compressed JSON) as of log entry
+# `seq`: a process loads it and replays the log after it.
+story_index_snapshots = sa.Table(
+    "story_index_snapshots",
+    metadata,
+    sa.Column("epoch", sa.String(32), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("state", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)

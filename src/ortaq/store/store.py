@@ -22,6 +22,7 @@ from ortaq.exchange.policy import Access, Rights, Viewer, redact, topic_codes, v
 from ortaq.model import Derived, Item, Rejected
 from ortaq.store import fulltext, schema
 from ortaq.store.migrate import upgrade
+from ortaq.store.storybook import StoryBook, story_name
 
 ViewerLike = Viewer | str | None
 Clock = Callable[[], datetime]
@@ -39,6 +40,7 @@ class SaveResult:
     item_id: int
     uri: str
     version: int
+    story: str | None = None  # the story a new version joined ("story-N")
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class Store:
     def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
         self.engine = engine
         self.clock = clock  # injectable so the policy's "now" is deterministic in tests
+        # stories are assigned as versions are stored (ortaq.store.storybook)
+        self.story_book = StoryBook(engine, lambda: self.clock())
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True, clock: Clock = utcnow) -> Store:
@@ -157,11 +161,14 @@ class Store:
             conn.execute(
                 schema.item_topics.insert(), [{"item_id": item_id, "code": c} for c in codes]
             )
+        # in this transaction: no version without its story, no story of a rolled-back one
+        placement = self.story_book.assign(conn, item_id)
         kind = "publish" if current is None else "correct"
         if item.pubstatus != "usable":
             kind = _status_event(item.pubstatus)
         self._event(conn, item, version, kind)
-        return SaveResult("new" if current is None else "version", item_id, item.uri, version)
+        status: SaveStatus = "new" if current is None else "version"
+        return SaveResult(status, item_id, item.uri, version, story_name(placement.story))
 
     def _is_stale_resend(self, conn: Connection, item: Item, content_hash: str) -> bool:
         items = schema.items

@@ -53,7 +53,10 @@ one. Only the best `max_candidates` stories by
 shared-key weight are scored in full; centroids keep at most `centroid_size` keys.
 
 State is plain dicts (`df`, `postings`, `stories`, `item_story`), so a store can back
-them; `to_state` / `from_state` give a JSON-ready snapshot.
+them; `to_state` / `from_state` give a JSON-ready snapshot that restores the index
+exactly (cached norms included), so a reloaded index decides as the one that was saved.
+New stories are numbered by a counter that only grows (`next_story`), so a story id is
+never given twice, even after `renamed` (the store keeps ids across a re-clustering).
 """
 
 from __future__ import annotations
@@ -196,6 +199,7 @@ class StoryIndex:
         self.postings: dict[str, list[str]] = {}  # key -> story ids, most recent last
         self.stories: dict[str, Story] = {}
         self.item_story: dict[str, str] = {}
+        self.next_story = 1  # the number of the next new story ("story-N")
 
     # -- weights ---------------------------------------------------------------------
 
@@ -285,12 +289,16 @@ class StoryIndex:
 
     # -- the one operation -------------------------------------------------------------
 
-    def add(self, item_id: str, features: Features, time: Time = None) -> Decision:
+    def add(
+        self, item_id: str, features: Features, time: Time = None, *, into: str | None = None
+    ) -> Decision:
         """Place one item (in arrival order) and index it; returns the decision.
 
         `time` is when the item was published: a moment, a `Span` (a date known to the day
         or the month), or None when the item gives no date (it is then placed by content,
-        and by the dates it names)."""
+        and by the dates it names). `into` replays a decision already taken (a log read
+        back by another process): the item is scored and counted as usual, then joins
+        that story whatever the scores say, so every replica ends in the same state."""
         if item_id in self.item_story:
             story_id = self.item_story[item_id]
             return Decision(item_id, story_id, False, 1.0, 1.0, 0)
@@ -368,13 +376,16 @@ class StoryIndex:
             if best is None or margin > best[0]:
                 best = (margin, mono, cross_sim, z, story_id)
         z_best: float | None = None
-        if best is not None and best[0] >= 1.0:
+        if best is not None and (into is None or best[4] == into) and best[0] >= 1.0:
             story_id, new = best[4], False
             mono, cross_sim, z_best = best[1], best[2], best[3]
         else:
-            story_id, new = f"story-{len(self.stories) + 1}", True
+            story_id = into or self._new_story_id()
+            new = story_id not in self.stories
             mono, cross_sim, z_best = (best[1], best[2], best[3]) if best else (0.0, 0.0, None)
-            self.stories[story_id] = Story(story_id, None, None)
+            if new:
+                self.stories[story_id] = Story(story_id, None, None)
+                self._count(story_id)
         self._join(
             story_id,
             item_id,
@@ -387,6 +398,15 @@ class StoryIndex:
             features.people,
         )
         return Decision(item_id, story_id, new, mono, cross_sim, len(candidates), z_best)
+
+    def _new_story_id(self) -> str:
+        return f"story-{self.next_story}"
+
+    def _count(self, story_id: str) -> None:
+        """A story was made: numbering goes on after it (a replayed id may be any)."""
+        number = story_id.removeprefix("story-")
+        if number.isdigit():
+            self.next_story = max(self.next_story, int(number) + 1)
 
     def _candidates(
         self,
@@ -506,6 +526,21 @@ class StoryIndex:
     def labels(self) -> dict[str, str]:
         return dict(self.item_story)
 
+    def renamed(self, names: Mapping[str, str], next_story: int) -> None:
+        """Rename stories (old id -> new id; ids not named keep theirs) and continue the
+        numbering at `next_story`: how a re-clustering takes over the ids already given."""
+        new_ids = {names.get(sid, sid) for sid in self.stories}
+        if len(new_ids) != len(self.stories):
+            raise ValueError("renaming would give two stories one id")
+        stories = {}
+        for sid, story in self.stories.items():
+            story.story_id = names.get(sid, sid)
+            stories[story.story_id] = story
+        self.stories = stories
+        self.postings = {k: [names.get(s, s) for s in v] for k, v in self.postings.items()}
+        self.item_story = {k: names.get(s, s) for k, s in self.item_story.items()}
+        self.next_story = max(next_story, self.next_story)
+
     def to_state(self) -> dict[str, Any]:
         return {
             "n_items": self.n_items,
@@ -521,7 +556,9 @@ class StoryIndex:
                     "cross": dict(s.cross),
                     "norm_terms": s.norm_terms,
                     "norm_cross": s.norm_cross,
+                    "norm_at": s.norm_at,
                     "members": [[lang, dict(keys)] for lang, keys in s.members],
+                    "member_norms": list(s.member_norms),
                     "dates": sorted(s.dates),
                     "people": sorted(s.people),
                 }
@@ -529,6 +566,7 @@ class StoryIndex:
             },
             "item_story": dict(self.item_story),
             "pair_stats": {k: list(v) for k, v in self.pair_stats.items()},
+            "next_story": self.next_story,
         }
 
     @classmethod
@@ -546,7 +584,11 @@ class StoryIndex:
                 dict(s["languages"]),
                 dict(s["terms"]),
                 dict(s["cross"]),
+                norm_terms=float(s.get("norm_terms", 0.0)),
+                norm_cross=float(s.get("norm_cross", 0.0)),
+                norm_at=int(s.get("norm_at", 0)),
                 members=[(str(lang), dict(keys)) for lang, keys in s.get("members", [])],
+                member_norms=[float(n) for n in s.get("member_norms", [])],
                 dates=set(s.get("dates", [])),
                 people=set(s.get("people", [])),
             )
@@ -556,4 +598,5 @@ class StoryIndex:
         index.pair_stats = {
             k: [float(x) for x in v] for k, v in state.get("pair_stats", {}).items()
         }
+        index.next_story = int(state.get("next_story", len(index.stories) + 1))
         return index

@@ -125,3 +125,31 @@ class NearDuplicateIndex:
         self._keys[item_id] = key
         lsh.insert(key, signature)
         return sorted(found.values(), key=lambda c: (-c.similarity, c.original_id))
+
+
+def copy_among(
+    item_id: str,
+    text: str,
+    language: str | None,
+    earlier: Iterable[tuple[str, str, str | None]],
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Copy | None:
+    """The earlier text (`(id, text, language)`, in arrival order) this one copies most
+    closely, or None: equal once folded (exact), or shingle Jaccard at least `threshold`,
+    in the same language only. For a few candidates (one story's members) the exact
+    comparison needs no LSH; ties go to the earliest, the first to publish."""
+    lang = language or "und"
+    fingerprint = text_fingerprint(text)
+    hashes: np.ndarray | None = None
+    best: Copy | None = None
+    for other_id, other_text, other_language in earlier:
+        if other_id == item_id or (other_language or "und") != lang:
+            continue
+        if text_fingerprint(other_text) == fingerprint:
+            return Copy(item_id, other_id, 1.0, True)  # the earliest exact copy
+        if hashes is None:
+            hashes = shingle_hashes(shingles(text, language))
+        similarity = hashed_jaccard(hashes, shingle_hashes(shingles(other_text, language)))
+        if similarity >= threshold and (best is None or similarity > best.similarity):
+            best = Copy(item_id, other_id, similarity, False)
+    return best

@@ -1,0 +1,251 @@
+"""Stories as a caller sees them: stored rows read through the one access policy.
+
+Story ids are global ("story-N", kept by `ortaq.store.storybook`); which of a story's
+versions a caller sees is decided by `Store.visible_items` on the member rows, and only
+versions the caller may read in full count (a notice carries no text to tell a story
+by). A story none of whose versions the caller may read does not exist for that caller,
+exactly like an unknown id. A copy link is shown only when the caller may read the
+original item too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from ortaq.store import schema
+from ortaq.store.storybook import item_key, story_name
+from ortaq.stories.occasion import item_span
+from ortaq.stories.provenance import timeline, word_diff
+
+if TYPE_CHECKING:
+    from ortaq.store.store import Store, StoredItem, ViewerLike
+
+STORY_ID = re.compile(r"story-([1-9][0-9]{0,9})")
+MAX_NUMBER = 2**31 - 1  # story ids are 32-bit integers on PostgreSQL
+
+
+def parse_story_id(story_id: str) -> int | None:
+    """The number of "story-N", or None for anything that cannot name a story."""
+    match = STORY_ID.fullmatch(story_id)
+    if match is None or int(match.group(1)) > MAX_NUMBER:
+        return None
+    return int(match.group(1))
+
+
+@dataclass
+class StoryView:
+    """One story as one caller may read it."""
+
+    id: str
+    versions: list[StoredItem] = field(default_factory=list)  # readable, arrival order
+    # version id -> (the original item's uri, similarity), originals the caller reads
+    copies: dict[int, tuple[str, float]] = field(default_factory=dict)
+
+    @property
+    def items(self) -> list[StoredItem]:
+        """The latest readable version of each item, in order of first appearance."""
+        latest: dict[str, StoredItem] = {}
+        for stored in self.versions:
+            key = item_key(stored.item.provider, stored.item.uri)
+            latest.pop(key, None)
+            latest[key] = stored
+        first = {item_key(s.item.provider, s.item.uri): n for n, s in enumerate(self.versions)}
+        ordered = sorted(latest.items(), key=lambda kv: first[kv[0]])
+        return [stored for _key, stored in ordered]
+
+    def window(self) -> dict[str, str] | None:
+        """From the earliest to the latest time the readable versions tell (their spans:
+        a date known to the month is the whole month); None when none is dated."""
+        spans = [span for s in self.versions if (span := item_span(s.item)) is not None]
+        if not spans:
+            return None
+        start = datetime.fromtimestamp(min(s.start for s in spans), tz=UTC)
+        end = datetime.fromtimestamp(max(s.end for s in spans), tz=UTC)
+        return {"start": start.isoformat(), "end": end.isoformat()}
+
+    def to_json(self) -> dict[str, Any]:
+        items = self.items
+        return {
+            "id": self.id,
+            "languages": sorted({s.item.language or "?" for s in items}),
+            "members": sorted({s.item.provider or "?" for s in items}),
+            "window": self.window(),
+            "items": [self._entry(stored) for stored in items],
+        }
+
+    def _entry(self, stored: StoredItem) -> dict[str, Any]:
+        item = stored.item
+        entry: dict[str, Any] = {
+            "id": stored.id,
+            "uri": item.uri,
+            "version": item.version,
+            "provider": item.provider,
+            "language": item.language,
+            "pubstatus": item.pubstatus,
+            "headline": item.headline,
+            "versioncreated": item.versioncreated.isoformat() if item.versioncreated else None,
+        }
+        if stored.id in self.copies:
+            uri, similarity = self.copies[stored.id]
+            entry.update(copy_of=uri, similarity=round(similarity, 3))
+        return entry
+
+    def timeline(self) -> dict[str, Any]:
+        """Who published which readable version when: first appearance, copies and
+        corrections (`stories.provenance.timeline`)."""
+        records = []
+        for stored in self.versions:
+            item = stored.item
+            copy = self.copies.get(stored.id)
+            records.append(
+                {
+                    "uri": item.uri,
+                    "version": item.version,
+                    "member": item.provider,
+                    "language": item.language,
+                    "time": item.versioncreated or stored.ingested_at,
+                    "copy_of": copy[0] if copy else None,
+                    "similarity": copy[1] if copy else None,
+                }
+            )
+        return timeline(records)
+
+
+def list_stories(
+    store: Store,
+    viewer: ViewerLike = None,
+    *,
+    limit: int = 50,
+    before: int | None = None,
+    now: datetime | None = None,
+) -> list[StoryView]:
+    """Stories with a version the viewer may read, newest story first, paged by id.
+
+    Each story is checked through the policy on its own members, newest first, until
+    the page is full: the cost follows the page, not the archive."""
+    stories, links, items = schema.stories, schema.story_items, schema.items
+    now = now or store.clock()
+    member = readable(
+        store, viewer, now, [links.c.story_id == stories.c.id, items.c.id == links.c.item_id]
+    )
+    query = sa.select(stories.c.id).where(member.exists())
+    if before is not None and before <= MAX_NUMBER:
+        query = query.where(stories.c.id < before)
+    with store.engine.connect() as conn:
+        numbers = list(conn.execute(query.order_by(stories.c.id.desc()).limit(limit)).scalars())
+    return _views(store, viewer, now, numbers)
+
+
+def get_story(
+    store: Store, story_id: str, viewer: ViewerLike = None, now: datetime | None = None
+) -> StoryView | None:
+    """One story as the viewer may read it; None when it has no readable version."""
+    number = parse_story_id(story_id)
+    if number is None:
+        return None
+    found = _views(store, viewer, now or store.clock(), [number])
+    return found[0] if found else None
+
+
+def story_of(store: Store, item_id: int) -> str | None:
+    """The story of a stored version (the caller has checked the viewer may read it)."""
+    links = schema.story_items
+    with store.engine.connect() as conn:
+        found = conn.execute(sa.select(links.c.story_id).where(links.c.item_id == item_id)).scalar()
+    return story_name(found) if found is not None else None
+
+
+def readable_with_stories(
+    store: Store, viewer: ViewerLike = None, batch: int = 500
+) -> Iterator[tuple[StoredItem, str | None]]:
+    """Every current version the viewer may read in full, newest first, with its story."""
+    page: list[StoredItem] = []
+    for stored in store.iter_items(batch=batch, viewer=viewer):
+        if stored.access == "full":
+            page.append(stored)
+        if len(page) >= batch:
+            yield from _with_stories(store, page)
+            page = []
+    yield from _with_stories(store, page)
+
+
+def _with_stories(
+    store: Store, page: Sequence[StoredItem]
+) -> Iterator[tuple[StoredItem, str | None]]:
+    links = schema.story_items
+    ids = [stored.id for stored in page]
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(links.c.item_id, links.c.story_id).where(links.c.item_id.in_(ids))
+        )
+        story = {row.item_id: story_name(row.story_id) for row in rows}
+    for stored in page:
+        yield stored, story.get(stored.id)
+
+
+def readable(
+    store: Store, viewer: ViewerLike, now: datetime, where: Sequence[ColumnElement[bool]]
+) -> sa.Select[Any]:
+    """Versions the viewer may read in full (`Store.visible_items`, the one policy)."""
+    query = store.visible_items(viewer, now, current_only=False, where=where)
+    return query.where(query.selected_columns.access == "full")
+
+
+def _views(
+    store: Store, viewer: ViewerLike, now: datetime, numbers: Sequence[int]
+) -> list[StoryView]:
+    """The stories numbered, each with its readable versions and visible copy links."""
+    if not numbers:
+        return []
+    items, links = schema.items, schema.story_items
+    members = sa.select(links.c.item_id).where(links.c.story_id.in_(numbers))
+    versions = store._fetch(readable(store, viewer, now, [items.c.id.in_(members)]))
+    if not versions:
+        return []
+    with store.engine.connect() as conn:
+        placed = {
+            row.item_id: row
+            for row in conn.execute(
+                sa.select(links).where(links.c.item_id.in_([v.id for v in versions]))
+            )
+        }
+        originals = _original_keys(conn, [row.copy_of for row in placed.values()])
+    readable_keys = {item_key(v.item.provider, v.item.uri): v.item.uri for v in versions}
+    views = {number: StoryView(story_name(number)) for number in numbers}
+    for stored in sorted(versions, key=lambda v: placed[v.id].seq):
+        link = placed[stored.id]
+        view = views[link.story_id]
+        view.versions.append(stored)
+        original = originals.get(link.copy_of) if link.copy_of is not None else None
+        if original in readable_keys and link.similarity is not None:
+            view.copies[stored.id] = (readable_keys[original], float(link.similarity))
+    return [views[n] for n in numbers if views[n].versions]
+
+
+def _original_keys(conn: sa.Connection, ids: Sequence[int | None]) -> dict[int, str]:
+    """Item keys of the originals copied; only ever matched against readable items."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    items = schema.items
+    rows = conn.execute(
+        sa.select(items.c.id, items.c.provider, items.c.uri).where(items.c.id.in_(wanted))
+    )
+    return {row.id: item_key(row.provider, row.uri) for row in rows}
+
+
+def version_diff(
+    store: Store, uri: str, old: int, new: int, *, provider: str | None
+) -> list[tuple[str, str]]:
+    """A word-level diff between two stored versions of one publisher's item."""
+    versions = {v.item.version: v.item for v in store.history(uri, provider=provider)}
+    if old not in versions or new not in versions:
+        raise KeyError(f"{uri} has versions {sorted(versions)}")
+    return [(op, text) for op, text in word_diff(versions[old].body_text, versions[new].body_text)]
