@@ -67,6 +67,8 @@ class Features:
     cross: Mapping[str, int] = field(default_factory=dict)  # n: d: y: s: c: e: p:
     # name keys of the people the item names (from the entities stage): who took part
     people: frozenset[str] = frozenset()
+    # the country the item was filed from (its dateline, read by the read stage)
+    filed: str | None = None
 
     def keys(self) -> dict[str, int]:
         out = dict(self.terms)
@@ -79,6 +81,7 @@ class Features:
             "terms": dict(self.terms),
             "cross": dict(self.cross),
             "people": sorted(self.people),
+            "filed": self.filed,
         }
 
 
@@ -279,7 +282,8 @@ def cross_keys(
     for name in entity_names:
         keys.update(entity_name_keys(name))
     if located:
-        frame = skeleton(latin_key(located))
+        # the coarse skeleton: Москва 'moskva' and MOSCOW are one place
+        frame = coarse_skeleton(latin_key(located))
         if frame:
             keys["p:" + frame] += 1
     return keys
@@ -316,7 +320,21 @@ def item_features(item: Any) -> Features:
         for key in entity_name_keys(str(person.get("name") or ""))
         if key.startswith("s:") and len(key) - 2 >= PERSON_KEY_MIN
     }
-    return Features(features.language, features.terms, features.cross, frozenset(people))
+    return Features(
+        features.language,
+        features.terms,
+        features.cross,
+        frozenset(people),
+        dateline_country(item),
+    )
+
+
+def dateline_country(item: Any) -> str | None:
+    """The country of the item's dateline place, as the read stage resolved it."""
+    dateline = getattr(item, "derived", {}).get("dateline")
+    value = getattr(dateline, "value", None)
+    country = value.get("country") if isinstance(value, dict) else None
+    return str(country).upper() if country else None
 
 
 def normalise_text(text: str) -> str:
