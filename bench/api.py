@@ -401,7 +401,11 @@ class Load:
 
     def summary(self) -> dict[str, Any]:
         values = sorted(self.latencies_ms)
-        p99 = statistics.quantiles(values, n=100)[98] if len(values) > 1 else values[0]
+        p99 = (
+            statistics.quantiles(values, n=100, method="inclusive")[98]
+            if len(values) > 1
+            else values[0]
+        )
         return {
             "requests": self.requests,
             "errors": self.errors,

@@ -133,6 +133,8 @@ def copy_to(source_url: str, target_url: str) -> float:
     started = time.perf_counter()
     try:
         with source.engine.connect() as read, target.engine.begin() as write:
+            for table in reversed(schema.metadata.sorted_tables):
+                write.execute(table.delete())  # rows the migrations seed (the story index)
             for table in schema.metadata.sorted_tables:
                 if table.name in ("search_names", "search_facets"):
                     continue  # reindex writes them
@@ -175,7 +177,7 @@ def measure(url: str, rounds: int) -> dict[str, Any]:
         "queries": len(QUERIES),
         "runs": len(values),
         "p50_ms": round(statistics.median(values), 2),
-        "p99_ms": round(statistics.quantiles(values, n=100)[98], 2),
+        "p99_ms": round(statistics.quantiles(values, n=100, method="inclusive")[98], 2),
         "max_ms": round(values[-1], 2),
         "matches": matches,
     }
