@@ -21,7 +21,10 @@ follow: the same member with one client (`serial`: the time a request takes with
 queueing behind the others; with `--concurrency` clients p50 is about concurrency /
 throughput) and the operator, whom the policy does not filter. Last, `GET
 /api/v1/stories` (first pages and a few following `next_cursor`) with one client, as the
-member and as the operator (`stories`). Nothing is kept between runs. One JSON line.
+member and as the operator (`stories`), and `GET /api/v1/search` with one client over the
+20 queries of bench/search.py (names across scripts, phrases, language, member and country
+filters; first pages, some following `next_cursor`), as the member and as the operator
+(`search`). Nothing is kept between runs. One JSON line.
 """
 
 from __future__ import annotations
@@ -79,6 +82,30 @@ LANGUAGES = ("tr", "fr", "kk", "ar", "az", "en", "ru")
 COUNTRIES = ("TR", "FR", "KZ", "DZ", "AZ", "GB", "RU", "QA", "KW", "UZ")
 
 Sentence = tuple[str, str | None]  # text, media topic code if the source labels it
+# (query, filters): names in several scripts and spellings, words, phrases, filters;
+# bench/search.py times the same queries on the store directly.
+SEARCHES: list[tuple[str, dict[str, str]]] = [
+    ("Erdoğan", {}),
+    ("Эрдоган", {}),
+    ("أردوغان", {}),
+    ("TÜRKİYE", {}),
+    ("Almaty", {}),
+    ("Алматы", {}),
+    ("اذربيجان", {}),
+    ("Azərbaycan", {"language": "az"}),
+    ("Moskova", {}),
+    ("Путин", {}),
+    ("Kazakhstan", {}),
+    ("Қазақстан", {"language": "kk"}),
+    ('"prime minister"', {}),
+    ('"milli takım"', {}),
+    ("ekonomi kriz", {"language": "tr"}),
+    ("football match", {"member": "member-03"}),
+    ("gouvernement", {"country": "FR"}),
+    ("الأمم المتحدة", {}),
+    ("президент России", {}),
+    ("seçim", {"country": "TR"}),
+]
 
 
 def topic_of(label: str) -> str | None:
@@ -374,7 +401,11 @@ class Load:
 
     def summary(self) -> dict[str, Any]:
         values = sorted(self.latencies_ms)
-        p99 = statistics.quantiles(values, n=100)[98] if len(values) > 1 else values[0]
+        p99 = (
+            statistics.quantiles(values, n=100, method="inclusive")[98]
+            if len(values) > 1
+            else values[0]
+        )
         return {
             "requests": self.requests,
             "errors": self.errors,
@@ -448,6 +479,32 @@ async def drive(
     return load
 
 
+def drive_search(base: str, token: str, *, requests: int, seconds: float, seed: int) -> Load:
+    """One client: each of `SEARCHES` in turn (first page), sometimes following
+    `next_cursor`; a search may match nothing, so an error is a status other than 200."""
+    rng = random.Random(seed)
+    load = Load()
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+        started = time.perf_counter()
+        deadline = started + seconds
+        turn, cursor = 0, None
+        while load.requests < requests and time.perf_counter() < deadline:
+            text, filters = SEARCHES[turn % len(SEARCHES)]
+            params: dict[str, Any] = {"q": text, "limit": 20, **filters}
+            if cursor:
+                params["cursor"] = cursor
+            began = time.perf_counter()
+            response = client.get("/api/v1/search", params=params)
+            load.latencies_ms.append(1000 * (time.perf_counter() - began))
+            load.errors += response.status_code != 200
+            found = response.json().get("next_cursor") if response.status_code == 200 else None
+            cursor = found if found and rng.random() < 0.3 else None
+            turn += cursor is None
+        load.elapsed_s = time.perf_counter() - started
+    return load
+
+
 def visible_languages(base: str, token: str, languages: list[str]) -> list[str]:
     """The languages the member sees any item in (a warm-up, too: one request each)."""
     headers = {"Authorization": f"Bearer {token}"}
@@ -478,6 +535,12 @@ def main() -> None:
         type=int,
         default=200,
         help="then GET /api/v1/stories with one client, as the member and as the operator",
+    )
+    parser.add_argument(
+        "--search-requests",
+        type=int,
+        default=200,
+        help="then GET /api/v1/search with one client, as the member and as the operator",
     )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
@@ -536,6 +599,21 @@ def main() -> None:
                         ("operator", corpus.operator_token),
                     )
                 }
+            search = None
+            if args.search_requests > 0:  # one client: the time a search takes
+                search = {
+                    viewer: drive_search(
+                        base,
+                        token,
+                        requests=args.search_requests,
+                        seconds=args.seconds,
+                        seed=args.seed,
+                    ).summary()
+                    for viewer, token in (
+                        ("member", corpus.member_token),
+                        ("operator", corpus.operator_token),
+                    )
+                }
         finally:
             stop_server(server)
     result: dict[str, Any] = {
@@ -553,6 +631,7 @@ def main() -> None:
         "serial": serial.summary() if serial else None,
         "operator": operator.summary() if operator else None,
         "stories": stories,
+        "search": search,
         "loadavg_1m_before": round(load_before, 2) if load_before is not None else None,
         "python": platform.python_version(),
         "machine": platform.processor() or platform.machine(),

@@ -32,6 +32,7 @@ def json_lines(text: str) -> list[dict]:  # type: ignore[type-arg]
 
 def test_ingest_samples_then_reingest_is_a_no_op(run) -> None:  # type: ignore[no-untyped-def]
     files = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
+    assert run("members", "add", "samples", "--name", "Samples").exit_code == 0
     first = run("ingest", *files, "--provider", "samples", "--json")
     assert first.exit_code == 0, first.output
     results = json_lines(first.stdout)
@@ -44,6 +45,8 @@ def test_ingest_samples_then_reingest_is_a_no_op(run) -> None:  # type: ignore[n
 
 
 def test_items_list_and_show(run) -> None:  # type: ignore[no-untyped-def]
+    added = run("members", "add", "kazinform", "--name", "Kazinform", "--country", "KZ")
+    assert added.exit_code == 0 and json_lines(added.stdout)[0]["country"] == "KZ"
     run("ingest", str(SAMPLES / "003_cba27e171e37cdf8.txt"), "--provider", "kazinform")
     listed = json_lines(run("items", "list", "--json").stdout)
     assert len(listed) == 1
@@ -53,7 +56,8 @@ def test_items_list_and_show(run) -> None:  # type: ignore[no-untyped-def]
     assert shown[0]["uri"] == listed[0]["uri"]
     by_uri = json_lines(run("items", "show", listed[0]["uri"], "--json").stdout)
     assert by_uri[0]["id"] == listed[0]["id"]
-    assert run("items", "show", "urn:none").exit_code == 1
+    missing = run("items", "show", "urn:none")
+    assert missing.exit_code == 2 and "'urn:none': no such item" in missing.stderr
 
 
 def test_bad_files_are_quarantined_and_the_batch_goes_on(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -201,6 +205,7 @@ def test_users_tokens_members_agreements(run) -> None:  # type: ignore[no-untype
 
 def test_stories_list_show_and_rebuild(run) -> None:  # type: ignore[no-untyped-def]
     files = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
+    run("members", "add", "samples", "--name", "Samples")
     ingested = json_lines(run("ingest", *files, "--provider", "samples", "--json").stdout)
     assigned = {r["uri"]: r["story"] for r in ingested}
     listed = json_lines(run("stories", "list", "--json").stdout)
@@ -208,7 +213,7 @@ def test_stories_list_show_and_rebuild(run) -> None:  # type: ignore[no-untyped-
     story = listed[0]["id"]
     shown = json_lines(run("stories", "show", story).stdout)[0]
     assert shown["id"] == story and shown["timeline"]["first"]["first_appearance"]
-    assert run("stories", "show", "story-999999").exit_code == 1
+    assert run("stories", "show", "story-999999").exit_code == 2
     report = json_lines(run("stories", "rebuild").stdout)[0]
     assert report["kept"] == report["stories"] == len(listed) and report["gone"] == 0
     again = json_lines(run("stories", "list", "--json", "--limit", "100").stdout)

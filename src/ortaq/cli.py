@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -29,12 +30,16 @@ from ortaq.ingest import (
 from ortaq.model import Hints, Item, Rejected
 from ortaq.store import Store, StoredItem
 from ortaq.store.migrate import current_revision, upgrade
+from ortaq.usage import OneLineErrors, UsageProblem
 
 if TYPE_CHECKING:
     from ortaq.exchange.worker import Worker
 
+
 app = typer.Typer(
-    help="Ortaq: a news exchange for partner media organisations.", no_args_is_help=True
+    cls=OneLineErrors,
+    help="Ortaq: a news exchange for partner media organisations.",
+    no_args_is_help=True,
 )
 items_app = typer.Typer(help="Look at stored items.", no_args_is_help=True)
 quarantine_app = typer.Typer(
@@ -83,6 +88,36 @@ err = Console(stderr=True, soft_wrap=True)
 PROGRESS_THRESHOLD = 20  # batches larger than this get a progress bar on a terminal
 
 
+def readable_paths(paths: list[str]) -> list[str]:
+    """The paths, each an existing, readable file or folder ('-' is stdin): a path that
+    is not there is a usage error, not a rejected input."""
+    for text in paths:
+        if text == "-":
+            continue
+        path = Path(text)
+        if not path.exists():
+            raise UsageProblem(f"{text}: no such file or folder")
+        if not os.access(path, os.R_OK):
+            raise UsageProblem(f"{text}: not readable (permission denied)")
+    return paths
+
+
+def known_format(chain: Chain, name: str | None) -> str | None:
+    if name is not None and name not in chain.formats:
+        known = ", ".join(chain.formats.names())
+        raise UsageProblem(f"--format {name!r}: no such input format (known: {known})")
+    return name
+
+
+def known_member(store: Store, slug: str | None, option: str) -> str | None:
+    if slug is not None and store.get_member(slug) is None:
+        raise UsageProblem(
+            f"{option} {slug!r}: no such member (see `ortaq members list`, "
+            "add one with `ortaq members add`)"
+        )
+    return slug
+
+
 def open_store(settings: Settings | None = None) -> Store:
     settings = settings or Settings.from_env()
     return Store.open(settings.database_url)
@@ -105,9 +140,14 @@ def ingest(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per item.")] = False,
 ) -> None:
-    """Read news items from files and store them; bad input goes to quarantine (exit 1)."""
+    """Read news items from files and store them; bad input goes to quarantine (exit 1).
+
+    A missing path, an unknown format or member is a usage error (exit 2, nothing stored)."""
     settings = Settings.from_env()
+    readable_paths(paths)
+    known_format(chain_for(settings), format)
     store = open_store(settings)
+    known_member(store, provider, "--provider")
     chain = with_members(chain_for(settings), store.list_members())
     sources = list(sources_from_paths(paths, settings.max_input_bytes))
     hints = Hints(provider=provider, format=format)
@@ -197,7 +237,7 @@ def print_items(
 ) -> None:
     """Run inputs through the chain (no database) and print one report per item."""
     failed = False
-    for source in sources_from_paths(paths, chain.max_input_bytes):
+    for source in sources_from_paths(readable_paths(paths), chain.max_input_bytes):
         raw, hints = read_source(source), Hints(source_name=source.name)
         outcomes = [raw] if isinstance(raw, Rejected) else chain.process_all(raw, hints)
         for outcome in outcomes:
@@ -265,7 +305,10 @@ def cooperation_command(
 
 @eval_app.command("langid")
 def eval_langid(
-    data: Annotated[Path, typer.Option("--data", help="TSV of lang<TAB>text lines.")],
+    data: Annotated[
+        Path,
+        typer.Option("--data", help="TSV of lang<TAB>text lines.", exists=True, dir_okay=False),
+    ],
 ) -> None:
     """Language identification accuracy, per-language P/R and confusions."""
     from ortaq.evaluation.langid import evaluate_langid
@@ -275,8 +318,14 @@ def eval_langid(
 
 @eval_app.command("cooperation")
 def eval_cooperation(
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files.")],
-    articles: Annotated[Path, typer.Option("--articles", help="Folder of the articles.")],
+    gold: Annotated[
+        Path,
+        typer.Option("--gold", help="Folder of gold JSON files.", exists=True, file_okay=False),
+    ],
+    articles: Annotated[
+        Path,
+        typer.Option("--articles", help="Folder of the articles.", exists=True, file_okay=False),
+    ],
 ) -> None:
     """Event precision, recall and F1 against gold cooperation lists, per type."""
     from ortaq.evaluation.cooperation import evaluate_cooperation
@@ -286,8 +335,14 @@ def eval_cooperation(
 
 @eval_app.command("reading")
 def eval_reading(
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files.")],
-    articles: Annotated[Path, typer.Option("--articles", help="Folder of the articles.")],
+    gold: Annotated[
+        Path,
+        typer.Option("--gold", help="Folder of gold JSON files.", exists=True, file_okay=False),
+    ],
+    articles: Annotated[
+        Path,
+        typer.Option("--articles", help="Folder of the articles.", exists=True, file_okay=False),
+    ],
 ) -> None:
     """Language, publication date and dateline accuracy against gold readings."""
     from ortaq.evaluation.reading import evaluate_reading
@@ -297,8 +352,14 @@ def eval_reading(
 
 @eval_app.command("entities")
 def eval_entities(
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files.")],
-    articles: Annotated[Path, typer.Option("--articles", help="Folder of the articles.")],
+    gold: Annotated[
+        Path,
+        typer.Option("--gold", help="Folder of gold JSON files.", exists=True, file_okay=False),
+    ],
+    articles: Annotated[
+        Path,
+        typer.Option("--articles", help="Folder of the articles.", exists=True, file_okay=False),
+    ],
 ) -> None:
     """Countries, people and organisations: P/R/F1 with lenient name matching."""
     from ortaq.evaluation.entities import evaluate_entities
@@ -308,9 +369,20 @@ def eval_entities(
 
 @eval_app.command("stories")
 def eval_stories(
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files.")],
-    articles: Annotated[Path, typer.Option("--articles", help="Folder of the articles.")],
-    index: Annotated[Path, typer.Option("--index", help="index.jsonl with file and story_group.")],
+    gold: Annotated[
+        Path,
+        typer.Option("--gold", help="Folder of gold JSON files.", exists=True, file_okay=False),
+    ],
+    articles: Annotated[
+        Path,
+        typer.Option("--articles", help="Folder of the articles.", exists=True, file_okay=False),
+    ],
+    index: Annotated[
+        Path,
+        typer.Option(
+            "--index", help="index.jsonl with file and story_group.", exists=True, dir_okay=False
+        ),
+    ],
 ) -> None:
     """Story grouping against gold story groups: pairwise and BCubed P/R/F1, misses."""
     from ortaq.evaluation.stories import evaluate_stories
@@ -320,8 +392,14 @@ def eval_stories(
 
 @eval_app.command("linking")
 def eval_linking(
-    src: Annotated[Path, typer.Option("--src", help="One side of an X-WMT-style pair.")],
-    tgt: Annotated[Path, typer.Option("--tgt", help="The other side, line-aligned.")],
+    src: Annotated[
+        Path,
+        typer.Option("--src", help="One side of an X-WMT-style pair.", exists=True, dir_okay=False),
+    ],
+    tgt: Annotated[
+        Path,
+        typer.Option("--tgt", help="The other side, line-aligned.", exists=True, dir_okay=False),
+    ],
     window: Annotated[
         int, typer.Option("--window", min=1, help="Sentences per pseudo-article.")
     ] = 8,
@@ -341,7 +419,10 @@ def eval_linking(
 
 @eval_app.command("stream")
 def eval_stream(
-    data: Annotated[Path, typer.Option("--data", help="Folder of X-WMT-style files.")],
+    data: Annotated[
+        Path,
+        typer.Option("--data", help="Folder of X-WMT-style files.", exists=True, file_okay=False),
+    ],
     window: Annotated[int, typer.Option("--window", min=1)] = 8,
     stride: Annotated[int, typer.Option("--stride", min=1)] = 20,
     keep: Annotated[float, typer.Option("--keep", min=0.0, max=1.0)] = 0.5,
@@ -355,7 +436,9 @@ def eval_stream(
 
 @eval_app.command("neardup")
 def eval_neardup(
-    data: Annotated[Path, typer.Option("--data", help="The shared data folder.")],
+    data: Annotated[
+        Path, typer.Option("--data", help="The shared data folder.", exists=True, file_okay=False)
+    ],
     seed: Annotated[int, typer.Option("--seed")] = 0,
 ) -> None:
     """Near-duplicate detection against brute-force Jaccard on edited real articles."""
@@ -367,11 +450,19 @@ def eval_neardup(
 @eval_app.command("ner")
 def eval_ner(
     lang: Annotated[str, typer.Option("--lang", help="kk, ar or fr (the trained models).")],
-    data: Annotated[Path, typer.Option("--data", help="CoNLL token-tag file or HIPE .tsv.")],
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data", help="CoNLL token-tag file or HIPE .tsv.", exists=True, dir_okay=False
+        ),
+    ],
 ) -> None:
     """Exact-span NER precision, recall and F1 over PER, LOC and ORG."""
+    from ortaq.entities.ner import CRF_LANGUAGES
     from ortaq.evaluation.ner import evaluate_ner
 
+    if lang not in CRF_LANGUAGES:
+        raise UsageProblem(f"--lang {lang!r}: no trained model (known: {', '.join(CRF_LANGUAGES)})")
     print_json(evaluate_ner(data, lang))
 
 
@@ -383,7 +474,9 @@ def items_list(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Current versions of stored items, newest first."""
-    rows = open_store().list_items(limit=limit, language=language, provider=provider)
+    store = open_store()
+    known_member(store, provider, "--provider")
+    rows = store.list_items(limit=limit, language=language, provider=provider)
     if as_json:
         for stored in rows:
             print_json(stored_json(stored))
@@ -435,12 +528,10 @@ def _find_item(store: Store, key: str, provider: str | None) -> StoredItem:
         found = list(store.find_uri(key))
     matches = [f for f in found if f is not None]
     if not matches:
-        err.print(f"no item {key!r}")
-        raise typer.Exit(1)
+        raise UsageProblem(f"{key!r}: no such item")
     if len(matches) > 1:
         members = ", ".join(m.item.provider or "(none)" for m in matches)
-        err.print(f"{key!r} names items of several members ({members}): give --provider")
-        raise typer.Exit(2)
+        raise UsageProblem(f"{key!r} names items of several members ({members}): give --provider")
     return matches[0]
 
 
@@ -456,14 +547,15 @@ def search_query(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
     """Items matching every word, best first, with facet counts (the operator's view)."""
+    store = open_store()
+    known_member(store, member, "--member")
     try:
-        results = open_store().search(
+        results = store.search(
             " ".join(words), language=language, member=member, country=country,
             order="newest" if newest else "relevance", limit=limit, cursor=cursor,
         )  # fmt: skip
     except ValueError as error:
-        err.print(str(error))
-        raise typer.Exit(2) from None
+        raise UsageProblem(str(error)) from None
     if as_json:
         hits = [{**stored_json(h.stored), "score": h.score} for h in results.hits]
         print_json({"total": results.total, "complete": results.complete,
@@ -519,8 +611,7 @@ def quarantine_show(
     """One rejected input: the reason, or its original bytes with --raw."""
     found = open_store().quarantine_get(record_id)
     if found is None:
-        err.print(f"no quarantine record {record_id}")
-        raise typer.Exit(1)
+        raise UsageProblem(f"{record_id}: no such quarantine record")
     record, data = found
     if raw:
         if not record.bytes_kept:
@@ -545,8 +636,10 @@ def quarantine_retry(
     else:
         ids = list(record_ids or [])
     if not ids:
-        err.print("nothing to retry: give record ids or --all")
-        raise typer.Exit(2)
+        raise UsageProblem("nothing to retry: give record ids or --all")
+    unknown = [str(i) for i in ids if store.quarantine_get(i) is None]
+    if unknown:  # checked before any is retried: a typo retries nothing
+        raise UsageProblem(f"{', '.join(unknown)}: no such quarantine record")
     failed = 0
     for record_id in ids:
         try:
@@ -601,8 +694,7 @@ def stories_show(
 
     found = get_story(open_store(), story_id)
     if found is None:
-        err.print(f"no story {story_id!r}")
-        raise typer.Exit(1)
+        raise UsageProblem(f"{story_id!r}: no such story")
     print_json({**found.to_json(), "timeline": found.timeline()})
 
 
@@ -631,16 +723,20 @@ def stories_diff(
     try:
         changes = version_diff(store, item.uri, old, new, provider=item.provider)
     except KeyError as error:
-        err.print(str(error.args[0]))
-        raise typer.Exit(1) from None
+        raise UsageProblem(str(error.args[0])) from None
     print_json([{"op": op, "text": text} for op, text in changes])
 
 
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply schema migrations (every command also does this on start)."""
+    from alembic.util import CommandError
+
     store = Store.open(Settings.from_env().database_url, migrate=False)
-    upgrade(store.engine, revision)
+    try:
+        upgrade(store.engine, revision)
+    except CommandError as error:  # an unknown revision: alembic checks before it writes
+        raise UsageProblem(f"{revision!r}: {error}") from None
     err.print(f"database at revision {current_revision(store.engine)}")
 
 
@@ -674,8 +770,7 @@ def demo(
 
 def reset_sqlite(settings: Settings) -> None:
     if not settings.database_url.startswith("sqlite:///"):
-        err.print("--reset only deletes SQLite files; drop a PostgreSQL database yourself")
-        raise typer.Exit(2)
+        raise UsageProblem("--reset only deletes SQLite files; drop a PostgreSQL database yourself")
     from pathlib import Path
 
     path = Path(settings.database_url.removeprefix("sqlite:///"))

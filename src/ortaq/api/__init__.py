@@ -18,10 +18,12 @@ from ortaq.api import (
     items,
     members,
     problems,
+    sources,
     stories,
     tokens,
     users,
     web,
+    webhooks,
 )
 from ortaq.api.security import RateLimiter, SecurityHeaders, SizeLimit, plain_query
 from ortaq.api.serialize import item_detail, item_summary
@@ -32,7 +34,19 @@ from ortaq.store import Store
 from ortaq.store.outbox import worker_status
 
 __all__ = ["create_app", "item_detail", "item_summary"]
-ROUTERS = (items, members, users, tokens, agreements, feeds, audit_log, cooperation, stories)
+ROUTERS = (
+    items,
+    members,
+    users,
+    tokens,
+    agreements,
+    feeds,
+    audit_log,
+    cooperation,
+    stories,
+    webhooks,
+    sources,
+)
 
 
 def create_app(
@@ -67,16 +81,5 @@ def create_app(
 
     for module in ROUTERS:
         app.include_router(module.router)
-    optional_routers(app)
     app.include_router(web.router)
     return app
-
-
-def optional_routers(app: FastAPI) -> None:
-    """Webhooks and feeds in, when present."""
-    try:
-        from ortaq.api import sources, webhooks
-    except ImportError:  # pragma: no cover - during development only
-        return
-    app.include_router(webhooks.router)
-    app.include_router(sources.router)

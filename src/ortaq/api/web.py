@@ -15,6 +15,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -317,22 +318,47 @@ def stylesheet() -> Response:
     )
 
 
-SWAGGER_CDN = "https://cdn.jsdelivr.net"
+# Swagger UI as the fastapi-offline wheel ships it: the explorer works with no network.
+SWAGGER_ASSETS = resources.files("fastapi_offline") / "static"
+DOCS_ASSETS = {  # served name -> media type; nothing else in the folder is served
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+    "favicon.png": "image/png",
+}
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
 
 @router.get("/api/docs", response_class=HTMLResponse)
 def api_docs(request: Request) -> HTMLResponse:
-    """The API explorer (Swagger UI from its CDN), allowed to run its own script only."""
-    page = get_swagger_ui_html(openapi_url="/api/openapi.json", title="Ortaq API")
+    """The API explorer (Swagger UI served from here), allowed to run its own script only."""
+    page = get_swagger_ui_html(
+        openapi_url="/api/openapi.json",
+        title="Ortaq API",
+        swagger_js_url="/api/docs/swagger-ui-bundle.js",
+        swagger_css_url="/api/docs/swagger-ui.css",
+        swagger_favicon_url="/api/docs/favicon.png",
+    )
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
         for script in _INLINE_SCRIPT.findall(bytes(page.body))
     )
     page.headers["Content-Security-Policy"] = (
-        f"default-src 'none'; script-src {SWAGGER_CDN} {hashes}; "
-        f"style-src {SWAGGER_CDN} 'unsafe-inline'; "  # Swagger UI sets style attributes
-        "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; "
+        f"default-src 'none'; script-src 'self' {hashes}; "
+        "style-src 'self' 'unsafe-inline'; "  # Swagger UI sets style attributes
+        "img-src 'self' data:; connect-src 'self'; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
     )
     return page
+
+
+@router.get("/api/docs/{name}")
+def api_docs_asset(name: str) -> Response:
+    """A Swagger UI file from the package; unknown names are 404."""
+    media_type = DOCS_ASSETS.get(name)
+    if media_type is None:
+        raise HTTPException(404, "no such asset")
+    return Response(
+        (SWAGGER_ASSETS / name).read_bytes(),
+        media_type=media_type,
+        headers={"Cache-Control": "public, max-age=86400"},
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Annotated, Any, cast
 
@@ -23,6 +24,7 @@ from ortaq.exchange.accounts import (
 )
 from ortaq.exchange.agreements import list_agreements
 from ortaq.store import Store
+from ortaq.usage import UsageProblem
 
 users_app = typer.Typer(help="Users who sign in to the newsroom.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens (shown once, stored hashed).", no_args_is_help=True)
@@ -51,8 +53,7 @@ def users_add(
     try:
         user = create_user(_store(), username, password, cast(Role, role), member=member)
     except AccountError as error:
-        typer.echo(f"cannot add user: {error}", err=True)
-        raise typer.Exit(2) from None
+        raise UsageProblem(f"cannot add user {username!r}: {error}") from None
     _print(user.to_json())
 
 
@@ -64,8 +65,7 @@ def users_password(username: str) -> None:
     try:
         set_password(store, username, password)
     except AccountError as error:
-        typer.echo(f"cannot set the password: {error}", err=True)
-        raise typer.Exit(2) from None
+        raise UsageProblem(f"cannot set the password of {username!r}: {error}") from None
     audit.record(store, "cli", "password", f"user:{username}")
     typer.echo(f"password of {username} changed; every web session of {username} ended")
 
@@ -80,14 +80,39 @@ def tokens_create(
     store = _store()
     user = get_user(store, username)
     if user is None:
-        typer.echo(f"no user {username!r}", err=True)
-        raise typer.Exit(2)
+        raise UsageProblem(f"{username!r}: no such user")
     try:
         token, secret = create_token(store, user.id, name, cast(Scope, scope))
     except AccountError as error:
-        typer.echo(f"cannot create token: {error}", err=True)
-        raise typer.Exit(2) from None
+        raise UsageProblem(f"cannot create a token for {username!r}: {error}") from None
     _print({**token.to_json(), "token": secret})
+
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")  # as the API's /members/{slug}
+COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+@members_app.command("add")
+def members_add(
+    slug: Annotated[str, typer.Argument(help="Lower-case letters, digits and '-'.")],
+    name: Annotated[str, typer.Option("--name", help="The organisation's name.")],
+    country: Annotated[
+        str | None, typer.Option("--country", help="ISO 3166 alpha-2 code, e.g. KZ.")
+    ] = None,
+    language: Annotated[
+        list[str] | None, typer.Option("--language", help="A language it publishes in (repeat).")
+    ] = None,
+) -> None:
+    """Add a member organisation (or rename an existing one); items name it as provider."""
+    if not SLUG.fullmatch(slug):
+        raise UsageProblem(f"{slug!r}: not a member slug (a-z, 0-9 and '-')")
+    if country is not None and not COUNTRY.fullmatch(country):
+        raise UsageProblem(f"--country {country!r}: not an ISO 3166 alpha-2 code")
+    store = _store()
+    exists = store.get_member(slug) is not None
+    store.upsert_member(slug, name, country=country, languages=language or ())
+    audit.record(store, "cli", "update" if exists else "create", f"member:{slug}", member=slug)
+    _print(store.get_member(slug))
 
 
 @members_app.command("list")

@@ -32,7 +32,8 @@ import base64
 import binascii
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
@@ -94,6 +95,11 @@ class FullTextIndex(Protocol):
 
     def matching(self, query: Query) -> sa.Subquery:
         """(item_id, score) of the items matching `query`; a higher score is better."""
+        ...
+
+    def planned(self, conn: Connection) -> AbstractContextManager[None]:
+        """Around a search's match query: whatever the backend's planner needs to use
+        the index (within the connection's transaction)."""
         ...
 
 
@@ -159,6 +165,9 @@ class Fts5Index:
             "FROM search_index WHERE search_index MATCH :match"
         ).bindparams(match=fts5_expression(query))
         return statement.columns(item_id=sa.Integer, score=sa.Float).subquery("matched")
+
+    def planned(self, conn: Connection) -> AbstractContextManager[None]:
+        return nullcontext()  # a MATCH always goes through the FTS5 table's own index
 
 
 class TsvectorIndex:
@@ -229,6 +238,16 @@ class TsvectorIndex:
             "FROM search_documents WHERE document @@ CAST(:match AS tsquery)"
         ).bindparams(match=tsquery_expression(query))
         return statement.columns(item_id=sa.Integer, score=sa.Float).subquery("matched")
+
+    @contextmanager
+    def planned(self, conn: Connection) -> Iterator[None]:
+        """The match through the GIN index, never a sequential scan. The documents are
+        TOASTed, so the table looks a few pages long to the planner, which then prefers
+        reading every row; each row read detoasts a whole document (EXPLAIN ANALYZE on
+        7,346 bench documents: a sequential scan of 180-280 ms for 6 to 637 matches)."""
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        yield  # on an error the transaction, and this setting with it, is rolled back
+        conn.exec_driver_sql("SET LOCAL enable_seqscan TO DEFAULT")
 
 
 # The explicit registry of index adapters, by SQLAlchemy dialect name.
@@ -462,8 +481,12 @@ def search(
 def _candidates(conn: Connection, query: Query, order: Order) -> list[tuple[float, int]]:
     """(score, id) of every match in the index, in the order asked for (no policy yet:
     the index alone answers fast, in the database's own code)."""
-    matched = index_for(conn.dialect.name).matching(query)
-    found = [(float(score or 0.0), item_id) for item_id, score in conn.execute(sa.select(matched))]
+    index = index_for(conn.dialect.name)
+    with index.planned(conn):
+        found = [
+            (float(score or 0.0), item_id)
+            for item_id, score in conn.execute(sa.select(index.matching(query)))
+        ]
     if order == "relevance":
         found.sort(key=lambda c: (-c[0], -c[1]))
     else:
