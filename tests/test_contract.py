@@ -34,8 +34,9 @@ from ortaq.model import (
     contract_fields,
     contract_json,
 )
-from ortaq.store import Store
+from ortaq.store import Store, schema
 from ortaq.store.store import _item_row, row_item
+from ortaq.store.storybook import read_versions
 from ortaq.stories.features import item_features
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,6 +170,9 @@ def test_a_read_item_keeps_its_fields_through_the_store(tmp_path: Path) -> None:
             d.to_json() for d in item.dates if d.value is not None
         ]
         assert store.raw(stored.raw_sha256 or "") == raw
+        with store.engine.connect() as conn:  # the story book places versions by them too
+            [version] = read_versions(conn, schema.items.c.id == stored.id)
+        assert version.item.dates == item.dates
     finally:
         store.close()
 
