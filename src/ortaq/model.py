@@ -20,6 +20,7 @@ PubStatus = Literal["usable", "withheld", "canceled"]
 PUBSTATUSES: tuple[PubStatus, ...] = ("usable", "withheld", "canceled")
 Precision = Literal["year", "month", "day", "minute"]
 PRECISIONS: tuple[Precision, ...] = ("year", "month", "day", "minute")
+DATE_METHOD, DATE_CONFIDENCE = "date-patterns", 0.8  # of the read stage's date scan
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class DateMention:
     written_year: int | None = None  # the parts the text gives, before any inference
     written_month: int | None = None
     written_day: int | None = None
-    method: str = "date-patterns"  # DATE_METHOD
+    method: str = DATE_METHOD
 
     def to_json(self) -> dict[str, Any]:
         """The public shape (`derived.dates_mentioned`, `ortaq read --json`)."""
@@ -214,7 +215,6 @@ class Item:
 
 CONTRACT_FIELDS = frozenset({"sentences", "dates", "mentions", "raw_sha256"})
 DATES_MENTIONED = "dates_mentioned"  # the derived key of the resolved dates (public shape)
-DATE_METHOD, DATE_CONFIDENCE = "date-patterns", 0.8
 
 
 def contract_json(item: Item) -> tuple[dict[str, Any], dict[str, Any]]:
