@@ -12,7 +12,6 @@ import feedparser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ortaq.stories.desk import stories, story_timeline
 
 from ortaq.chain import default_chain, process
 from ortaq.exchange.outputs import default_outputs
@@ -20,6 +19,7 @@ from ortaq.ingest import ingest_bytes
 from ortaq.model import Hints, Item
 from ortaq.read import stage
 from ortaq.store import Store
+from ortaq.stories.desk import stories, story_timeline
 
 BODY = (
     "ST. PETERSBURG, July 27. /TASS/. TASS Director General signed cooperation "
