@@ -2,7 +2,9 @@
 
 Every stage is pure (no I/O, no clock, no store): the same bytes and hints give the same
 items. Doors (CLI, HTTP API, feed poller, batch jobs) call `process_all` and hand what
-comes out to the store.
+comes out to the store, with the input's bytes: an item only names them (`raw_sha256`),
+so the bytes of a feed of many items are not carried by each. Stages hand each other
+typed fields (`Item.sentences`, `Item.dates`, `Item.mentions`); see docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -75,9 +77,9 @@ class Chain:
                 )
         return adapter.parse(raw, hints)
 
-    def refine(self, item: Item, input_size: int | None = None) -> Item:
+    def refine(self, item: Item, input_size: int) -> Item:
         """Run the stages; IngestError when one outgrows its input or a field its limit."""
-        size = len(item.raw) if input_size is None else input_size
+        size = input_size
         budget = STAGE_OUTPUT_FACTOR * size + STAGE_OUTPUT_ALLOWANCE
         for stage in self.stages:
             item = stage.run(item)
@@ -104,6 +106,7 @@ class Chain:
             reason = f"{hints.source_name}: unexpected {type(error).__name__}: {error}"
             return [Rejected(hints.source_name, reason, raw)]
         outcomes: list[Outcome] = []
+        digest = hashlib.sha256(raw).hexdigest()  # once per input, however many items
         for index, draft in enumerate(drafts):
             if isinstance(draft, Skipped | Rejected):
                 outcomes.append(draft)
@@ -114,7 +117,7 @@ class Chain:
                 outcomes.append(Rejected(name, f"{name}: {problem}", raw))
                 continue
             tidy_single_line_fields(draft)
-            finish_identity(draft, raw, hints, index, len(drafts))
+            finish_identity(draft, raw, hints, index, len(drafts), digest)
             try:
                 outcomes.append(self.refine(draft, len(raw)))
             except IngestError as error:
@@ -187,14 +190,17 @@ def item_size(item: Item) -> int:
     return len(json.dumps(item.to_json(), ensure_ascii=False, default=str).encode("utf-8"))
 
 
-def finish_identity(item: Item, raw: bytes, hints: Hints, index: int, count: int) -> None:
-    """Fill what the door knows: provider, raw bytes, and a uri when the format had none.
+def finish_identity(
+    item: Item, raw: bytes, hints: Hints, index: int, count: int, digest: str | None = None
+) -> None:
+    """Fill what the door knows: provider, the input's SHA-256, and a uri when the format
+    had none.
 
     The door's provider wins over anything the bytes claim: the member who sends an item
     owns it, whatever its content says."""
     item.provider = hints.provider or item.provider
     item.source_name = hints.source_name
-    item.raw = raw
+    item.raw_sha256 = digest or hashlib.sha256(raw).hexdigest()
     if hints.language and not item.language:
         item.language = hints.language
     if hints.published and not item.versioncreated:
@@ -216,7 +222,7 @@ def default_uri(item: Item, raw: bytes, hints: Hints, index: int, count: int) ->
     if hints.source_name and not hints.source_name.startswith("<"):
         suffix = f"#{index}" if count > 1 else ""
         return f"urn:ortaq:{owner}:file:{hints.source_name}{suffix}"
-    digest = hashlib.sha256(raw).hexdigest()[:24]
+    digest = (item.raw_sha256 or hashlib.sha256(raw).hexdigest())[:24]
     return f"urn:ortaq:{owner}:sha256:{digest}" + (f"#{index}" if count > 1 else "")
 
 

@@ -280,7 +280,7 @@ def entities_command(
             "source": item.source_name,
             "language": item.language,
             "countries": countries,
-            "mentions": item.stage_data.get("mentions", []),
+            "mentions": [m.to_json() for m in item.mentions or ()],
         }
 
     print_items(paths, linked_chain(Settings.from_env()), report, as_json)

@@ -160,7 +160,7 @@ def ingest_bytes(store: Store, chain: Chain, raw: bytes, hints: Hints) -> list[O
     outcomes: list[Outcome] = []
     for result in chain.process_all(raw, hints):
         if isinstance(result, Item):
-            saved = store.save(result)
+            saved = store.save(result, raw)  # the bytes stay here; the item names them
             outcomes.append(Outcome(saved.status, hints.source_name, result, saved))
         elif isinstance(result, Skipped):
             outcomes.append(Outcome("skipped", result.source_name, reason=result.reason))

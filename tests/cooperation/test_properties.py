@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ortaq import entities
+from ortaq import entities, read
 from ortaq.cooperation.extract import extract_events
 from ortaq.entities import item_text
-from ortaq.model import Item
+from ortaq.model import Item, Mention
 
 LANGUAGES = st.sampled_from(["kk", "ar", "fr", "tr", "az", "ru", "en", "de", None])
 WORDS = st.sampled_from(
@@ -68,11 +68,18 @@ TEXT = st.one_of(
 
 
 @settings(max_examples=150)
-@given(headline=st.one_of(st.none(), TEXT), body=st.lists(TEXT, max_size=4), language=LANGUAGES)
+@given(
+    headline=st.one_of(st.none(), TEXT),
+    body=st.lists(TEXT, max_size=4),
+    language=LANGUAGES,
+    read_first=st.booleans(),
+)
 def test_arbitrary_text_never_raises_and_offsets_hold(
-    headline: str | None, body: list[str], language: str | None
+    headline: str | None, body: list[str], language: str | None, read_first: bool
 ) -> None:
     item = Item(uri="urn:test", headline=headline, body=body, language=language)
+    if read_first:  # the read stage's sentences and dates, else the extractor's own
+        item = read.stage(item)
     item = entities.stage(item)
     text = item_text(item)
     for event in extract_events(item):
@@ -90,17 +97,9 @@ def test_broken_mentions_do_not_raise(text: str, start: int, end: int) -> None:
     item = Item(
         uri="urn:test", body=[text + " Kazakhstan and Turkey signed a memorandum."], language="en"
     )
-    item.stage_data["mentions"] = [
-        {"text": "x", "start": start, "end": end, "type": "LOC", "entity_id": "country:KZ"},
-        {
-            "text": "y",
-            "start": end,
-            "end": start,
-            "type": "PER",
-            "entity_id": None,
-            "role": None,
-            "country": None,
-        },
-        {"text": "z", "start": 0, "end": 1, "type": "ORG", "entity_id": "org:unknown"},
-    ]
+    item.mentions = (
+        Mention("x", start, end, "LOC", entity_id="country:KZ"),
+        Mention("y", end, start, "PER"),
+        Mention("z", 0, 1, "ORG", entity_id="org:unknown"),
+    )
     extract_events(item)

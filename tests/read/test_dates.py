@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from ortaq.read.dates import (
     DATA_DIR,
     DateMention,
+    date_mentions,
     find_dates,
     nearest_year,
     parse_date,
@@ -166,8 +167,21 @@ def test_mention_carries_offsets_precision_and_inferred_year() -> None:
         value="2021-02-27",
         precision="day",
         year_inferred=True,
+        written_month=2,  # as written: no year, the year is inferred
+        written_day=27,
     )
     assert text[mention.start : mention.end] == "27 février"
+
+
+def test_every_date_span_is_handed_on_resolved_or_not() -> None:
+    """`date_mentions` keeps the spans `find_dates` cannot resolve (no reference year),
+    with their written parts: later stages key on the day named."""
+    text = "la rencontre du 27 février et la conférence de mars 2024"
+    found = date_mentions(text, "fr", None)
+    assert [(m.text, m.value) for m in found] == [("27 février", None), ("mars 2024", "2024-03")]
+    assert (found[0].written_month, found[0].written_day, found[0].written_year) == (2, 27, None)
+    assert found[0].precision is None
+    assert find_dates(text, "fr", None) == found[1:]
 
 
 def test_partial_dates_need_a_reference() -> None:
@@ -281,6 +295,25 @@ def test_arbitrary_text_never_raises(text: str, language: str) -> None:
 @given(text=DATE_TEXT, language=st.sampled_from(LANGUAGES))
 def test_date_like_text_stays_well_formed(text: str, language: str) -> None:
     check_well_formed(text, find_dates(text, language, date(2026, 1, 8)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=DATE_TEXT,
+    language=st.sampled_from(LANGUAGES),
+    reference=st.one_of(st.none(), st.just(date(2026, 1, 8))),
+)
+def test_handed_on_dates_are_the_scan_with_values_where_they_resolve(
+    text: str, language: str, reference: date | None
+) -> None:
+    found = date_mentions(text, language, reference)
+    scanned = scan_dates(text, language)
+    assert [(m.start, m.end) for m in found] == [(p.start, p.end) for p in scanned]
+    assert [(m.written_year, m.written_month, m.written_day) for m in found] == [
+        (p.year, p.month, p.day) for p in scanned
+    ]
+    assert [m for m in found if m.value is not None] == find_dates(text, language, reference)
+    assert all((m.value is None) == (m.precision is None) for m in found)
 
 
 @settings(max_examples=100, deadline=None)

@@ -1,8 +1,8 @@
 """Cooperation events of one item: who agreed, met, signed, trained or exchanged with whom.
 
 Pure: reads item.headline/summary/body, item.language, item.derived (publication date
-and dateline) and item.stage_data["mentions"] (the entities stage), and returns events.
-Sentence by sentence (read.segment.sentences):
+and dateline), item.mentions (the entities stage), item.sentences and item.dates (the
+read stage), and returns events. Sentence by sentence:
 
 1. Triggers from the language's lexicon (data/triggers/<lang>.json) give candidate event
    types; a 'combo' type (platform_created, bureau_opening) needs its noun and its verb in
@@ -38,8 +38,8 @@ Sentence by sentence (read.segment.sentences):
      bureaus: the body and the country; documents in the plural signed with several
      partners: one signing per partner.
    Sides group parties by country, in order of appearance ("a", "b", ...).
-5. When: the date in the sentence nearest the trigger (read.dates.find_dates), resolved
-   against the publication date. Where: the nearest place in the sentence; for realised
+5. When: the date in the sentence nearest the trigger (the read stage's dates, resolved
+   against the publication date). Where: the nearest place in the sentence; for realised
    meetings, visits and trainings without one, the dateline place (lower confidence).
 6. Mentions of one event in one item merge: same type, same sides (or one naming one
    side of the other), same realised/unrealised class (meetings and visits without a date
@@ -63,8 +63,8 @@ from typing import Any
 
 from ortaq.cooperation.lexicon import Hit, Lexicon, fold, lexicon
 from ortaq.cooperation.taxonomy import taxonomy
-from ortaq.model import Item
-from ortaq.read.dates import DateMention, find_dates
+from ortaq.model import DateMention, Item, Mention
+from ortaq.read.dates import find_dates
 from ortaq.read.segment import sentences
 
 SOV = frozenset({"kk", "tr", "az"})
@@ -238,16 +238,19 @@ class _Context:
     reference: date | None
     published: str | None
     dateline_place: dict[str, Any] | None
+    dates: Sequence[DateMention] | None  # the read stage's (resolved), None: scan sentences
     headline_end: int = 0
     last_parties: list[Party] = field(default_factory=list)
     last_paragraph: int = -1  # where the previous event's paragraph starts
 
 
 def item_text(item: Item) -> str:
-    return "\n".join(p for p in (item.headline, item.summary, *item.body) if p)
+    return item.text
 
 
 def _sentence_spans(item: Item, language: str) -> list[tuple[int, int]]:
+    if item.sentences is not None:  # the read stage's
+        return [(s.start, s.end) for s in item.sentences]
     spans = []
     offset = 0
     for part in (item.headline, item.summary, *item.body):
@@ -361,23 +364,22 @@ class _Identity:
 _BRACKET = re.compile(r"\s*[(（]\s*([^()\n]{1,40}?)\s*[)）]")
 
 
-def _names_a_body(m: dict[str, Any]) -> bool:
+def _names_a_body(m: Mention) -> bool:
     """An organisation of the knowledge base, or a name that is more than generic words
     ('СМИ', 'the Federation' are not names of a party) and not that of a joint body of
     the parties ('لجنة مشتركة', 'the joint media platform': what they create or meet in)."""
     from ortaq.cooperation.names import is_generic, is_joint_body
 
-    kind = _org_kind(m.get("entity_id") or "")
-    if kind == "platform" or is_joint_body(m["text"]):
+    kind = _org_kind(m.entity_id or "")
+    if kind == "platform" or is_joint_body(m.text):
         return False
-    return bool(kind) or not is_generic(m["text"])
+    return bool(kind) or not is_generic(m.text)
 
 
-def _org_id(m: dict[str, Any]) -> str:
-    entity_id = m.get("entity_id")
-    if entity_id:
-        return str(entity_id)
-    return "org:" + "-".join(fold(m["text"]).split())
+def _org_id(m: Mention) -> str:
+    if m.entity_id:
+        return m.entity_id
+    return "org:" + "-".join(fold(m.text).split())
 
 
 _QUOTED_END = re.compile(r"[«“\"]([^«»“”\"]{2,30})[»”\"]\s*$")
@@ -394,15 +396,15 @@ def _without_short_name(name: str) -> str:
     return name
 
 
-def _short_name(mention: dict[str, Any], text: str) -> str | None:
+def _short_name(mention: Mention, text: str) -> str | None:
     """The short name an organisation's mention gives for it: an acronym in brackets
     ('Emirates News Agency (WAM)', inside the span or right after it), a trailing
     acronym or quoted name in apposition ('агентство Туркмении ТДХ', 'وكالة الأنباء
     اليمنية "سبأ"')."""
-    match = _BRACKET.match(text, mention["end"])
+    match = _BRACKET.match(text, mention.end)
     if match and len(match.group(1).split()) <= 2:
         return match.group(1).split(",")[0].strip()
-    inner = mention["text"]
+    inner = mention.text
     for pattern in (_BRACKET_END, _QUOTED_END, _CAPS_END):
         found = pattern.search(inner)
         if found and found.start() > 0 and len(found.group(1).split()) <= 2:
@@ -410,19 +412,17 @@ def _short_name(mention: dict[str, Any], text: str) -> str | None:
     return None
 
 
-def _acronym_mentions(
-    text: str, orgs: list[dict[str, Any]], identity: _Identity
-) -> list[dict[str, Any]]:
+def _acronym_mentions(text: str, orgs: list[Mention], identity: _Identity) -> list[Mention]:
     """'Mauritanian News Agency (AMI)': AMI names that agency here and wherever else the
     text writes it as a word. Two organisation mentions side by side ('l'Agence de presse
     officielle cubaine Prensa Latina') are one organisation too. Returns the extra ORG
     mentions found."""
     from ortaq.cooperation.names import same_name
 
-    covered = [(m["start"], m["end"]) for m in orgs]
-    extra: list[dict[str, Any]] = []
+    covered = [(m.start, m.end) for m in orgs]
+    extra: list[Mention] = []
     for m, following in itertools.pairwise(orgs):
-        gap = text[m["end"] : following["start"]] if following["start"] >= m["end"] else "x"
+        gap = text[m.end : following.start] if following.start >= m.end else "x"
         if not gap.strip(' «»"“”'):
             identity.alias(_org_id(following), _org_id(m))
     for m in orgs:
@@ -431,8 +431,8 @@ def _acronym_mentions(
             continue
         identity.add(_org_id(m), short, short, None)
         for other in orgs:
-            if other is not m and same_name(other["text"], short, identity.language):
-                identity.alias(_org_id(other), _org_id(m), defined=other["text"] == short)
+            if other is not m and same_name(other.text, short, identity.language):
+                identity.alias(_org_id(other), _org_id(m), defined=other.text == short)
         if not any(c.isupper() for c in short):
             continue  # a quoted name without capitals: not searched as a word
         pattern = re.compile(rf"(?<!\w){re.escape(short)}(?!\w)")
@@ -440,12 +440,12 @@ def _acronym_mentions(
             if any(s < hit.end() and hit.start() < e for s, e in covered):
                 continue
             covered.append(hit.span())
-            extra.append({**m, "text": short, "start": hit.start(), "end": hit.end()})
+            extra.append(replace(m, text=short, start=hit.start(), end=hit.end()))
     return extra
 
 
 def _person_orgs(
-    raw: Sequence[dict[str, Any]],
+    raw: Sequence[Mention],
     identity: _Identity,
     folded_names: dict[str, list[str]],
     language: str,
@@ -458,11 +458,11 @@ def _person_orgs(
     person id for the first role given, which their other mentions take."""
     out: dict[Any, str] = {}
     for m in raw:
-        pid, role = m.get("entity_id"), m.get("role")
-        if m.get("type") != "PER" or not pid or not role:
+        pid, role = m.entity_id, m.role
+        if m.type != "PER" or not pid or not role:
             continue
         org = _role_org(role, identity, folded_names, language)
-        out[(pid, int(m["start"]))] = org or ""
+        out[(pid, m.start)] = org or ""
         if org and pid not in out:
             out[pid] = org
     return out
@@ -515,24 +515,24 @@ def _country_party(code: str, name: str) -> Party:
 
 
 def _mentions(
-    raw: Sequence[dict[str, Any]], text: str, lex: Lexicon, cues: Sequence[Hit], agency: str
+    raw: Sequence[Mention], text: str, lex: Lexicon, cues: Sequence[Hit], agency: str
 ) -> list[_Mention]:
     identity = _Identity(lex.language)
     orgs = sorted(
-        (m for m in raw if m.get("type") == "ORG" and m.get("text") and _names_a_body(m)),
-        key=lambda m: m["start"],
+        (m for m in raw if m.type == "ORG" and m.text and _names_a_body(m)),
+        key=lambda m: m.start,
     )
     for m in orgs:
-        identity.add(_org_id(m), m["text"], m.get("canonical") or m["text"], m.get("country"))
+        identity.add(_org_id(m), m.text, m.canonical or m.text, m.country)
     extra = _acronym_mentions(text, orgs, identity)
     for m in extra:
-        identity.add(_org_id(m), m["text"], m.get("canonical") or m["text"], m.get("country"))
+        identity.add(_org_id(m), m.text, m.canonical or m.text, m.country)
     identity.join_known()
-    orgs = sorted([*orgs, *extra], key=lambda m: m["start"])
+    orgs = sorted([*orgs, *extra], key=lambda m: m.start)
     names = {org_id: [fold(n) for n in org.names] for org_id, org in identity.orgs.items()}
     person_orgs = _person_orgs(raw, identity, names, lex.language)
     out: list[_Mention] = []
-    for m in [*orgs, *(r for r in raw if r.get("type") in ("LOC", "PER"))]:
+    for m in [*orgs, *(r for r in raw if r.type in ("LOC", "PER"))]:
         out.append(_mention(m, identity, person_orgs, lex))
     out.sort(key=lambda x: x.start)
     out = _short_names(out)
@@ -540,34 +540,26 @@ def _mentions(
 
 
 def _mention(
-    m: dict[str, Any], identity: _Identity, person_orgs: dict[Any, str], lex: Lexicon
+    m: Mention, identity: _Identity, person_orgs: dict[Any, str], lex: Lexicon
 ) -> _Mention:
-    entity_id = m.get("entity_id") or ""
-    kind = m.get("type")
-    start, end = int(m["start"]), int(m["end"])
+    entity_id = m.entity_id or ""
+    kind = m.type
+    start, end = m.start, m.end
     if kind == "ORG":
         return _Mention(start, end, "org", identity.party(_org_id(m)))
     if kind == "LOC" and entity_id.startswith("country:"):
         code = entity_id.split(":", 1)[1]
-        party = _country_party(code, m.get("canonical") or m["text"])
+        party = _country_party(code, m.canonical or m.text)
         return _Mention(start, end, "country", party)
     if kind == "LOC":
-        place = {
-            "id": entity_id or None,
-            "name": m.get("canonical") or m["text"],
-            "country": m.get("country"),
-        }
+        place = {"id": entity_id or None, "name": m.canonical or m.text, "country": m.country}
         return _Mention(start, end, "place", None, place=place)
-    person = {
-        "id": entity_id or None,
-        "name": m.get("canonical") or m["text"],
-        "country": m.get("country"),
-    }
+    person = {"id": entity_id or None, "name": m.canonical or m.text, "country": m.country}
     org_id = person_orgs.get((entity_id, start), person_orgs.get(entity_id)) or None
     if org_id is not None and _org_kind(org_id) not in GOVERNMENT_KINDS:
         return _Mention(start, end, "person", identity.party(org_id), person=person)
-    country = m.get("country")
-    if country and (org_id is not None or _official_role(m.get("role") or "", lex.language)):
+    country = m.country
+    if country and (org_id is not None or _official_role(m.role or "", lex.language)):
         return _Mention(start, end, "official", _country_party(country, country), person=person)
     return _Mention(start, end, "person", None, person=person)
 
@@ -819,9 +811,7 @@ def extract_events(item: Item) -> list[Event]:
     if not trigger_hits:
         return []
     cue_hits = lex.cues.find(folded)
-    mentions = _mentions(
-        item.stage_data.get("mentions") or [], text, lex, cue_hits, _dateline_agency(item)
-    )
+    mentions = _mentions(item.mentions or (), text, lex, cue_hits, _dateline_agency(item))
     reference, published = _reference(item)
     ctx = _Context(
         text=text,
@@ -835,6 +825,7 @@ def extract_events(item: Item) -> list[Event]:
         published=published,
         dateline_place=_dateline_place(item),
         headline_end=len(item.headline or ""),
+        dates=None if item.dates is None else [d for d in item.dates if d.value is not None],
     )
     trigger_starts = [h.start for h in trigger_hits]
     cue_starts = [h.start for h in cue_hits]
@@ -1029,8 +1020,8 @@ def _sentence_events(
     candidates = _candidates(ctx, clauses, triggers)
     if not candidates:
         return out
-    dates = find_dates(ctx.text[start:end], ctx.language, ctx.reference)
-    date_spans = [(d.start + start, d.end + start) for d in dates]
+    dates, offset = _sentence_dates(ctx, start, end)
+    date_spans = [(d.start + offset, d.end + offset) for d in dates]
     documents = [
         c
         for c in candidates
@@ -1063,7 +1054,7 @@ def _sentence_events(
             status = cue[0] if cue else _status_cue_label(ctx, candidate, cues, date_spans)
             if status is not None:
                 method.append("status-cue")
-        when = _when(dates, start, candidate, ctx)
+        when = _when(dates, offset, candidate, ctx)
         if status is None:
             if when and ctx.published and when["value"] > ctx.published:
                 status = "planned"
@@ -1140,6 +1131,14 @@ def _per_partner(
         body, first = previous[0].group, [previous[0]]
     partners = [g for g in groups if g != body]
     return [_sided([*first, *(p for p in parties if p.group == g)]) for g in partners]
+
+
+def _sentence_dates(ctx: _Context, start: int, end: int) -> tuple[list[DateMention], int]:
+    """The sentence's dates and the offset their positions are from: the read stage's
+    (offsets into the item text), or, for an item it did not read, the sentence scanned."""
+    if ctx.dates is None:
+        return find_dates(ctx.text[start:end], ctx.language, ctx.reference), start
+    return [d for d in ctx.dates if start <= d.start and d.end <= end], 0
 
 
 def _when(

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ortaq.entities.gazetteer import Mention, countries
+from ortaq.entities.gazetteer import countries
 from ortaq.entities.linking import EntityLinker
 from ortaq.entities.organisations import Organisation, member_organisations
-from ortaq.entities.recognise import recognise, to_json
-from ortaq.model import Derived, Item
+from ortaq.entities.recognise import recognise
+from ortaq.model import Derived, Item, Mention
 
 __all__ = [
     "EntityLinker",
@@ -35,7 +35,7 @@ LANGUAGES = frozenset({"kk", "ar", "fr", "tr", "az", "ru", "en"})
 
 def item_text(item: Item) -> str:
     """The text mentions are offsets into: headline, summary and body, one per line."""
-    return "\n".join(p for p in (item.headline, item.summary, *item.body) if p)
+    return item.text
 
 
 def stage(item: Item) -> Item:
@@ -63,7 +63,7 @@ def _recognise_into(
         return item  # no gazetteer, KB or model for this language
     text = item_text(item)
     mentions = recognise(text, item.language, linker=linker, members=members)
-    item.stage_data["mentions"] = to_json(mentions)
+    item.mentions = tuple(mentions)
     item.people = _distinct(m for m in mentions if m.type == "PER")
     item.organisations = _distinct(m for m in mentions if m.type == "ORG")
     item.places = _distinct(m for m in mentions if m.type == "LOC")

@@ -35,42 +35,12 @@ from typing import Any
 
 import ahocorasick
 
+from ortaq.model import Mention
 from ortaq.read.normalise import match_key
 
 DATA = Path(__file__).resolve().parent / "data" / "gazetteer"
 LANGUAGES = ("kk", "ar", "fr", "tr", "az", "ru", "en")
 MIN_LENGTH = 3  # folded letters, for names that are not case-sensitive acronyms
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One mention of an entity: text == source_text[start:end]."""
-
-    text: str
-    start: int
-    end: int
-    type: str  # PER | LOC | ORG
-    entity_id: str | None = None
-    canonical: str | None = None
-    country: str | None = None
-    role: str | None = None
-    source: str = ""
-    # ISO codes of countries named inside the span ('Emirates News Agency' names AE)
-    named_countries: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "type": self.type,
-            "entity_id": self.entity_id,
-            "canonical": self.canonical,
-            "country": self.country,
-            "role": self.role,
-            "source": self.source,
-            "named_countries": list(self.named_countries),
-        }
 
 
 # --- folding with offsets --------------------------------------------------------------

@@ -45,7 +45,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from ortaq.entities.gazetteer import Folded, Mention, Rules, fold, load
+from ortaq.entities.gazetteer import Folded, Rules, fold, load
+from ortaq.model import Mention
 from ortaq.read.normalise import latin_key, match_key, skeleton
 
 ROLES_DIR = Path(__file__).resolve().parent / "data" / "roles"

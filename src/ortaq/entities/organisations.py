@@ -33,12 +33,12 @@ from ortaq.entities.gazetteer import (
     LANGUAGES,
     Folded,
     Matcher,
-    Mention,
     Rules,
     fold,
     load,
     russian_forms,
 )
+from ortaq.model import Mention
 from ortaq.read.normalise import match_key
 
 DATA = Path(__file__).resolve().parent / "data" / "organisations.json"

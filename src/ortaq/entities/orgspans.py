@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ortaq.entities.gazetteer import Mention
+from ortaq.model import Mention
 from ortaq.read.normalise import match_key
 
 DATA = Path(__file__).resolve().parent / "data" / "orgspans"

@@ -27,7 +27,7 @@ import re
 from dataclasses import replace
 from functools import cache
 
-from ortaq.entities.gazetteer import Mention, find_places
+from ortaq.entities.gazetteer import find_places
 from ortaq.entities.linking import PARTICLES, ROLES_DIR, TITLES, role_heads
 from ortaq.entities.orgspans import (
     Token,
@@ -37,6 +37,7 @@ from ortaq.entities.orgspans import (
     title_words,
     tokenize,
 )
+from ortaq.model import Mention
 from ortaq.read.normalise import match_key
 
 _LOWER_WORD = re.compile(r"(?<![\w'’])([^\W\d_]+)")

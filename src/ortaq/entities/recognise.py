@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from ortaq.entities.gazetteer import Mention, countries, find_places, fold
+from ortaq.entities.gazetteer import countries, find_places, fold
 from ortaq.entities.linking import (
     EntityLinker,
     name_tokens,
@@ -40,6 +40,7 @@ from ortaq.entities.linking import (
 from ortaq.entities.organisations import Organisation, by_stem, find_organisations, name_stem
 from ortaq.entities.orgspans import find_org_spans, generic_only
 from ortaq.entities.personspans import clean_person, common_words
+from ortaq.model import Mention
 from ortaq.read.normalise import latin_key
 
 __all__ = ["Mention", "countries", "default_linker", "recognise", "to_json"]

@@ -35,7 +35,7 @@ from ortaq.evaluation.gold import (
     process,
 )
 from ortaq.evaluation.matching import best_person_score, greedy_pairs, organisation_score
-from ortaq.model import Item
+from ortaq.model import Item, Mention
 
 KINDS = ("countries", "people", "organisations")
 
@@ -51,17 +51,17 @@ class Predicted:
 
 def predicted_entities(item: Item, mention_type: str) -> list[Predicted]:
     """The item's entities of one type (PER or ORG), one per entity id, in text order."""
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for mention in item.stage_data.get("mentions", []):
-        if mention.get("type") == mention_type:
-            key = mention.get("entity_id") or mention.get("text") or ""
+    grouped: dict[str, list[Mention]] = {}
+    for mention in item.mentions or ():
+        if mention.type == mention_type:
+            key = mention.entity_id or mention.text or ""
             grouped.setdefault(key, []).append(mention)
     out = []
     for mentions in grouped.values():
         first = mentions[0]
-        names = [first.get("canonical") or first["text"]]
-        names += [m["text"] for m in mentions if m["text"] not in names]
-        out.append(Predicted(names[0], tuple(names), first.get("entity_id")))
+        names = [first.canonical or first.text]
+        names += [m.text for m in mentions if m.text not in names]
+        out.append(Predicted(names[0], tuple(names), first.entity_id))
     return out
 
 

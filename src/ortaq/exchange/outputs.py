@@ -17,6 +17,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from ortaq.formats.html_text import NOT_XML_CHARS
+from ortaq.model import CONTRACT_FIELDS
 from ortaq.registry import Registry
 from ortaq.store import StoredItem
 
@@ -79,7 +80,8 @@ def usage_terms(stored: StoredItem) -> str | None:
     return stored.item.usageterms
 
 
-_NOT_TEXT = frozenset({"raw", "derived", "stage_data"})  # never written out as XML text
+# never written out as XML text: derived values, stage data and the stage contract's fields
+_NOT_TEXT = frozenset({"derived", "stage_data"}) | CONTRACT_FIELDS
 
 
 def xml_safe(stored: StoredItem) -> StoredItem:

@@ -10,16 +10,18 @@ item out.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ortaq.model import Derived, Item
+from ortaq.model import DateMention, Derived, Item, Sentence
 from ortaq.read.attribution import find_attribution
 from ortaq.read.datelines import Dateline, find_dateline
-from ortaq.read.dates import find_dates
+from ortaq.read.dates import date_mentions
 from ortaq.read.language import OTHER, TARGET_LANGUAGES, UNDETERMINED, identify
 from ortaq.read.published import Published, choose_published
+from ortaq.read.segment import sentences
 from ortaq.read.structure import structure
 from ortaq.read.times import fill_times, stated_time
 
@@ -55,7 +57,7 @@ class Reading:
             "dateline_date": _value(derived, "dateline_date"),
             "published": _published_json(derived.get("published")),
             "times": _value(derived, "times"),
-            "dates_mentioned": _value(derived, "dates_mentioned") or [],
+            "dates_mentioned": [d.to_json() for d in item.dates or () if d.value is not None],
             "source_agency": _value(derived, "source_agency"),
         }
 
@@ -86,11 +88,9 @@ def stage(item: Item) -> Item:
             published.to_json(), published.method, _confidence(published)
         )
     fill_times(item, published, dateline)
-    item.derived["dates_mentioned"] = Derived(
-        [m.to_json() for m in _mentions(item, language, published, reference)],
-        "date-patterns",
-        0.8,
-    )
+    text = item.text
+    item.sentences = tuple(_sentences(item, language))
+    item.dates = tuple(_dates(text, language, published, reference))
     return item
 
 
@@ -180,13 +180,27 @@ def _strip_dateline(item: Item, dateline: Dateline | None) -> None:
         item.body = [*item.body[:index], *([rest] if rest else []), *item.body[index + 1 :]]
 
 
-def _mentions(
-    item: Item, language: str, published: Published | None, fallback: date | None
-) -> list[Any]:
-    text = "\n".join(p for p in (item.headline, item.summary, *item.body) if p)
+def _sentences(item: Item, language: str) -> Iterator[Sentence]:
+    """Sentences of each part of the item text, with offsets into the whole text."""
+    offset = 0
+    for part in (item.headline, item.summary, *item.body):
+        if not part:
+            continue
+        for span in sentences(part, language):
+            yield Sentence(offset + span.start, offset + span.end)
+        offset += len(part) + 1
+
+
+def _dates(
+    text: str, language: str, published: Published | None, fallback: date | None
+) -> list[DateMention]:
+    """Every date of the text, resolved against the publication date (the stage's one
+    date scan: later stages read `item.dates`)."""
     if published is None:
-        return find_dates(text, language, fallback)
-    return find_dates(text, language, published.as_date(), reference_precision=published.precision)
+        return date_mentions(text, language, fallback)
+    return date_mentions(
+        text, language, published.as_date(), reference_precision=published.precision
+    )
 
 
 def _confidence(published: Published) -> float:

@@ -17,13 +17,14 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-Precision = Literal["year", "month", "day", "minute"]
+from ortaq.model import DateMention, Precision
+
 PRECISION_RANK: dict[str, int] = {"year": 0, "month": 1, "day": 2, "minute": 3}
 DATA_DIR = Path(__file__).parent / "data" / "dates"
 SUPPORTED = ("kk", "ar", "fr", "tr", "az", "ru", "en")
@@ -60,26 +61,6 @@ class DateParts:
 
 
 @dataclass(frozen=True)
-class DateMention:
-    """A date found in text, as an ISO value with its precision."""
-
-    text: str
-    start: int
-    end: int
-    value: str  # "YYYY", "YYYY-MM", "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM"
-    precision: Precision
-    end_value: str | None = None  # last day/month/year of a range
-    year_inferred: bool = False  # the year came from the reference, not the text
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"text": self.text, "value": self.value, "precision": self.precision}
-        if self.end_value:
-            out["end_value"] = self.end_value
-        out["start"], out["end"] = self.start, self.end
-        return out
-
-
-@dataclass(frozen=True)
 class _Grammar:
     months: dict[str, int]  # folded month name -> 1..12
     abbreviations: dict[str, int]
@@ -101,12 +82,34 @@ def find_dates(
     """Dates mentioned in `text`, in order. Dates without a year ("27 février") are
     resolved to the year nearest the reference (the publication date) and left out when
     there is no reference; "hier"-like words need a reference precise to the day."""
-    mentions = []
+    found = date_mentions(text, language, reference, reference_precision=reference_precision)
+    return [mention for mention in found if mention.value is not None]
+
+
+def date_mentions(
+    text: str,
+    language: str,
+    reference: date | None,
+    *,
+    reference_precision: Precision = "day",
+) -> list[DateMention]:
+    """Every date span of `text` (`scan_dates`), each with its ISO value where one can be
+    worked out (`find_dates`) and None where not: what the read stage hands on, so later
+    stages need not scan again for the days and years as written."""
+    out = []
     for parts in scan_dates(text, language):
         mention = resolve(parts, text, reference, reference_precision)
-        if mention is not None:
-            mentions.append(mention)
-    return mentions
+        if mention is None:
+            mention = DateMention(text[parts.start : parts.end], parts.start, parts.end, None, None)
+        out.append(
+            replace(
+                mention,
+                written_year=parts.year,
+                written_month=parts.month,
+                written_day=parts.day,
+            )
+        )
+    return out
 
 
 def scan_dates(text: str, language: str, *, isolated: bool = False) -> list[DateParts]:

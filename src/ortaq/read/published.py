@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from ortaq.model import Precision
 from ortaq.read.datelines import Dateline
-from ortaq.read.dates import DateParts, Precision
+from ortaq.read.dates import DateParts
 
 ISO_DATE = re.compile(
     r"(?<!\d)(?P<year>\d{4})-(?P<month>\d{2})(?:-(?P<day>\d{2})"

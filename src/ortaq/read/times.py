@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from ortaq.model import Derived, Item
+from ortaq.model import Derived, Item, Precision
 from ortaq.read.datelines import Dateline
-from ortaq.read.dates import Precision
 from ortaq.read.published import Published
 
 DERIVED_KEY = "times"

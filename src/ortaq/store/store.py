@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from ortaq.exchange.policy import Access, Rights, Viewer, redact, topic_codes, visibility
-from ortaq.model import Derived, Item, Rejected
+from ortaq.model import Item, Rejected, contract_fields
 from ortaq.store import fulltext, schema
 from ortaq.store.migrate import upgrade
 from ortaq.store.storybook import StoryBook, story_name
@@ -115,17 +115,22 @@ class Store:
 
     # -- writing items -------------------------------------------------------------
 
-    def save(self, item: Item) -> SaveResult:
+    def save(self, item: Item, raw: bytes | None = None) -> SaveResult:
         """Store an item: identical content is a no-op, changed content a new version.
+
+        `raw` is the input the item was read from (the door keeps it, the item only names
+        it by `raw_sha256`): kept once among the raw documents, however many items of a
+        feed name it. Without it, the item keeps its `raw_sha256` only if those bytes
+        are already kept.
 
         An item is its publisher's: it is matched on (provider, uri), so the same uri sent
         by another member is that member's own, separate item, and says nothing about
         whether anyone else uses the uri.
         """
         with self.engine.begin() as conn:
-            return self._save(conn, item)
+            return self._save(conn, item, raw)
 
-    def _save(self, conn: Connection, item: Item) -> SaveResult:
+    def _save(self, conn: Connection, item: Item, raw: bytes | None = None) -> SaveResult:
         items = schema.items
         current = conn.execute(
             sa.select(items.c.id, items.c.version, items.c.content_hash, items.c.pubstatus)
@@ -149,7 +154,7 @@ class Store:
         version = 1 if current is None else current.version + 1
         if current is not None:
             conn.execute(items.update().where(items.c.id == current.id).values(is_current=False))
-        raw_sha = self._keep_raw(conn, item.raw) if item.raw else None
+        raw_sha = self._raw_reference(conn, item, raw)
         item.version = version
         row = _item_row(item, raw_sha, content_hash, self.clock())
         item_id = _new_id(conn.execute(items.insert().values(**row)))
@@ -219,8 +224,21 @@ class Store:
             )
         )
 
-    def _keep_raw(self, conn: Connection, raw: bytes) -> str:
-        digest = hashlib.sha256(raw).hexdigest()
+    def _raw_reference(self, conn: Connection, item: Item, raw: bytes | None) -> str | None:
+        if raw:
+            # the chain hashed the input once for all its items; re-hash only without it
+            return self._keep_raw(conn, raw, item.raw_sha256)
+        if item.raw_sha256 and self._has_raw(conn, item.raw_sha256):
+            return item.raw_sha256
+        return None
+
+    def _has_raw(self, conn: Connection, digest: str) -> bool:
+        documents = schema.raw_documents
+        query = sa.select(documents.c.sha256).where(documents.c.sha256 == digest)
+        return conn.execute(query).first() is not None
+
+    def _keep_raw(self, conn: Connection, raw: bytes, digest: str | None = None) -> str:
+        digest = digest or hashlib.sha256(raw).hexdigest()
         exists = conn.execute(
             sa.select(schema.raw_documents.c.sha256).where(schema.raw_documents.c.sha256 == digest)
         ).first()
@@ -647,7 +665,7 @@ def _status_event(pubstatus: str) -> str:
 
 
 def _item_row(item: Item, raw_sha: str | None, content_hash: str, now: datetime) -> dict[str, Any]:
-    json_ready = item.to_json()
+    json_ready = item.to_json()  # the typed stage fields as stored JSON (contract_json)
     return {
         "uri": item.uri,
         "version": item.version,
@@ -708,6 +726,7 @@ def _stored(row: Any, rights: Rights | None = None) -> StoredItem:
 
 def row_item(row: Any) -> Item:
     """The item an `items` row stores (unredacted: for the store's own use)."""
+    derived, stage_data, typed = contract_fields(row["derived"], row["stage_data"])
     return Item(
         uri=row["uri"],
         version=row["version"],
@@ -732,11 +751,10 @@ def row_item(row: Any) -> Item:
         provider=row["provider"],
         source_name=row["source_name"],
         source_format=row["source_format"],
-        derived={
-            key: Derived(v["value"], v["method"], v["confidence"])
-            for key, v in row["derived"].items()
-        },
-        stage_data=dict(row["stage_data"]),
+        derived=derived,
+        stage_data=stage_data,
+        raw_sha256=row.get("raw_sha256"),
+        **typed,
     )
 
 

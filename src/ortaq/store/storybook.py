@@ -42,7 +42,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
-from ortaq.model import Derived, Item
+from ortaq.model import Item, contract_fields
 from ortaq.store import schema
 from ortaq.stories.clustering import Story, StoryIndex
 from ortaq.stories.continuity import carry_ids
@@ -61,6 +61,7 @@ BATCH = 500
 _VERSION_COLUMNS = (
     "id", "uri", "provider", "language", "headline", "summary", "body", "people",
     "organisations", "places", "located", "firstcreated", "versioncreated", "derived",
+    "stage_data",  # the read stage's dates (the stage contract): keys without a new scan
 )  # fmt: skip
 
 
@@ -480,7 +481,9 @@ def read_versions(
 
 
 def _item(row: Any) -> Item:
-    derived = row["derived"] or {}
+    stage_data = row["stage_data"] or {}
+    dates = {"dates": stage_data["dates"]} if "dates" in stage_data else {}  # only these
+    derived, _, typed = contract_fields(row["derived"] or {}, dates)
     return Item(
         uri=row["uri"],
         provider=row["provider"],
@@ -494,7 +497,8 @@ def _item(row: Any) -> Item:
         located=row["located"],
         firstcreated=row["firstcreated"],
         versioncreated=row["versioncreated"],
-        derived={k: Derived(v["value"], v["method"], v["confidence"]) for k, v in derived.items()},
+        derived=derived,
+        dates=typed.get("dates"),
     )
 
 

@@ -172,12 +172,17 @@ def dates(text: str, language: str | None) -> list[str]:
         return []
     if language not in SUPPORTED:
         return []
+    return date_keys((p.year, p.month, p.day) for p in scan_dates(text, language))
+
+
+def date_keys(written: Iterable[tuple[int | None, int | None, int | None]]) -> list[str]:
+    """Keys of dates as written (year, month, day): the day named, and the year."""
     out = []
-    for parts in scan_dates(text, language):
-        if parts.month and parts.day:
-            out.append(f"d:{parts.month:02d}-{parts.day:02d}")
-        if parts.year:
-            out.append(f"y:{parts.year}")
+    for year, month, day in written:
+        if month and day:
+            out.append(f"d:{month:02d}-{day:02d}")
+        if year:
+            out.append(f"y:{year}")
     return out
 
 
@@ -269,11 +274,12 @@ def cross_keys(
     entity_ids: Iterable[str] = (),
     located: str | None = None,
     entity_names: Iterable[str] = (),
+    found_dates: Sequence[str] | None = None,
 ) -> Counter[str]:
     keys: Counter[str] = Counter()
     for number in numbers(text):
         keys["n:" + number] += 1
-    keys.update(dates(text, language))
+    keys.update(dates(text, language) if found_dates is None else found_dates)
     for match in _WORD.finditer(text):
         word = match.group()
         keys.update(_word_keys(word, language, word[0].isupper()))
@@ -295,10 +301,13 @@ def text_features(
     entity_ids: Iterable[str] = (),
     located: str | None = None,
     entity_names: Iterable[str] = (),
+    found_dates: Sequence[str] | None = None,
 ) -> Features:
+    """Keys of a text; `found_dates` are date keys already found (`date_keys` of the
+    read stage's dates), else the text is scanned for them."""
     lang = language or "und"
     terms = Counter(f"w:{lang}:{t}" for t in analyse(text, language) if len(t) >= 2)
-    cross = cross_keys(text, language, entity_ids, located, entity_names)
+    cross = cross_keys(text, language, entity_ids, located, entity_names, found_dates)
     return Features(language, dict(terms), dict(cross))
 
 
@@ -313,7 +322,10 @@ def item_features(item: Any) -> Features:
                 ids.append(str(ident))
             if entity.get("name"):
                 names.append(str(entity["name"]))
-    features = text_features(text, item.language, ids, item.located, names)
+    found = None
+    if item.dates is not None:  # read by the read stage: no second scan
+        found = date_keys((d.written_year, d.written_month, d.written_day) for d in item.dates)
+    features = text_features(text, item.language, ids, item.located, names, found)
     people = {
         key
         for person in item.people
