@@ -37,6 +37,7 @@ from ortaq.exchange.worker import (
 from ortaq.model import Item
 from ortaq.registry import Registry
 from ortaq.store import Store, outbox, schema
+from ortaq.store import webhooks as stored_webhooks
 from ortaq.store.migrate import alembic_config, upgrade
 from ortaq.store.store import create_engine_for
 from tests.exchange.helpers import T0, Clock, add_members, wipe
@@ -198,8 +199,8 @@ def test_fan_out_from_a_stale_cursor_queues_nothing_twice(store: Store) -> None:
     store.save(_item(1))
     store.save(_item(2))
     stale = hook["last_event_id"]
-    assert webhooks._fan_out_one(store, hook["id"], stale, T0) == 2
-    assert webhooks._fan_out_one(store, hook["id"], stale, T0) == 0
+    assert stored_webhooks.fan_out_one(store, hook["id"], stale, T0) == 2
+    assert stored_webhooks.fan_out_one(store, hook["id"], stale, T0) == 0
     assert webhooks.fan_out(store) == 0
     assert len(_deliveries(store)) == 2
 

@@ -18,13 +18,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
-from ortaq.exchange.policy import Access, Rights, Viewer, redact, topic_codes, visibility
 from ortaq.model import Derived, Item, Rejected
 from ortaq.store import fulltext, schema
-from ortaq.store.migrate import upgrade
+from ortaq.store.migrate import current_revision, upgrade
+from ortaq.store.policy import Access, Rights, grants, redact, topic_codes, visibility
 from ortaq.store.storybook import StoryBook, story_name
+from ortaq.viewer import Viewer
 
-ViewerLike = Viewer | str | None
+ViewerLike = Viewer | str  # a member slug, a Viewer, or ortaq.viewer.OPERATOR: never None
 Clock = Callable[[], datetime]
 SUMMARY_HEADLINE_CHARS = 300  # a list shows this much of a headline; the item has it all
 
@@ -112,6 +113,14 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Apply the schema migrations up to `revision`."""
+        upgrade(self.engine, revision)
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at (None: empty)."""
+        return current_revision(self.engine)
 
     # -- writing items -------------------------------------------------------------
 
@@ -236,7 +245,7 @@ class Store:
 
     def visible_items(
         self,
-        viewer: ViewerLike = None,
+        viewer: ViewerLike,
         now: datetime | None = None,
         *,
         current_only: bool = True,
@@ -246,8 +255,8 @@ class Store:
         """The base query of every item read, with the exchange's access policy applied.
 
         Rows carry two computed columns, `access` and `agreement_id`, that `_stored`
-        uses to redact the item and attach the partner's rights. `viewer=None` is the
-        local operator (the CLI on the server), who sees everything.
+        uses to redact the item and attach the partner's rights. The viewer is required:
+        None raises `MissingViewer` (fails closed); the operator is `OPERATOR`.
 
         `where` conditions are written before the policy's: SQLite tests a row's terms in
         the order written, so a cheap filter (language, topic, words) that rejects the row
@@ -256,7 +265,10 @@ class Store:
 
         `columns` selects only some item columns (a list's summaries), not whole rows.
         """
-        rule = visibility(Viewer.of(viewer), now or self.clock())
+        who, now = Viewer.of(viewer), now or self.clock()
+        with self.engine.connect() as conn:
+            granted = grants(conn, who, now)
+        rule = visibility(who, now, granted)
         selected = [schema.items] if columns is None else list(columns)
         query = sa.select(
             *selected, rule.access.label("access"), rule.agreement_id.label("agreement_id")
@@ -274,7 +286,7 @@ class Store:
         topic: str | None = None,
         text: str | None = None,
         since: datetime | None = None,
-        viewer: ViewerLike = None,
+        viewer: ViewerLike,
         now: datetime | None = None,
     ) -> list[StoredItem]:
         """Current versions the viewer may see, newest first, paged by id (a cursor).
@@ -299,7 +311,7 @@ class Store:
         topic: str | None = None,
         text: str | None = None,
         since: datetime | None = None,
-        viewer: ViewerLike = None,
+        viewer: ViewerLike,
         now: datetime | None = None,
     ) -> list[StoredItem]:
         """`list_items` for lists: only what a summary shows is read from the database.
@@ -360,7 +372,7 @@ class Store:
         self,
         text: str,
         *,
-        viewer: ViewerLike = None,
+        viewer: ViewerLike,
         now: datetime | None = None,
         language: str | None = None,
         member: str | None = None,
@@ -380,7 +392,7 @@ class Store:
         return fulltext.rebuild(self)
 
     def fetch_ids(
-        self, item_ids: Sequence[int], viewer: ViewerLike = None, now: datetime | None = None
+        self, item_ids: Sequence[int], viewer: ViewerLike, now: datetime | None = None
     ) -> list[StoredItem]:
         """The current versions with these ids that the viewer may see."""
         if not item_ids:
@@ -389,7 +401,7 @@ class Store:
         return self._fetch(query)
 
     def fetch_summaries(
-        self, item_ids: Sequence[int], viewer: ViewerLike = None, now: datetime | None = None
+        self, item_ids: Sequence[int], viewer: ViewerLike, now: datetime | None = None
     ) -> list[StoredItem]:
         """`fetch_ids` for lists (search hits): only the columns a summary shows."""
         if not item_ids:
@@ -403,7 +415,7 @@ class Store:
         return [_summary(row, rights.get(row["agreement_id"])) for row in rows]
 
     def iter_items(
-        self, batch: int = 500, viewer: ViewerLike = None, now: datetime | None = None
+        self, viewer: ViewerLike, batch: int = 500, now: datetime | None = None
     ) -> Iterator[StoredItem]:
         after: int | None = None
         now = now or self.clock()  # one moment for the whole walk
@@ -415,7 +427,7 @@ class Store:
             after = page[-1].id
 
     def get(
-        self, item_id: int, viewer: ViewerLike = None, now: datetime | None = None
+        self, item_id: int, viewer: ViewerLike, now: datetime | None = None
     ) -> StoredItem | None:
         """A stored version by id (partners see current versions only)."""
         if not 0 < item_id <= MAX_ID:
@@ -427,7 +439,7 @@ class Store:
     def get_by_uri(
         self,
         uri: str,
-        viewer: ViewerLike = None,
+        viewer: ViewerLike,
         now: datetime | None = None,
         *,
         provider: str | None,
@@ -438,7 +450,7 @@ class Store:
         return found[0] if found else None
 
     def find_uri(
-        self, uri: str, viewer: ViewerLike = None, now: datetime | None = None
+        self, uri: str, viewer: ViewerLike, now: datetime | None = None
     ) -> list[StoredItem]:
         """Current versions of every publisher's item with this uri, oldest item first."""
         items = schema.items
@@ -448,7 +460,7 @@ class Store:
     def history(
         self,
         uri: str,
-        viewer: ViewerLike = None,
+        viewer: ViewerLike,
         now: datetime | None = None,
         *,
         provider: str | None,
