@@ -40,6 +40,7 @@ from ortaq.store import Store, outbox, schema
 from ortaq.store import webhooks as stored_webhooks
 from ortaq.store.migrate import alembic_config, upgrade
 from ortaq.store.store import create_engine_for
+from ortaq.viewer import OPERATOR
 from tests.exchange.helpers import T0, Clock, add_members, wipe
 from tests.exchange.outbound_support import MemoryTransport, legacy_row, local_settings
 from tests.exchange.servers import Recorded, serve
@@ -340,7 +341,7 @@ def test_a_worker_process_polls_a_feed_and_delivers_the_item_signed_after_a_500(
             wait_until("the receiver accepts the item", lambda: _statuses(store)["delivered"] == 1)
             worker.signal(signal.SIGTERM)
             assert worker.wait() == 0, worker.output()
-    [item] = store.list_items(provider="ma")
+    [item] = store.list_items(provider="ma", viewer=OPERATOR)
     assert item.item.headline == "Caspian ferry line adds a second weekly crossing"
     assert feed.requests and all(r.path == "/feed.xml" for r in feed.requests)
     [delivery] = _deliveries(store)

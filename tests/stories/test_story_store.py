@@ -21,6 +21,7 @@ from ortaq.exchange.agreements import Agreement, save_agreement
 from ortaq.model import Item
 from ortaq.store import Store, schema
 from ortaq.store.stories import get_story, list_stories
+from ortaq.viewer import OPERATOR
 from tests.exchange.helpers import Clock, add_members
 from tests.exchange.web import Browser, settings
 
@@ -110,19 +111,24 @@ def test_story_ids_are_global_and_survive_kills_corrections_restarts_and_rebuild
     }
     assert memberships(store, "mc") == {}
     assert get_story(store, corridor, "mc") is None
-    operator_view = get_story(store, corridor)
+    operator_view = get_story(store, corridor, OPERATOR)
     assert operator_view is not None and operator_view.copies[a2][0] == "urn:ma:corridor"
 
     # a kill: the partner keeps a notice only, so the story of the killed item is gone
     # for it, and a copy of it no longer names it; the publisher and the operator keep it
     assert store.kill("urn:ma:rates", provider="ma")
     assert get_story(store, rates, "mb") is None
-    assert get_story(store, rates, "ma") is not None and get_story(store, rates) is not None
+    assert (
+        get_story(store, rates, "ma") is not None and get_story(store, rates, OPERATOR) is not None
+    )
     assert store.kill("urn:ma:corridor", provider="ma")
     for_mb = get_story(store, corridor, "mb")
     assert for_mb is not None and [s.id for s in for_mb.versions] == [a2]
     assert for_mb.copies == {}  # the original is not readable for mb any more
-    assert get_story(store, corridor) is not None and a2 in get_story(store, corridor).copies  # type: ignore[union-attr]
+    assert (
+        get_story(store, corridor, OPERATOR) is not None
+        and a2 in get_story(store, corridor, OPERATOR).copies
+    )  # type: ignore[union-attr]
 
     # re-ingesting the killed item's text changes nothing; a corrected text is a new
     # version in the same story, readable again, under the same id
@@ -241,7 +247,7 @@ def test_a_rolled_back_assignment_leaves_no_trace(store: Store) -> None:
         store._save(conn, Item(uri="urn:ma:rates", body=[RATES], language="en", provider="ma"))
         raise RuntimeError("the transaction fails after the assignment")
     publish(store, "ma", "urn:ma:floods", FLOODS, hours=1)
-    assert {s.item.uri for v in list_stories(store) for s in v.versions} == {
+    assert {s.item.uri for v in list_stories(store, OPERATOR) for s in v.versions} == {
         "urn:ma:corridor",
         "urn:ma:floods",
     }
@@ -290,7 +296,7 @@ def test_concurrent_ingest_processes_keep_one_log(store: Store, database_url: st
             store.story_book.catch_up().index.to_state()
             == other.story_book.catch_up().index.to_state()
         )
-        assert sum(len(v.versions) for v in list_stories(store, limit=100)) == 16
+        assert sum(len(v.versions) for v in list_stories(store, OPERATOR, limit=100)) == 16
     finally:
         other.close()
 
