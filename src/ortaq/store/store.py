@@ -260,8 +260,8 @@ class Store:
 
         `where` conditions are written before the policy's: SQLite tests a row's terms in
         the order written, so a cheap filter (language, topic, words) that rejects the row
-        first spares it the policy's correlated subqueries. A filter that matches few
-        items otherwise costs a policy check on every row it scans (bench/api.py).
+        first spares it the policy's terms (plain column tests, and a topic scope's
+        lookup in `item_topics`; see `ortaq.store.policy`).
 
         `columns` selects only some item columns (a list's summaries), not whole rows.
         """
