@@ -88,6 +88,32 @@ def test_no_module_outside_the_store_reaches_into_it() -> None:
     assert all(reason.strip() for reason in ALLOWED.values())
 
 
+def test_the_store_imports_nothing_above_it() -> None:
+    """The store under the exchange and the doors: no cycle back into them."""
+    offenders = {
+        relative(path): names
+        for path in modules(STORE)
+        if (
+            names := [
+                name
+                for name in imported(ast.parse(path.read_text(encoding="utf-8")))
+                if name.startswith(("ortaq.exchange", "ortaq.api", "ortaq.web", "ortaq.cli"))
+            ]
+        )
+    }
+    assert offenders == {}
+
+
+def test_the_viewer_depends_on_nothing() -> None:
+    source = (SOURCE / "viewer.py").read_text(encoding="utf-8")
+    assert set(imported(ast.parse(source))) <= {
+        "__future__",
+        "__future__.annotations",
+        "dataclasses",
+        "dataclasses.dataclass",
+    }
+
+
 def test_the_stages_import_no_store() -> None:
     stage_files = [p for name in STAGE_PACKAGES for p in modules(SOURCE / name)]
     stage_files += [SOURCE / name for name in STAGE_MODULES]
