@@ -17,7 +17,6 @@ from ortaq.exchange.accounts import create_token, create_user, set_disabled, set
 from ortaq.exchange.settings import ExchangeSettings
 from ortaq.model import Item
 from ortaq.store import Store, schema
-from ortaq.viewer import OPERATOR
 from tests.exchange.helpers import Clock, add_members
 from tests.exchange.web import LOGIN, SESSION, Browser, settings
 
@@ -390,7 +389,7 @@ def test_api_docs_allow_their_own_inline_script_only(store: Store) -> None:
     import base64
     import hashlib
 
-    page = Browser(store, settings()).get("/api/docs", OPERATOR)
+    page = Browser(store, settings()).get("/api/docs")
     assert page.status_code == 200 and "SwaggerUIBundle" in page.text
     assert_secure_headers("/api/docs", page, html=True)
     policy = page.headers["content-security-policy"]
@@ -399,7 +398,7 @@ def test_api_docs_allow_their_own_inline_script_only(store: Store) -> None:
     for script in scripts:
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in policy
-    assert Browser(store, settings()).get("/redoc", OPERATOR).status_code == 404
+    assert Browser(store, settings()).get("/redoc").status_code == 404
 
 
 def test_session_rows_keep_client_info_and_only_a_hash(store: Store, clock: Clock) -> None:
