@@ -37,6 +37,7 @@ def item(uri: str, headline: str, body: list[str], language: str, **fields: obje
 
 
 def found(store: Store, text: str, **options: object) -> list[str]:
+    options.setdefault("viewer", OPERATOR)
     return [hit.stored.item.uri for hit in store.search(text, limit=100, **options).hits]  # type: ignore[arg-type]
 
 
