@@ -94,10 +94,10 @@ def test_story_ids_are_global_and_survive_kills_corrections_restarts_and_rebuild
     a1 = publish(store, "ma", "urn:ma:corridor", CORRIDOR)
     a2 = publish(store, "mb", "urn:mb:corridor", edited(CORRIDOR), hours=1)
     publish(store, "ma", "urn:ma:rates", RATES, hours=2)
-    corridor = story_of_uri(store, None, "urn:ma:corridor")
-    rates = story_of_uri(store, None, "urn:ma:rates")
+    corridor = story_of_uri(store, OPERATOR, "urn:ma:corridor")
+    rates = story_of_uri(store, OPERATOR, "urn:ma:rates")
     assert corridor and rates and corridor != rates
-    assert story_of_uri(store, None, "urn:mb:corridor") == corridor
+    assert story_of_uri(store, OPERATOR, "urn:mb:corridor") == corridor
 
     # one id for everyone; each sees only what it may read; no readable version: 404
     assert memberships(store) == {
@@ -149,9 +149,9 @@ def test_story_ids_are_global_and_survive_kills_corrections_restarts_and_rebuild
     try:
         assert {v: memberships(reopened, v) for v in before_restart} == before_restart
         a3 = publish(reopened, "mb", "urn:mb:corridor-2", edited(edited(CORRIDOR)), hours=4)
-        assert story_of_uri(reopened, None, "urn:mb:corridor-2") == corridor
+        assert story_of_uri(reopened, OPERATOR, "urn:mb:corridor-2") == corridor
         floods = publish(reopened, "mc", "urn:mc:floods", FLOODS, hours=5)
-        new_story = story_of_uri(reopened, None, "urn:mc:floods")
+        new_story = story_of_uri(reopened, OPERATOR, "urn:mc:floods")
         assert new_story not in before_restart[None]  # a fresh id, never an old one
         assert a3 != floods
 
@@ -162,7 +162,7 @@ def test_story_ids_are_global_and_survive_kills_corrections_restarts_and_rebuild
         assert {v: memberships(reopened, v) for v in after} == after
         # and the store that was open before carries on from the rebuilt state
         publish(store, "ma", "urn:ma:corridor-3", edited(CORRIDOR), hours=6)
-        assert story_of_uri(store, None, "urn:ma:corridor-3") == corridor
+        assert story_of_uri(store, OPERATOR, "urn:ma:corridor-3") == corridor
     finally:
         reopened.close()
     assert a1 != a2
@@ -326,7 +326,7 @@ def test_a_rebuild_after_a_model_change_gives_fresh_ids_to_what_changed(store: S
 def test_the_story_page_shows_what_the_reader_may_read(exchange: Store) -> None:
     publish(exchange, "ma", "urn:ma:corridor", CORRIDOR)
     copy = publish(exchange, "mb", "urn:mb:corridor", edited(CORRIDOR), hours=1)
-    story = story_of_uri(exchange, None, "urn:mb:corridor")
+    story = story_of_uri(exchange, OPERATOR, "urn:mb:corridor")
 
     def signed_in(username: str, member: str | None) -> Browser:
         role = "operator" if member is None else "reader"
