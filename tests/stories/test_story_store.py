@@ -70,7 +70,7 @@ def story_of_uri(store: Store, viewer: Any, uri: str) -> str | None:
     return None
 
 
-def memberships(store: Store, viewer: Any = None) -> dict[str, set[tuple[str, int]]]:
+def memberships(store: Store, viewer: Any = OPERATOR) -> dict[str, set[tuple[str, int]]]:
     """story id -> the (uri, version) the viewer may read in it."""
     return {
         view.id: {(s.item.uri, s.item.version) for s in view.versions}
@@ -142,7 +142,7 @@ def test_story_ids_are_global_and_survive_kills_corrections_restarts_and_rebuild
         ("urn:ma:rates", 1),
         ("urn:ma:rates", 2),
     }
-    before_restart = {viewer: memberships(store, viewer) for viewer in (None, "ma", "mb", "mc")}
+    before_restart = {viewer: memberships(store, viewer) for viewer in (OPERATOR, "ma", "mb", "mc")}
 
     # a restart: the ids and memberships are read back, and the clusterer continues
     reopened = Store.open(database_url, clock=store.clock)
@@ -152,11 +152,11 @@ def test_story_ids_are_global_and_survive_kills_corrections_restarts_and_rebuild
         assert story_of_uri(reopened, OPERATOR, "urn:mb:corridor-2") == corridor
         floods = publish(reopened, "mc", "urn:mc:floods", FLOODS, hours=5)
         new_story = story_of_uri(reopened, OPERATOR, "urn:mc:floods")
-        assert new_story not in before_restart[None]  # a fresh id, never an old one
+        assert new_story not in before_restart[OPERATOR]  # a fresh id, never an old one
         assert a3 != floods
 
         # a rebuild with the same model keeps every id and every membership
-        after = {v: memberships(reopened, v) for v in (None, "ma", "mb", "mc")}
+        after = {v: memberships(reopened, v) for v in (OPERATOR, "ma", "mb", "mc")}
         report = reopened.story_book.rebuild()
         assert report["gone"] == 0 and report["new"] == 0 and report["kept"] == 3
         assert {v: memberships(reopened, v) for v in after} == after
