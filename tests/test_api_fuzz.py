@@ -50,6 +50,7 @@ from ortaq.exchange.searches import save_search
 from ortaq.exchange.settings import ExchangeSettings
 from ortaq.store import Store
 from ortaq.store.stories import list_stories
+from ortaq.viewer import OPERATOR
 
 EXAMPLES = int(os.environ.get("ORTAQ_FUZZ_EXAMPLES", "25"))
 SEED = int(os.environ.get("ORTAQ_FUZZ_SEED", "6"))
@@ -96,7 +97,7 @@ class Caller:
 def _known_path_values(store: Store) -> dict[str, list[Any]]:
     """Ids and names that exist, so the fuzzer reaches past the 404s."""
     hook, _ = webhooks.add_webhook(store, "dala-press", "http://93.184.215.14/hook")
-    first = store.list_items(limit=1, provider="dala-press")[0]
+    first = store.list_items(limit=1, provider="dala-press", viewer=OPERATOR)[0]
     store.withhold(
         first.item.uri, "fuzzing", provider="dala-press"
     )  # an event, so the webhook has a delivery
@@ -104,12 +105,12 @@ def _known_path_values(store: Store) -> dict[str, list[Any]]:
     source = poller.add_source(store, "dala-press", "http://93.184.215.14/feed")
     save_search(store, "dala-press", "desk", {"text": "news"})
     return {
-        "item_id": [s.id for s in store.list_items(limit=500)],
+        "item_id": [s.id for s in store.list_items(limit=500, viewer=OPERATOR)],
         "slug": [m["slug"] for m in store.list_members()]
         + [a.slug for a in list_agreements(store)],
         "user_id": [u.id for u in list_users(store)],
         "token_id": [t.id for t in list_tokens(store)],
-        "story_id": [view.id for view in list_stories(store, limit=200)],
+        "story_id": [view.id for view in list_stories(store, OPERATOR, limit=200)],
         "name": ["desk"],
         "webhook_id": [hook["id"]],
         "delivery_id": [d["id"] for d in webhooks.list_deliveries(store, hook["id"], None)],

@@ -38,6 +38,7 @@ from ortaq.store import Store, schema
 from ortaq.store.store import _item_row, row_item
 from ortaq.store.storybook import read_versions
 from ortaq.stories.features import item_features
+from ortaq.viewer import OPERATOR
 
 ROOT = Path(__file__).resolve().parents[1]
 FEED = ROOT / "tests" / "fixtures" / "feeds" / "tr_rss2.xml"
@@ -157,7 +158,7 @@ def test_a_read_item_keeps_its_fields_through_the_store(tmp_path: Path) -> None:
         item = default_chain().process(raw, Hints(source_name=article.name, provider="p"))
         assert item.sentences and item.dates is not None and item.mentions
         store.save(item, raw)
-        stored = store.get_by_uri(item.uri, provider="p")
+        stored = store.get_by_uri(item.uri, OPERATOR, provider="p")
         assert stored is not None
         got = stored.item
         assert (got.sentences, got.dates, got.mentions) == (
@@ -282,7 +283,7 @@ def test_a_failing_entry_reaches_quarantine_with_the_feeds_bytes(tmp_path: Path)
                 assert found is not None and found[1] == raw
             else:
                 assert outcome.saved is not None
-                stored = store.get_by_uri(outcome.saved.uri, provider="p")
+                stored = store.get_by_uri(outcome.saved.uri, OPERATOR, provider="p")
                 assert stored is not None and store.raw(stored.raw_sha256 or "") == raw
     finally:
         store.close()

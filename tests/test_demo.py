@@ -7,6 +7,7 @@ from collections import Counter
 from ortaq.chain import default_chain
 from ortaq.demo import CORPUS, load_demo, manifest
 from ortaq.store import Store
+from ortaq.viewer import OPERATOR
 
 
 def test_manifest_is_consistent() -> None:
@@ -64,7 +65,7 @@ def test_demo_loads_once_and_reloads_as_a_no_op(store: Store) -> None:
 def test_demo_items_read_as_the_manifest_says(store: Store) -> None:
     load_demo(store, default_chain())
     data = manifest()
-    by_uri = {s.item.uri: s.item for s in store.iter_items()}
+    by_uri = {s.item.uri: s.item for s in store.iter_items(viewer=OPERATOR)}
     for entry in data["items"]:
         item = by_uri[entry["uri"]]
         assert item.provider == entry["member"]
@@ -74,7 +75,8 @@ def test_demo_items_read_as_the_manifest_says(store: Store) -> None:
     assert all(by_uri[k["uri"]].pubstatus == "canceled" for k in killed)
     for correction in (i for i in data["items"] if i["action"] == "correct"):
         assert [
-            v.item.version for v in store.history(correction["uri"], provider=correction["member"])
+            v.item.version
+            for v in store.history(correction["uri"], OPERATOR, provider=correction["member"])
         ] == [1, 2]
     embargoed = [i for i in data["items"] if i.get("embargoed")]
     assert embargoed and all(by_uri[i["uri"]].embargoed is not None for i in embargoed)

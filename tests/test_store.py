@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from ortaq.model import Derived, Item, Rejected
 from ortaq.store import Store
+from ortaq.viewer import OPERATOR
 
 
 def make_item(uri: str = "urn:test:1", body: str = "First paragraph.", **fields: object) -> Item:
@@ -32,11 +33,11 @@ def test_changed_content_is_a_new_version_with_history(store: Store) -> None:
     store.save(make_item(body="The minister met 12 editors."))
     second = store.save(make_item(body="The minister met 14 editors."))
     assert (second.status, second.version) == ("version", 2)
-    history = store.history("urn:test:1", provider=None)
+    history = store.history("urn:test:1", OPERATOR, provider=None)
     assert [v.item.version for v in history] == [1, 2]
     assert [v.is_current for v in history] == [False, True]
     assert history[0].item.body == ["The minister met 12 editors."]
-    current = store.get_by_uri("urn:test:1", provider=None)
+    current = store.get_by_uri("urn:test:1", OPERATOR, provider=None)
     assert current is not None and current.item.body == ["The minister met 14 editors."]
     assert [e["kind"] for e in store.events("urn:test:1", provider=None)] == ["publish", "correct"]
 
@@ -45,7 +46,7 @@ def test_resending_the_same_text_does_not_revive_a_kill(store: Store) -> None:
     store.save(make_item())
     store.kill("urn:test:1", provider=None)
     assert store.save(make_item()).status == "unchanged"
-    stored = store.get_by_uri("urn:test:1", provider=None)
+    stored = store.get_by_uri("urn:test:1", OPERATOR, provider=None)
     assert stored is not None and stored.item.pubstatus == "canceled"
 
 
@@ -54,14 +55,14 @@ def test_an_older_version_sent_again_does_not_undo_a_correction(store: Store) ->
     store.save(make_item(body="600 photos a week."))
     replay = store.save(make_item(body="60 photos a week."))
     assert (replay.status, replay.version) == ("unchanged", 2)
-    current = store.get_by_uri("urn:test:1", provider=None)
+    current = store.get_by_uri("urn:test:1", OPERATOR, provider=None)
     assert current is not None and current.item.body == ["600 photos a week."]
 
 
 def test_kill_keeps_the_record_as_canceled(store: Store) -> None:
     store.save(make_item())
     assert store.kill("urn:test:1", "false report", provider=None) is True
-    stored = store.get_by_uri("urn:test:1", provider=None)
+    stored = store.get_by_uri("urn:test:1", OPERATOR, provider=None)
     assert stored is not None
     assert stored.item.pubstatus == "canceled"
     assert stored.item.body == ["First paragraph."]
@@ -76,7 +77,7 @@ def test_resending_with_canceled_status_kills_without_new_version(store: Store) 
     store.save(make_item())
     result = store.save(make_item(pubstatus="canceled"))
     assert (result.status, result.version) == ("status", 1)
-    stored = store.get_by_uri("urn:test:1", provider=None)
+    stored = store.get_by_uri("urn:test:1", OPERATOR, provider=None)
     assert stored is not None and stored.item.pubstatus == "canceled"
 
 
@@ -91,7 +92,7 @@ def test_fields_and_derived_values_round_trip(store: Store) -> None:
     )
     item.derived["language"] = Derived("kk", "py3langid", 0.97)
     store.save(item, b"raw:First paragraph.")  # the door hands the input's bytes with it
-    stored = store.get_by_uri("urn:test:1", provider="dala-press")
+    stored = store.get_by_uri("urn:test:1", OPERATOR, provider="dala-press")
     assert stored is not None
     got = stored.item
     assert got.versioncreated == datetime(2026, 3, 5, 4, 30, tzinfo=UTC)
@@ -110,21 +111,23 @@ def test_cursor_paging_visits_every_item_once(store: Store) -> None:
     seen: list[str] = []
     cursor = None
     while True:
-        page = store.list_items(limit=3, after_id=cursor)
+        page = store.list_items(limit=3, after_id=cursor, viewer=OPERATOR)
         seen += [s.item.uri for s in page]
         if len(page) < 3:
             break
         cursor = page[-1].id
     assert sorted(seen) == sorted(f"urn:test:{n}" for n in range(7))
     assert len(seen) == 7
-    assert [s.item.uri for s in store.iter_items(batch=2)] == seen
+    assert [s.item.uri for s in store.iter_items(batch=2, viewer=OPERATOR)] == seen
 
 
 def test_list_filters(store: Store) -> None:
     store.save(make_item(uri="urn:a", body="One.", language="kk", provider="dala-press"))
     store.save(make_item(uri="urn:b", body="Two.", language="ar", provider="khaleej-wire"))
-    assert [s.item.uri for s in store.list_items(language="kk")] == ["urn:a"]
-    assert [s.item.uri for s in store.list_items(provider="khaleej-wire")] == ["urn:b"]
+    assert [s.item.uri for s in store.list_items(language="kk", viewer=OPERATOR)] == ["urn:a"]
+    assert [s.item.uri for s in store.list_items(provider="khaleej-wire", viewer=OPERATOR)] == [
+        "urn:b"
+    ]
 
 
 def test_quarantine_keeps_bytes_and_reason(store: Store) -> None:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from ortaq.model import Item
 from ortaq.store import Store
+from ortaq.viewer import OPERATOR
 
 _runs = itertools.count()
 # Two members and the operator's unowned files share uris "a" and "b": an item is its
@@ -56,7 +57,7 @@ def test_versions_follow_the_reference_model(
             state["status"] = "usable"
             assert result.status == "version"
     for (provider, uri), state in model.items():
-        history = store.history(uri, provider=provider)
+        history = store.history(uri, OPERATOR, provider=provider)
         assert {h.item.provider for h in history} == {provider}
         assert [h.item.body[0] for h in history] == state["bodies"]
         assert [h.item.version for h in history] == list(range(1, len(history) + 1))
@@ -69,4 +70,4 @@ def test_versions_follow_the_reference_model(
     for provider in PROVIDERS:
         for key in ("a", "b"):
             if (provider, prefix + key) not in model:
-                assert store.get_by_uri(prefix + key, provider=provider) is None
+                assert store.get_by_uri(prefix + key, OPERATOR, provider=provider) is None

@@ -29,8 +29,8 @@ from ortaq.ingest import (
 )
 from ortaq.model import Hints, Item, Rejected
 from ortaq.store import Store, StoredItem
-from ortaq.store.migrate import current_revision, upgrade
 from ortaq.usage import OneLineErrors, UsageProblem
+from ortaq.viewer import OPERATOR
 
 if TYPE_CHECKING:
     from ortaq.exchange.worker import Worker
@@ -476,7 +476,7 @@ def items_list(
     """Current versions of stored items, newest first."""
     store = open_store()
     known_member(store, provider, "--provider")
-    rows = store.list_items(limit=limit, language=language, provider=provider)
+    rows = store.list_items(limit=limit, language=language, provider=provider, viewer=OPERATOR)
     if as_json:
         for stored in rows:
             print_json(stored_json(stored))
@@ -508,7 +508,9 @@ def items_show(
     store = open_store()
     stored = _find_item(store, key, provider)
     versions = (
-        store.history(stored.item.uri, provider=stored.item.provider) if history else [stored]
+        store.history(stored.item.uri, OPERATOR, provider=stored.item.provider)
+        if history
+        else [stored]
     )
     for version in versions:
         data = stored_json(version)
@@ -521,11 +523,11 @@ def items_show(
 def _find_item(store: Store, key: str, provider: str | None) -> StoredItem:
     """An item by id, or by uri (and publisher: an item is its publisher's uri)."""
     if key.isdigit():
-        found = [store.get(int(key))]
+        found = [store.get(int(key), OPERATOR)]
     elif provider is not None:
-        found = [store.get_by_uri(key, provider=provider)]
+        found = [store.get_by_uri(key, OPERATOR, provider=provider)]
     else:
-        found = list(store.find_uri(key))
+        found = list(store.find_uri(key, OPERATOR))
     matches = [f for f in found if f is not None]
     if not matches:
         raise UsageProblem(f"{key!r}: no such item")
@@ -551,8 +553,9 @@ def search_query(
     known_member(store, member, "--member")
     try:
         results = store.search(
-            " ".join(words), language=language, member=member, country=country,
-            order="newest" if newest else "relevance", limit=limit, cursor=cursor,
+            " ".join(words), viewer=OPERATOR, language=language, member=member,
+            country=country, order="newest" if newest else "relevance", limit=limit,
+            cursor=cursor,
         )  # fmt: skip
     except ValueError as error:
         raise UsageProblem(str(error)) from None
@@ -667,7 +670,9 @@ def stories_list(
     store = open_store()
     shown, before = 0, None
     while limit is None or shown < limit:
-        page = list_stories(store, limit=min(200, limit - shown) if limit else 200, before=before)
+        page = list_stories(
+            store, OPERATOR, limit=min(200, limit - shown) if limit else 200, before=before
+        )
         for view in page:
             data = view.to_json()
             if as_json:
@@ -692,7 +697,7 @@ def stories_show(
     """One story's provenance: who published which version when, copies, corrections."""
     from ortaq.store.stories import get_story
 
-    found = get_story(open_store(), story_id)
+    found = get_story(open_store(), story_id, OPERATOR)
     if found is None:
         raise UsageProblem(f"{story_id!r}: no such story")
     print_json({**found.to_json(), "timeline": found.timeline()})
@@ -721,7 +726,7 @@ def stories_diff(
     store = open_store()
     item = _find_item(store, uri, provider).item
     try:
-        changes = version_diff(store, item.uri, old, new, provider=item.provider)
+        changes = version_diff(store, item.uri, old, new, provider=item.provider, viewer=OPERATOR)
     except KeyError as error:
         raise UsageProblem(str(error.args[0])) from None
     print_json([{"op": op, "text": text} for op, text in changes])
@@ -734,17 +739,17 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
 
     store = Store.open(Settings.from_env().database_url, migrate=False)
     try:
-        upgrade(store.engine, revision)
+        store.upgrade(revision)
     except CommandError as error:  # an unknown revision: alembic checks before it writes
         raise UsageProblem(f"{revision!r}: {error}") from None
-    err.print(f"database at revision {current_revision(store.engine)}")
+    err.print(f"database at revision {store.revision()}")
 
 
 @db_app.command("current")
 def db_current() -> None:
     """Print the schema revision the database is at."""
     store = Store.open(Settings.from_env().database_url, migrate=False)
-    print(current_revision(store.engine) or "(empty)")
+    print(store.revision() or "(empty)")
 
 
 @app.command()

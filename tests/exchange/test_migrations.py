@@ -14,6 +14,7 @@ from ortaq.store import Store, schema
 from ortaq.store.fulltext import include_name
 from ortaq.store.migrate import alembic_config, current_revision, upgrade
 from ortaq.store.store import create_engine_for, utcnow
+from ortaq.viewer import OPERATOR
 
 
 def test_migrated_schema_equals_metadata(store: Store) -> None:
@@ -46,8 +47,10 @@ def test_upgrade_from_0001_backfills_topics_and_search_text(tmp_path: Path) -> N
         conn.execute(old_items.insert().values(**row))
     upgrade(engine)
     store = Store(engine)
-    assert [s.item.uri for s in store.list_items(text="ескі")] == ["urn:old:1"]
-    assert [s.item.uri for s in store.list_items(topic="medtop:20000045")] == ["urn:old:1"]
+    assert [s.item.uri for s in store.list_items(text="ескі", viewer=OPERATOR)] == ["urn:old:1"]
+    assert [s.item.uri for s in store.list_items(topic="medtop:20000045", viewer=OPERATOR)] == [
+        "urn:old:1"
+    ]
     store.close()
 
 
@@ -79,8 +82,8 @@ def test_upgrade_to_0004_gives_a_taken_over_item_back_to_its_publisher(tmp_path:
         )  # fmt: skip
     upgrade(engine)
     store = Store(engine)
-    khaleej = store.get_by_uri("urn:khaleej:1", provider="khaleej-wire")
-    intruder = store.get_by_uri("urn:khaleej:1", provider="dala-press")
+    khaleej = store.get_by_uri("urn:khaleej:1", OPERATOR, provider="khaleej-wire")
+    intruder = store.get_by_uri("urn:khaleej:1", OPERATOR, provider="dala-press")
     assert khaleej is not None and khaleej.item.version == 2
     assert intruder is not None and intruder.item.version == 3
     assert [e["version"] for e in store.events("urn:khaleej:1", provider="khaleej-wire")] == [1, 2]
@@ -183,7 +186,8 @@ def test_upgrade_to_0010_assigns_stories_to_the_archive_in_arrival_order(tmp_pat
     upgrade(engine)
     store = Store(engine)
     grouped = sorted(
-        sorted((s.item.uri, s.item.version) for s in view.versions) for view in list_stories(store)
+        sorted((s.item.uri, s.item.version) for s in view.versions)
+        for view in list_stories(store, OPERATOR)
     )
     assert grouped == [
         [("urn:ma:1", 1), ("urn:ma:1", 2), ("urn:mb:1", 1)],
@@ -196,7 +200,9 @@ def test_upgrade_to_0010_assigns_stories_to_the_archive_in_arrival_order(tmp_pat
         assert list(log.scalars()) == [1, 2, 3, 4]
         assert conn.execute(sa.select(schema.story_index_snapshots.c.seq)).scalar() == 4
     saved = store.save(Item(uri="urn:mc:1", body=["Floods in Almaty."], language="en"))
-    assert saved.story is not None and saved.story not in {v.id for v in list_stories(store)[1:]}
+    assert saved.story is not None and saved.story not in {
+        v.id for v in list_stories(store, OPERATOR)[1:]
+    }
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.max(schema.story_items.c.seq))).scalar() == 5
     store.close()

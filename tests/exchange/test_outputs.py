@@ -19,6 +19,7 @@ from ortaq.demo import load_demo
 from ortaq.exchange.outputs import FeedInfo, default_outputs
 from ortaq.exchange.policy import Rights, redact
 from ortaq.store import Store, StoredItem
+from ortaq.viewer import OPERATOR
 from tests.exchange.helpers import T0
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -45,7 +46,7 @@ def g2_schema() -> etree.XMLSchema:
 def demo_items(tmp_path_factory: pytest.TempPathFactory) -> list[StoredItem]:
     store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('demo')}/demo.db")
     load_demo(store, default_chain())
-    found = list(store.iter_items())
+    found = list(store.iter_items(viewer=OPERATOR))
     store.close()
     assert len(found) >= 50
     return found

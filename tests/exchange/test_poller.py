@@ -11,6 +11,7 @@ from ortaq.chain import default_chain
 from ortaq.exchange import poller
 from ortaq.exchange.settings import ExchangeSettings
 from ortaq.store import Store, schema
+from ortaq.viewer import OPERATOR
 from tests.exchange.helpers import Clock, add_members
 from tests.exchange.outbound_support import legacy_row, local_settings
 from tests.exchange.servers import Recorded, serve
@@ -59,7 +60,7 @@ def test_conditional_get_retries_and_health(store: Store) -> None:
         assert poller.poll_due(store, chain, fetcher, sleep=lambda s: None).failed == 1
         health = poller.get_source(store, source["id"])
         assert health is not None and health["failures"] == 1 and health["last_error"] == "http_500"
-    [item] = store.list_items(provider="ma")
+    [item] = store.list_items(provider="ma", viewer=OPERATOR)
     assert item.item.headline == "Wheat harvest reaches 680,000 tonnes"
 
 
@@ -128,7 +129,7 @@ def test_one_bad_feed_never_stops_the_others(store: Store) -> None:
             if expected[url]:
                 assert row["failures"] == 1 and row["next_poll_at"] > clock.now.isoformat()
                 assert not any(port in row["last_error"] for port in ports)
-        [item] = store.list_items(provider="ma")
+        [item] = store.list_items(provider="ma", viewer=OPERATOR)
         assert item.item.headline == "Wheat harvest reaches 680,000 tonnes"
         # Not due again until their backoff ends: the healthy feed's turn comes first.
         assert poller.poll_due(store, default_chain(), Exploding(http)).polled == 0

@@ -37,8 +37,10 @@ from ortaq.exchange.worker import (
 from ortaq.model import Item
 from ortaq.registry import Registry
 from ortaq.store import Store, outbox, schema
+from ortaq.store import webhooks as stored_webhooks
 from ortaq.store.migrate import alembic_config, upgrade
 from ortaq.store.store import create_engine_for
+from ortaq.viewer import OPERATOR
 from tests.exchange.helpers import T0, Clock, add_members, wipe
 from tests.exchange.outbound_support import MemoryTransport, legacy_row, local_settings
 from tests.exchange.servers import Recorded, serve
@@ -198,8 +200,8 @@ def test_fan_out_from_a_stale_cursor_queues_nothing_twice(store: Store) -> None:
     store.save(_item(1))
     store.save(_item(2))
     stale = hook["last_event_id"]
-    assert webhooks._fan_out_one(store, hook["id"], stale, T0) == 2
-    assert webhooks._fan_out_one(store, hook["id"], stale, T0) == 0
+    assert stored_webhooks.fan_out_one(store, hook["id"], stale, T0) == 2
+    assert stored_webhooks.fan_out_one(store, hook["id"], stale, T0) == 0
     assert webhooks.fan_out(store) == 0
     assert len(_deliveries(store)) == 2
 
@@ -339,7 +341,7 @@ def test_a_worker_process_polls_a_feed_and_delivers_the_item_signed_after_a_500(
             wait_until("the receiver accepts the item", lambda: _statuses(store)["delivered"] == 1)
             worker.signal(signal.SIGTERM)
             assert worker.wait() == 0, worker.output()
-    [item] = store.list_items(provider="ma")
+    [item] = store.list_items(provider="ma", viewer=OPERATOR)
     assert item.item.headline == "Caspian ferry line adds a second weekly crossing"
     assert feed.requests and all(r.path == "/feed.xml" for r in feed.requests)
     [delivery] = _deliveries(store)

@@ -20,6 +20,7 @@ from ortaq.model import Hints, Item
 from ortaq.read import stage
 from ortaq.store import Store
 from ortaq.store.stories import list_stories
+from ortaq.viewer import OPERATOR
 
 BODY = (
     "ST. PETERSBURG, July 27. /TASS/. TASS Director General signed cooperation "
@@ -188,7 +189,7 @@ def test_times_reach_the_store_atom_and_the_story_desk(store: Store) -> None:
     for name, day in (("late.txt", "2023-07-29"), ("early.txt", "2023-07-27")):
         raw = realnews_layout(HEADLINE, day).encode("utf-8")
         ingest_bytes(store, chain, raw, Hints(source_name=name, provider="tass"))
-    stored = {s.item.source_name: s for s in store.iter_items()}
+    stored = {s.item.source_name: s for s in store.iter_items(OPERATOR)}
     early, late = stored["early.txt"], stored["late.txt"]
     assert early.item.versioncreated == noon(date(2023, 7, 27))
     assert late.item.versioncreated == noon(date(2023, 7, 29))
@@ -197,7 +198,7 @@ def test_times_reach_the_store_atom_and_the_story_desk(store: Store) -> None:
     atom = feedparser.parse(default_outputs().get("atom").render_item(early))
     assert atom.entries[0].updated_parsed[:3] == (2023, 7, 27)
 
-    views = list_stories(store)
+    views = list_stories(store, OPERATOR)
     view = next(v for v in views if len(v.items) == 2)
     assert {entry["versioncreated"] for entry in view.to_json()["items"]} == {
         noon(date(2023, 7, 27)).isoformat(),

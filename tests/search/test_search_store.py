@@ -18,6 +18,7 @@ from ortaq.exchange.policy import Viewer
 from ortaq.model import Derived, Hints, Item
 from ortaq.search_terms import fold_words
 from ortaq.store import Store
+from ortaq.viewer import OPERATOR
 from tests.exchange.helpers import Clock, add_members
 
 FILLER = [
@@ -36,6 +37,7 @@ def item(uri: str, headline: str, body: list[str], language: str, **fields: obje
 
 
 def found(store: Store, text: str, **options: object) -> list[str]:
+    options.setdefault("viewer", OPERATOR)
     return [hit.stored.item.uri for hit in store.search(text, limit=100, **options).hits]  # type: ignore[arg-type]
 
 
@@ -170,7 +172,7 @@ def test_a_headline_match_outranks_a_passing_mention(store: Store) -> None:
     ], "en"))  # fmt: skip
     store.save(item("headline", "Almaty earthquake drill", ["Rescuers trained all day."], "en"))
     with_filler(store)
-    results = store.search("Almaty")
+    results = store.search("Almaty", viewer=OPERATOR)
     assert [h.stored.item.uri for h in results.hits] == ["headline", "passing"]
     assert results.hits[0].score > results.hits[1].score
 
@@ -197,7 +199,7 @@ def add_corpus(store: Store) -> None:
 
 def test_facets_count_every_match_the_viewer_may_read(store: Store) -> None:
     add_corpus(store)
-    results = store.search("forum", limit=2)
+    results = store.search("forum", limit=2, viewer=OPERATOR)
     assert results.total == len(CORPUS)
     assert len(results.hits) == 2
     assert results.facets["language"] == dict(Counter(lang for _, _, lang, _ in CORPUS))
@@ -223,7 +225,7 @@ def test_paging_returns_every_match_once_in_order(store: Store, order: str) -> N
     cursor = None
     pages = 0
     while True:
-        results = store.search("drill", limit=5, cursor=cursor, order=order)  # type: ignore[arg-type]
+        results = store.search("drill", limit=5, cursor=cursor, order=order, viewer=OPERATOR)  # type: ignore[arg-type]
         assert results.total == 23 - 5 * pages  # counted from the cursor on
         assert results.complete
         seen.extend((h.score, h.stored.id) for h in results.hits)
@@ -249,11 +251,11 @@ def test_a_broad_query_checks_the_policy_on_the_best_matches_a_window_at_a_time(
     monkeypatch.setattr(fulltext, "WINDOW", 4)
     for n in range(10):
         store.save(item(f"w{n}", f"Forum {n}", ["Media forum."], "en"))
-    first = store.search("forum", limit=3)
+    first = store.search("forum", limit=3, viewer=OPERATOR)
     assert not first.complete and first.total == 4  # one window gave 3 + the next
     seen, cursor = [h.stored.item.uri for h in first.hits], first.next_cursor
     while cursor:
-        page = store.search("forum", limit=3, cursor=cursor)
+        page = store.search("forum", limit=3, cursor=cursor, viewer=OPERATOR)
         seen += [h.stored.item.uri for h in page.hits]
         cursor = page.next_cursor
     assert sorted(seen) == sorted(f"w{n}" for n in range(10))
@@ -261,14 +263,14 @@ def test_a_broad_query_checks_the_policy_on_the_best_matches_a_window_at_a_time(
 
 def test_a_bad_cursor_is_a_clear_error(store: Store) -> None:
     with pytest.raises(ValueError, match="cursor"):
-        store.search("drill", cursor="not-a-cursor")
-    newest = store.search("x", order="newest").next_cursor
+        store.search("drill", cursor="not-a-cursor", viewer=OPERATOR)
+    newest = store.search("x", order="newest", viewer=OPERATOR).next_cursor
     assert newest is None
 
 
 def test_a_query_without_words_matches_nothing(store: Store) -> None:
     add_corpus(store)
-    results = store.search("  «» - ,")
+    results = store.search("  «» - ,", viewer=OPERATOR)
     assert results.hits == [] and results.total == 0
 
 
@@ -278,7 +280,7 @@ def test_a_correction_replaces_the_indexed_text(store: Store) -> None:
     with_filler(store)
     assert found(store, "alpha") == []
     assert found(store, "beta") == ["corr"]
-    assert [s.item.uri for s in store.list_items(text="beta")] == ["corr"]
+    assert [s.item.uri for s in store.list_items(text="beta", viewer=OPERATOR)] == ["corr"]
 
 
 def test_reindex_rebuilds_the_index(store: Store) -> None:

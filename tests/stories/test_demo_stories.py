@@ -7,10 +7,11 @@ from ortaq.demo import load_demo, manifest
 from ortaq.evaluation.clustering import bcubed
 from ortaq.store import Store
 from ortaq.store.stories import StoryView, get_story, list_stories, version_diff
+from ortaq.viewer import OPERATOR
 
 
 def all_stories(store: Store) -> list[StoryView]:
-    return list_stories(store, limit=1000)
+    return list_stories(store, OPERATOR, limit=1000)
 
 
 def test_demo_corpus_clusters_into_its_stories(sqlite_store: Store) -> None:
@@ -48,9 +49,11 @@ def test_story_timeline_and_diff(sqlite_store: Store) -> None:
     assert [v["version"] for v in versions] == [1, 2]
     assert versions[1]["corrects"] == {"uri": corrected["uri"], "version": 1}
     assert history["first"]["first_appearance"] is True
-    changes = version_diff(sqlite_store, corrected["uri"], 1, 2, provider=corrected["member"])
+    changes = version_diff(
+        sqlite_store, corrected["uri"], 1, 2, provider=corrected["member"], viewer=OPERATOR
+    )
     assert any(op != "equal" for op, _ in changes)
-    again = get_story(sqlite_store, view.id)
+    again = get_story(sqlite_store, view.id, OPERATOR)
     assert again is not None and [s.id for s in again.versions] == [s.id for s in view.versions]
 
 

@@ -21,6 +21,7 @@ from ortaq.exchange.agreements import Agreement, save_agreement
 from ortaq.model import Item
 from ortaq.store import Store, schema
 from ortaq.store.stories import get_story, list_stories
+from ortaq.viewer import OPERATOR
 from tests.exchange.helpers import Clock, add_members
 from tests.exchange.web import Browser, settings
 
@@ -69,7 +70,7 @@ def story_of_uri(store: Store, viewer: Any, uri: str) -> str | None:
     return None
 
 
-def memberships(store: Store, viewer: Any = None) -> dict[str, set[tuple[str, int]]]:
+def memberships(store: Store, viewer: Any = OPERATOR) -> dict[str, set[tuple[str, int]]]:
     """story id -> the (uri, version) the viewer may read in it."""
     return {
         view.id: {(s.item.uri, s.item.version) for s in view.versions}
@@ -93,10 +94,10 @@ def test_story_ids_are_global_and_survive_kills_corrections_restarts_and_rebuild
     a1 = publish(store, "ma", "urn:ma:corridor", CORRIDOR)
     a2 = publish(store, "mb", "urn:mb:corridor", edited(CORRIDOR), hours=1)
     publish(store, "ma", "urn:ma:rates", RATES, hours=2)
-    corridor = story_of_uri(store, None, "urn:ma:corridor")
-    rates = story_of_uri(store, None, "urn:ma:rates")
+    corridor = story_of_uri(store, OPERATOR, "urn:ma:corridor")
+    rates = story_of_uri(store, OPERATOR, "urn:ma:rates")
     assert corridor and rates and corridor != rates
-    assert story_of_uri(store, None, "urn:mb:corridor") == corridor
+    assert story_of_uri(store, OPERATOR, "urn:mb:corridor") == corridor
 
     # one id for everyone; each sees only what it may read; no readable version: 404
     assert memberships(store) == {
@@ -110,19 +111,24 @@ def test_story_ids_are_global_and_survive_kills_corrections_restarts_and_rebuild
     }
     assert memberships(store, "mc") == {}
     assert get_story(store, corridor, "mc") is None
-    operator_view = get_story(store, corridor)
+    operator_view = get_story(store, corridor, OPERATOR)
     assert operator_view is not None and operator_view.copies[a2][0] == "urn:ma:corridor"
 
     # a kill: the partner keeps a notice only, so the story of the killed item is gone
     # for it, and a copy of it no longer names it; the publisher and the operator keep it
     assert store.kill("urn:ma:rates", provider="ma")
     assert get_story(store, rates, "mb") is None
-    assert get_story(store, rates, "ma") is not None and get_story(store, rates) is not None
+    assert (
+        get_story(store, rates, "ma") is not None and get_story(store, rates, OPERATOR) is not None
+    )
     assert store.kill("urn:ma:corridor", provider="ma")
     for_mb = get_story(store, corridor, "mb")
     assert for_mb is not None and [s.id for s in for_mb.versions] == [a2]
     assert for_mb.copies == {}  # the original is not readable for mb any more
-    assert get_story(store, corridor) is not None and a2 in get_story(store, corridor).copies  # type: ignore[union-attr]
+    assert (
+        get_story(store, corridor, OPERATOR) is not None
+        and a2 in get_story(store, corridor, OPERATOR).copies
+    )  # type: ignore[union-attr]
 
     # re-ingesting the killed item's text changes nothing; a corrected text is a new
     # version in the same story, readable again, under the same id
@@ -136,27 +142,27 @@ def test_story_ids_are_global_and_survive_kills_corrections_restarts_and_rebuild
         ("urn:ma:rates", 1),
         ("urn:ma:rates", 2),
     }
-    before_restart = {viewer: memberships(store, viewer) for viewer in (None, "ma", "mb", "mc")}
+    before_restart = {viewer: memberships(store, viewer) for viewer in (OPERATOR, "ma", "mb", "mc")}
 
     # a restart: the ids and memberships are read back, and the clusterer continues
     reopened = Store.open(database_url, clock=store.clock)
     try:
         assert {v: memberships(reopened, v) for v in before_restart} == before_restart
         a3 = publish(reopened, "mb", "urn:mb:corridor-2", edited(edited(CORRIDOR)), hours=4)
-        assert story_of_uri(reopened, None, "urn:mb:corridor-2") == corridor
+        assert story_of_uri(reopened, OPERATOR, "urn:mb:corridor-2") == corridor
         floods = publish(reopened, "mc", "urn:mc:floods", FLOODS, hours=5)
-        new_story = story_of_uri(reopened, None, "urn:mc:floods")
-        assert new_story not in before_restart[None]  # a fresh id, never an old one
+        new_story = story_of_uri(reopened, OPERATOR, "urn:mc:floods")
+        assert new_story not in before_restart[OPERATOR]  # a fresh id, never an old one
         assert a3 != floods
 
         # a rebuild with the same model keeps every id and every membership
-        after = {v: memberships(reopened, v) for v in (None, "ma", "mb", "mc")}
+        after = {v: memberships(reopened, v) for v in (OPERATOR, "ma", "mb", "mc")}
         report = reopened.story_book.rebuild()
         assert report["gone"] == 0 and report["new"] == 0 and report["kept"] == 3
         assert {v: memberships(reopened, v) for v in after} == after
         # and the store that was open before carries on from the rebuilt state
         publish(store, "ma", "urn:ma:corridor-3", edited(CORRIDOR), hours=6)
-        assert story_of_uri(store, None, "urn:ma:corridor-3") == corridor
+        assert story_of_uri(store, OPERATOR, "urn:ma:corridor-3") == corridor
     finally:
         reopened.close()
     assert a1 != a2
@@ -241,7 +247,7 @@ def test_a_rolled_back_assignment_leaves_no_trace(store: Store) -> None:
         store._save(conn, Item(uri="urn:ma:rates", body=[RATES], language="en", provider="ma"))
         raise RuntimeError("the transaction fails after the assignment")
     publish(store, "ma", "urn:ma:floods", FLOODS, hours=1)
-    assert {s.item.uri for v in list_stories(store) for s in v.versions} == {
+    assert {s.item.uri for v in list_stories(store, OPERATOR) for s in v.versions} == {
         "urn:ma:corridor",
         "urn:ma:floods",
     }
@@ -290,7 +296,7 @@ def test_concurrent_ingest_processes_keep_one_log(store: Store, database_url: st
             store.story_book.catch_up().index.to_state()
             == other.story_book.catch_up().index.to_state()
         )
-        assert sum(len(v.versions) for v in list_stories(store, limit=100)) == 16
+        assert sum(len(v.versions) for v in list_stories(store, OPERATOR, limit=100)) == 16
     finally:
         other.close()
 
@@ -320,7 +326,7 @@ def test_a_rebuild_after_a_model_change_gives_fresh_ids_to_what_changed(store: S
 def test_the_story_page_shows_what_the_reader_may_read(exchange: Store) -> None:
     publish(exchange, "ma", "urn:ma:corridor", CORRIDOR)
     copy = publish(exchange, "mb", "urn:mb:corridor", edited(CORRIDOR), hours=1)
-    story = story_of_uri(exchange, None, "urn:mb:corridor")
+    story = story_of_uri(exchange, OPERATOR, "urn:mb:corridor")
 
     def signed_in(username: str, member: str | None) -> Browser:
         role = "operator" if member is None else "reader"

@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ortaq.exchange import sessions
-from ortaq.exchange.policy import Viewer
-from ortaq.store import Store, schema
+from ortaq.store import Store
+from ortaq.store import accounts as rows
+from ortaq.store.accounts import AccountError as AccountError
+from ortaq.store.accounts import revoke_token as revoke_token
+from ortaq.store.accounts import set_disabled as set_disabled
+from ortaq.viewer import Viewer
 
 Role = Literal["operator", "admin", "editor", "reader"]
 ROLES: tuple[Role, ...] = ("operator", "admin", "editor", "reader")
@@ -34,10 +36,6 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)  # fewer writes on hot tokens
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password")  # keeps unknown-user logins as slow as real ones
-
-
-class AccountError(ValueError):
-    """A user or token request that cannot be met; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -118,42 +116,17 @@ def create_user(
         raise AccountError("passwords have at least 8 characters")
     if not username or len(username) > 100:
         raise AccountError("usernames have 1 to 100 characters")
-    users = schema.users
-    with store.engine.begin() as conn:
-        member_id = _member_id(conn, member) if member else None
-        if conn.execute(sa.select(users.c.id).where(users.c.username == username)).first():
-            raise AccountError(f"user {username!r} exists")
-        result = conn.execute(
-            users.insert().values(
-                username=username,
-                display_name=display_name or username,
-                member_id=member_id,
-                role=role,
-                password_hash=_hasher.hash(password),
-                disabled=False,
-                created_at=store.clock(),
-            )
-        )
-        key = result.inserted_primary_key
-        assert key is not None
-    found = get_user(store, int(key[0]))
+    user_id = rows.insert_user(
+        store,
+        username=username,
+        display_name=display_name or username,
+        member=member,
+        role=role,
+        password_hash=_hasher.hash(password),
+    )
+    found = get_user(store, user_id)
     assert found is not None
     return found
-
-
-def _member_id(conn: sa.Connection, slug: str) -> int:
-    members = schema.members
-    found = conn.execute(sa.select(members.c.id).where(members.c.slug == slug)).scalar()
-    if found is None:
-        raise AccountError(f"no member {slug!r}")
-    return int(found)
-
-
-def _users_query() -> sa.Select[Any]:
-    users, members = schema.users, schema.members
-    return sa.select(users, members.c.slug.label("member")).select_from(
-        users.outerjoin(members, members.c.id == users.c.member_id)
-    )
 
 
 def _user(row: Any) -> User:
@@ -163,57 +136,24 @@ def _user(row: Any) -> User:
 
 
 def get_user(store: Store, key: int | str) -> User | None:
-    users = schema.users
-    where = users.c.id == key if isinstance(key, int) else users.c.username == key
-    with store.engine.connect() as conn:
-        row = conn.execute(_users_query().where(where)).mappings().first()
+    row = rows.user_row(store, key)
     return _user(row) if row else None
 
 
 def list_users(store: Store, member: str | None = None) -> list[User]:
-    query = _users_query().order_by(schema.users.c.username)
-    if member is not None:
-        query = query.where(schema.members.c.slug == member)
-    with store.engine.connect() as conn:
-        return [_user(row) for row in conn.execute(query).mappings()]
+    return [_user(row) for row in rows.user_rows(store, member)]
 
 
 def set_password(store: Store, username: str, password: str) -> None:
     """A new password; every web session of the user ends with the old one."""
     if len(password) < 8:
         raise AccountError("passwords have at least 8 characters")
-    users = schema.users
-    new_hash = _hasher.hash(password)
-    with store.engine.begin() as conn:
-        user_id = conn.execute(sa.select(users.c.id).where(users.c.username == username)).scalar()
-        if user_id is None:
-            raise AccountError(f"no user {username!r}")
-        conn.execute(users.update().where(users.c.id == user_id).values(password_hash=new_hash))
-        sessions.end_all(conn, user_id, store.clock(), "password")
-
-
-def set_disabled(store: Store, user_id: int, disabled: bool) -> None:
-    """Disable (ending every web session of the user) or re-enable a user."""
-    users = schema.users
-    with store.engine.begin() as conn:
-        conn.execute(users.update().where(users.c.id == user_id).values(disabled=disabled))
-        if disabled:
-            sessions.end_all(conn, user_id, store.clock(), "disabled")
+    rows.set_password_hash(store, username, _hasher.hash(password))
 
 
 def check_password(store: Store, username: str, password: str) -> User | None:
     """The user if the password is right and the user enabled; the same work either way."""
-    users = schema.users
-    with store.engine.connect() as conn:
-        row = (
-            conn.execute(
-                _users_query()
-                .add_columns(users.c.password_hash)
-                .where(users.c.username == username)
-            )
-            .mappings()
-            .first()
-        )
+    row = rows.user_row(store, username)
     stored_hash = row["password_hash"] if row else _DUMMY_HASH
     try:
         _hasher.verify(stored_hash, password)
@@ -238,22 +178,16 @@ def create_token(
     if scope not in SCOPES:
         raise AccountError(f"scope must be one of {', '.join(SCOPES)}")
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
-    tokens = schema.api_tokens
-    with store.engine.begin() as conn:
-        result = conn.execute(
-            tokens.insert().values(
-                user_id=user_id,
-                prefix=prefix,
-                secret_hash=_digest(secret),
-                name=name[:200],
-                scope=scope,
-                created_at=store.clock(),
-                expires_at=expires_at,
-            )
-        )
-        key = result.inserted_primary_key
-        assert key is not None
-    token = get_token(store, int(key[0]))
+    token_id = rows.insert_token(
+        store,
+        user_id=user_id,
+        prefix=prefix,
+        secret_hash=_digest(secret),
+        name=name[:200],
+        scope=scope,
+        expires_at=expires_at,
+    )
+    token = get_token(store, token_id)
     assert token is not None
     return token, f"{TOKEN_PREFIX}_{prefix}_{secret}"
 
@@ -277,39 +211,14 @@ def _token(row: Any) -> Token:
 
 
 def get_token(store: Store, token_id: int) -> Token | None:
-    tokens = schema.api_tokens
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(tokens).where(tokens.c.id == token_id)).mappings().first()
+    row = rows.token_row(store, token_id=token_id)
     return _token(row) if row else None
 
 
 def list_tokens(
     store: Store, *, user_id: int | None = None, member: str | None = None
 ) -> list[Token]:
-    tokens, users, members = schema.api_tokens, schema.users, schema.members
-    query = sa.select(tokens).order_by(tokens.c.id)
-    if user_id is not None:
-        query = query.where(tokens.c.user_id == user_id)
-    if member is not None:
-        in_member = (
-            sa.select(users.c.id)
-            .join(members, members.c.id == users.c.member_id)
-            .where(members.c.slug == member)
-        )
-        query = query.where(tokens.c.user_id.in_(in_member))
-    with store.engine.connect() as conn:
-        return [_token(row) for row in conn.execute(query).mappings()]
-
-
-def revoke_token(store: Store, token_id: int) -> bool:
-    tokens = schema.api_tokens
-    with store.engine.begin() as conn:
-        done = conn.execute(
-            tokens.update()
-            .where(tokens.c.id == token_id, tokens.c.revoked_at.is_(None))
-            .values(revoked_at=store.clock())
-        )
-    return done.rowcount == 1
+    return [_token(row) for row in rows.token_rows(store, user_id=user_id, member=member)]
 
 
 def authenticate(store: Store, presented: str) -> Principal | None:
@@ -318,9 +227,7 @@ def authenticate(store: Store, presented: str) -> Principal | None:
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
     prefix, secret = parts[1], parts[2]
-    tokens = schema.api_tokens
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(tokens).where(tokens.c.prefix == prefix)).mappings().first()
+    row = rows.token_row(store, prefix=prefix)
     expected = row["secret_hash"] if row else _digest("")
     if not hmac.compare_digest(expected, _digest(secret)) or row is None:
         return None
@@ -337,6 +244,4 @@ def authenticate(store: Store, presented: str) -> Principal | None:
 def _touch(store: Store, token: Token, now: datetime) -> None:
     if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
         return
-    tokens = schema.api_tokens
-    with store.engine.begin() as conn:
-        conn.execute(tokens.update().where(tokens.c.id == token.id).values(last_used_at=now))
+    rows.touch_token(store, token.id, now)

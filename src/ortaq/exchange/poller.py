@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-import sqlalchemy as sa
-
 from ortaq.chain import Chain
 from ortaq.exchange.outbound import Guard, Limits, OutboundClient, OutboundError
 from ortaq.exchange.settings import ExchangeSettings
 from ortaq.ingest import ingest_bytes
 from ortaq.model import Hints
 from ortaq.registry import Registry
-from ortaq.store import Store, outbox, schema
+from ortaq.store import Store, feeds, outbox
+from ortaq.store.feeds import delete_source as delete_source
+from ortaq.store.feeds import list_sources as list_sources
 
 RETRIES = 2  # quick retries inside one poll
 MAX_BACKOFF = timedelta(hours=6)
@@ -93,24 +93,8 @@ def add_source(
 ) -> dict[str, Any]:
     """A feed to poll for `member`; `outbound.Refused` (a ValueError) for a refused URL."""
     (guard or Guard()).check(url)
-    table = schema.feed_sources
-    now = store.clock()
-    with store.engine.begin() as conn:
-        result = conn.execute(
-            table.insert().values(
-                member=member,
-                url=url,
-                interval_seconds=max(30, interval_seconds),
-                active=True,
-                next_poll_at=now,
-                failures=0,
-                items_stored=0,
-                created_at=now,
-            )
-        )
-        key = result.inserted_primary_key
-        assert key is not None
-    found = get_source(store, int(key[0]))
+    source_id = feeds.insert_source(store, member, url, max(30, interval_seconds))
+    found = get_source(store, source_id)
     assert found is not None
     return found
 
@@ -118,29 +102,6 @@ def add_source(
 def get_source(store: Store, source_id: int) -> dict[str, Any] | None:
     found = list_sources(store, source_id=source_id)
     return found[0] if found else None
-
-
-def list_sources(
-    store: Store, member: str | None = None, source_id: int | None = None
-) -> list[dict[str, Any]]:
-    table = schema.feed_sources
-    shown = [c for c in table.c if c.name != "lease_owner"]  # a worker's host: internal
-    query = sa.select(*shown).order_by(table.c.id)
-    if member is not None:
-        query = query.where(table.c.member == member)
-    if source_id is not None:
-        query = query.where(table.c.id == source_id)
-    with store.engine.connect() as conn:
-        return [
-            {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
-            for row in conn.execute(query).mappings()
-        ]
-
-
-def delete_source(store: Store, source_id: int) -> bool:
-    table = schema.feed_sources
-    with store.engine.begin() as conn:
-        return conn.execute(table.delete().where(table.c.id == source_id)).rowcount == 1
 
 
 # -- polling ---------------------------------------------------------------------------------
@@ -183,7 +144,7 @@ def poll_due(
     claim = outbox.claim(store, outbox.FEEDS, claiming, limit)
     report = PollReport(claimed=len(claim.ids))
     try:
-        for source in outbox.claimed_rows(store, claim, sa.select(schema.feed_sources)):
+        for source in feeds.claimed_sources(store, claim):
             if claiming.stop():
                 break
             if not claim.hold(source["id"]):

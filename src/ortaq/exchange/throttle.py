@@ -19,9 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-
-from ortaq.store import Store, schema
+from ortaq.store import Store
+from ortaq.store.throttle import counter_row, locked_counters
 
 QUIET_PERIOD = timedelta(days=1)  # a key this long without failures starts afresh
 IPV6_PREFIX = 64  # one IPv6 subscriber usually holds a whole /64
@@ -143,9 +142,8 @@ class Admission:
 
 def admit(store: Store, keyed: dict[str, Limits], now: datetime) -> Admission:
     """Refuse the attempt if any key is locked; otherwise charge every key, atomically."""
-    table = schema.sign_in_throttle
-    with store.engine.begin() as conn:
-        counters = _locked_counters(conn, sorted(keyed), now)
+    with locked_counters(store, sorted(keyed), now) as locked_rows:
+        counters = {key: _counter(row) for key, row in locked_rows.rows.items()}
         wait = max(
             (settle(counters[key], limits, now).wait(now) for key, limits in keyed.items()),
             default=timedelta(0),
@@ -157,55 +155,23 @@ def admit(store: Store, keyed: dict[str, Limits], now: datetime) -> Admission:
             charged = charge(counters[key], limits, now)
             if charged.locked_until is not None:
                 locked[key] = charged.locked_until
-            conn.execute(table.update().where(table.c.key == key).values(**_row(charged)))
-        forgotten = sa.or_(table.c.locked_until.is_(None), table.c.locked_until <= now)
-        conn.execute(table.delete().where(table.c.updated_at < now - QUIET_PERIOD, forgotten))
+            locked_rows.write(key, _row(charged))
+        locked_rows.forget_quiet(now - QUIET_PERIOD, now)
     return Admission(timedelta(0), locked)
 
 
 def succeeded(store: Store, cleared: str, refunded: dict[str, Limits], now: datetime) -> None:
     """A right password: forget the `cleared` key, take back the charge on the others."""
-    table = schema.sign_in_throttle
-    with store.engine.begin() as conn:
-        counters = _locked_counters(conn, sorted(refunded), now)
-        conn.execute(table.delete().where(table.c.key == cleared))
+    with locked_counters(store, sorted(refunded), now) as locked_rows:
+        counters = {key: _counter(row) for key, row in locked_rows.rows.items()}
+        locked_rows.delete(cleared)
         for key, limits in refunded.items():
-            back = refund(counters[key], limits, now)
-            conn.execute(table.update().where(table.c.key == key).values(**_row(back)))
+            locked_rows.write(key, _row(refund(counters[key], limits, now)))
 
 
 def counter_of(store: Store, key: str) -> Counter:
-    table = schema.sign_in_throttle
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(table).where(table.c.key == key)).mappings().first()
+    row = counter_row(store, key)
     return _counter(row) if row else Counter()
-
-
-def _locked_counters(conn: sa.Connection, keys: list[str], now: datetime) -> dict[str, Counter]:
-    """The keys' rows, created if missing and locked until the transaction ends.
-
-    The insert comes first: on SQLite it takes the database's write lock before anything
-    is read, on PostgreSQL the row lock (`FOR UPDATE`) serialises the same keys.
-    """
-    table = schema.sign_in_throttle
-    for key in keys:
-        _insert_missing(conn, {"key": key, "failures": 0, "lockouts": 0, "updated_at": now})
-    rows = conn.execute(
-        sa.select(table).where(table.c.key.in_(keys)).order_by(table.c.key).with_for_update()
-    ).mappings()
-    return {row["key"]: _counter(row) for row in rows}
-
-
-def _insert_missing(conn: sa.Connection, values: dict[str, Any]) -> None:
-    table = schema.sign_in_throttle
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        conn.execute(pg_insert(table).values(**values).on_conflict_do_nothing())
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        conn.execute(sqlite_insert(table).values(**values).on_conflict_do_nothing())
 
 
 def _counter(row: Any) -> Counter:

@@ -23,14 +23,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-import sqlalchemy as sa
-
 from ortaq.exchange.outbound import Guard, Limits, OutboundClient, OutboundError
 from ortaq.exchange.outputs import Ninjs
-from ortaq.exchange.policy import Viewer
 from ortaq.exchange.settings import ExchangeSettings
 from ortaq.registry import Registry
-from ortaq.store import Store, StoredItem, outbox, schema
+from ortaq.store import Store, StoredItem, outbox
+from ortaq.store import webhooks as hook_rows
+from ortaq.store.webhooks import delete_webhook as delete_webhook
+from ortaq.store.webhooks import get_delivery as get_delivery
+from ortaq.store.webhooks import list_deliveries as list_deliveries
+from ortaq.store.webhooks import list_webhooks as list_webhooks
+from ortaq.store.webhooks import replay as replay
+from ortaq.viewer import Viewer
 
 SIGNATURE_HEADER = "X-Ortaq-Signature"
 BASE_DELAY = timedelta(seconds=30)
@@ -92,22 +96,7 @@ def add_webhook(
     """
     (guard or Guard()).check(url)
     secret = secrets.token_urlsafe(32)
-    hooks, events = schema.webhooks, schema.item_events
-    with store.engine.begin() as conn:
-        last = conn.execute(sa.select(sa.func.coalesce(sa.func.max(events.c.id), 0))).scalar()
-        result = conn.execute(
-            hooks.insert().values(
-                member=member,
-                url=url,
-                secret=secret,
-                active=True,
-                last_event_id=int(last or 0),
-                created_at=store.clock(),
-            )
-        )
-        key = result.inserted_primary_key
-        assert key is not None
-    found = get_webhook(store, int(key[0]))
+    found = get_webhook(store, hook_rows.insert_webhook(store, member, url, secret))
     assert found is not None
     return found, secret
 
@@ -117,79 +106,16 @@ def get_webhook(store: Store, webhook_id: int) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
-def list_webhooks(
-    store: Store, member: str | None = None, webhook_id: int | None = None
-) -> list[dict[str, Any]]:
-    hooks = schema.webhooks
-    query = sa.select(hooks).order_by(hooks.c.id)
-    if member is not None:
-        query = query.where(hooks.c.member == member)
-    if webhook_id is not None:
-        query = query.where(hooks.c.id == webhook_id)
-    with store.engine.connect() as conn:
-        return [_hook_json(row) for row in conn.execute(query).mappings()]
-
-
-def _hook_json(row: Any) -> dict[str, Any]:
-    keys = ("id", "member", "url", "active", "last_event_id")
-    return {**{k: row[k] for k in keys}, "created_at": row["created_at"].isoformat()}
-
-
-def delete_webhook(store: Store, webhook_id: int) -> bool:
-    hooks, deliveries = schema.webhooks, schema.webhook_deliveries
-    with store.engine.begin() as conn:
-        conn.execute(deliveries.delete().where(deliveries.c.webhook_id == webhook_id))
-        return conn.execute(hooks.delete().where(hooks.c.id == webhook_id)).rowcount == 1
-
-
 # -- fan-out and delivery -------------------------------------------------------------------
 
 
 def fan_out(store: Store) -> int:
     """Queue a delivery per webhook for every item event after its cursor."""
-    hooks = schema.webhooks
-    query = sa.select(hooks.c.id, hooks.c.last_event_id).where(hooks.c.active)
-    with store.engine.connect() as conn:
-        active = list(conn.execute(query.order_by(hooks.c.id)))
     now = store.clock()
-    return sum(_fan_out_one(store, hook_id, cursor, now) for hook_id, cursor in active)
-
-
-def _fan_out_one(store: Store, hook_id: int, cursor: int, now: datetime) -> int:
-    hooks, events, deliveries = schema.webhooks, schema.item_events, schema.webhook_deliveries
-    query = sa.select(events).where(events.c.id > cursor).order_by(events.c.id).limit(10_000)
-    with store.engine.connect() as conn:
-        new = list(conn.execute(query).mappings())
-    if not new:
-        return 0
-    rows = [_delivery_row(hook_id, e["kind"], e["provider"], e["uri"], now) for e in new]
-    with store.engine.begin() as conn:
-        # The cursor moves first, and only from where this run read it: another worker
-        # fanning out at the same time finds it moved and queues nothing a second time.
-        moved = conn.execute(
-            hooks.update()
-            .where(hooks.c.id == hook_id, hooks.c.last_event_id == cursor)
-            .values(last_event_id=new[-1]["id"])
-        )
-        if moved.rowcount != 1:
-            return 0
-        conn.execute(deliveries.insert(), rows)
-    return len(rows)
-
-
-def _delivery_row(
-    webhook_id: int, event: str, provider: str | None, uri: str, at: datetime
-) -> dict[str, Any]:
-    return {
-        "webhook_id": webhook_id,
-        "event": event,
-        "provider": provider,
-        "uri": uri,
-        "status": "pending",
-        "attempts": 0,
-        "next_attempt_at": at,
-        "created_at": at,
-    }
+    return sum(
+        hook_rows.fan_out_one(store, hook_id, cursor, now)
+        for hook_id, cursor in hook_rows.active_cursors(store)
+    )
 
 
 @dataclass
@@ -240,12 +166,8 @@ def deliver_due(
     claim = outbox.claim(store, outbox.DELIVERIES, claiming, limit)
     report = DeliveryReport(claimed=len(claim.ids))
     run = _Run(store, transport, claim, max_attempts, retry_base, report)
-    deliveries, hooks = schema.webhook_deliveries, schema.webhooks
-    query = sa.select(deliveries, hooks.c.member, hooks.c.url, hooks.c.secret).join(
-        hooks, hooks.c.id == deliveries.c.webhook_id
-    )
     try:
-        for delivery in outbox.claimed_rows(store, claim, query):
+        for delivery in hook_rows.claimed_deliveries(store, claim):
             if claiming.stop():
                 break
             if not claim.hold(delivery["id"]):
@@ -291,7 +213,7 @@ def _deliver(run: _Run, delivery: Any) -> None:
             last_attempt_at=now)  # fmt: skip
     run.report.delivered += 1
     if stored.access == "embargo":  # the text follows when the embargo lifts
-        _queue(
+        hook_rows.queue_delivery(
             run.store, delivery["webhook_id"], "embargo-lifted", delivery["provider"],
             delivery["uri"], stored.item.embargoed or now,
         )  # fmt: skip
@@ -321,7 +243,9 @@ def _failed_safely(run: _Run, delivery: Any, status: int | None, error: str) -> 
 
 def _not_visible(run: _Run, delivery: Any, now: datetime) -> None:
     """An embargoed item waits for its embargo; anything else the member may not see."""
-    item = run.store.get_by_uri(delivery["uri"], now=now, provider=delivery["provider"])
+    # The deliverer, not the member, looks: only for the embargo time, never the text.
+    deliverer = Viewer.as_operator(f"webhook:{delivery['webhook_id']}")
+    item = run.store.get_by_uri(delivery["uri"], deliverer, now, provider=delivery["provider"])
     embargo = item.item.embargoed if item else None
     if embargo is not None and embargo > now:
         _update(run, delivery, status="pending", next_attempt_at=embargo)
@@ -352,47 +276,3 @@ def _update(run: _Run, delivery: Any, **values: Any) -> None:
     """The delivery's outcome, written only while this run's claim still holds it."""
     if not run.claim.finish(delivery["id"], values):
         log.warning("webhook delivery %s: the lease ran out before its outcome", delivery["id"])
-
-
-def _queue(
-    store: Store, webhook_id: int, event: str, provider: str | None, uri: str, at: datetime
-) -> None:
-    row = _delivery_row(webhook_id, event, provider, uri, at)
-    with store.engine.begin() as conn:
-        conn.execute(schema.webhook_deliveries.insert().values(**row))
-
-
-def list_deliveries(
-    store: Store, webhook_id: int, status: str | None = None, limit: int = 100
-) -> list[dict[str, Any]]:
-    table = schema.webhook_deliveries
-    shown = [c for c in table.c if c.name != "lease_owner"]  # a worker's host: internal
-    query = sa.select(*shown).where(table.c.webhook_id == webhook_id)
-    if status:
-        query = query.where(table.c.status == status)
-    with store.engine.connect() as conn:
-        rows = conn.execute(query.order_by(table.c.id.desc()).limit(limit)).mappings()
-        return [
-            {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
-            for row in rows
-        ]
-
-
-def get_delivery(store: Store, delivery_id: int) -> dict[str, Any] | None:
-    table = schema.webhook_deliveries
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(table).where(table.c.id == delivery_id)).mappings().first()
-    return dict(row) if row else None
-
-
-def replay(store: Store, delivery_id: int) -> bool:
-    """Send a dead (or any finished) delivery again, from a fresh attempt count. A
-    delivery a worker is sending right now is left alone (it would go out twice)."""
-    table = schema.webhook_deliveries
-    with store.engine.begin() as conn:
-        done = conn.execute(
-            table.update()
-            .where(table.c.id == delivery_id, table.c.status != "sending")
-            .values(status="pending", attempts=0, next_attempt_at=store.clock(), last_error=None)
-        )
-    return done.rowcount == 1

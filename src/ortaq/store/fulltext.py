@@ -436,7 +436,7 @@ def search(
     store: Store,
     text: str,
     *,
-    viewer: ViewerLike = None,
+    viewer: ViewerLike,
     now: datetime | None = None,
     language: str | None = None,
     member: str | None = None,

@@ -18,13 +18,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
-from ortaq.exchange.policy import Access, Rights, Viewer, redact, topic_codes, visibility
 from ortaq.model import Item, Rejected, contract_fields
 from ortaq.store import fulltext, schema
-from ortaq.store.migrate import upgrade
+from ortaq.store.migrate import current_revision, upgrade
+from ortaq.store.policy import Access, Rights, grants, redact, topic_codes, visibility
 from ortaq.store.storybook import StoryBook, story_name
+from ortaq.viewer import Viewer
 
-ViewerLike = Viewer | str | None
+ViewerLike = Viewer | str  # a member slug, a Viewer, or ortaq.viewer.OPERATOR: never None
 Clock = Callable[[], datetime]
 SUMMARY_HEADLINE_CHARS = 300  # a list shows this much of a headline; the item has it all
 
@@ -112,6 +113,14 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Apply the schema migrations up to `revision`."""
+        upgrade(self.engine, revision)
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at (None: empty)."""
+        return current_revision(self.engine)
 
     # -- writing items -------------------------------------------------------------
 
@@ -254,7 +263,7 @@ class Store:
 
     def visible_items(
         self,
-        viewer: ViewerLike = None,
+        viewer: ViewerLike,
         now: datetime | None = None,
         *,
         current_only: bool = True,
@@ -264,17 +273,20 @@ class Store:
         """The base query of every item read, with the exchange's access policy applied.
 
         Rows carry two computed columns, `access` and `agreement_id`, that `_stored`
-        uses to redact the item and attach the partner's rights. `viewer=None` is the
-        local operator (the CLI on the server), who sees everything.
+        uses to redact the item and attach the partner's rights. The viewer is required:
+        None raises `MissingViewer` (fails closed); the operator is `OPERATOR`.
 
         `where` conditions are written before the policy's: SQLite tests a row's terms in
         the order written, so a cheap filter (language, topic, words) that rejects the row
-        first spares it the policy's correlated subqueries. A filter that matches few
-        items otherwise costs a policy check on every row it scans (bench/api.py).
+        first spares it the policy's terms (plain column tests, and a topic scope's
+        lookup in `item_topics`; see `ortaq.store.policy`).
 
         `columns` selects only some item columns (a list's summaries), not whole rows.
         """
-        rule = visibility(Viewer.of(viewer), now or self.clock())
+        who, now = Viewer.of(viewer), now or self.clock()
+        with self.engine.connect() as conn:
+            granted = grants(conn, who, now)
+        rule = visibility(who, now, granted)
         selected = [schema.items] if columns is None else list(columns)
         query = sa.select(
             *selected, rule.access.label("access"), rule.agreement_id.label("agreement_id")
@@ -292,7 +304,7 @@ class Store:
         topic: str | None = None,
         text: str | None = None,
         since: datetime | None = None,
-        viewer: ViewerLike = None,
+        viewer: ViewerLike,
         now: datetime | None = None,
     ) -> list[StoredItem]:
         """Current versions the viewer may see, newest first, paged by id (a cursor).
@@ -317,7 +329,7 @@ class Store:
         topic: str | None = None,
         text: str | None = None,
         since: datetime | None = None,
-        viewer: ViewerLike = None,
+        viewer: ViewerLike,
         now: datetime | None = None,
     ) -> list[StoredItem]:
         """`list_items` for lists: only what a summary shows is read from the database.
@@ -378,7 +390,7 @@ class Store:
         self,
         text: str,
         *,
-        viewer: ViewerLike = None,
+        viewer: ViewerLike,
         now: datetime | None = None,
         language: str | None = None,
         member: str | None = None,
@@ -398,7 +410,7 @@ class Store:
         return fulltext.rebuild(self)
 
     def fetch_ids(
-        self, item_ids: Sequence[int], viewer: ViewerLike = None, now: datetime | None = None
+        self, item_ids: Sequence[int], viewer: ViewerLike, now: datetime | None = None
     ) -> list[StoredItem]:
         """The current versions with these ids that the viewer may see."""
         if not item_ids:
@@ -407,7 +419,7 @@ class Store:
         return self._fetch(query)
 
     def fetch_summaries(
-        self, item_ids: Sequence[int], viewer: ViewerLike = None, now: datetime | None = None
+        self, item_ids: Sequence[int], viewer: ViewerLike, now: datetime | None = None
     ) -> list[StoredItem]:
         """`fetch_ids` for lists (search hits): only the columns a summary shows."""
         if not item_ids:
@@ -421,7 +433,7 @@ class Store:
         return [_summary(row, rights.get(row["agreement_id"])) for row in rows]
 
     def iter_items(
-        self, batch: int = 500, viewer: ViewerLike = None, now: datetime | None = None
+        self, viewer: ViewerLike, batch: int = 500, now: datetime | None = None
     ) -> Iterator[StoredItem]:
         after: int | None = None
         now = now or self.clock()  # one moment for the whole walk
@@ -433,7 +445,7 @@ class Store:
             after = page[-1].id
 
     def get(
-        self, item_id: int, viewer: ViewerLike = None, now: datetime | None = None
+        self, item_id: int, viewer: ViewerLike, now: datetime | None = None
     ) -> StoredItem | None:
         """A stored version by id (partners see current versions only)."""
         if not 0 < item_id <= MAX_ID:
@@ -445,7 +457,7 @@ class Store:
     def get_by_uri(
         self,
         uri: str,
-        viewer: ViewerLike = None,
+        viewer: ViewerLike,
         now: datetime | None = None,
         *,
         provider: str | None,
@@ -456,7 +468,7 @@ class Store:
         return found[0] if found else None
 
     def find_uri(
-        self, uri: str, viewer: ViewerLike = None, now: datetime | None = None
+        self, uri: str, viewer: ViewerLike, now: datetime | None = None
     ) -> list[StoredItem]:
         """Current versions of every publisher's item with this uri, oldest item first."""
         items = schema.items
@@ -466,7 +478,7 @@ class Store:
     def history(
         self,
         uri: str,
-        viewer: ViewerLike = None,
+        viewer: ViewerLike,
         now: datetime | None = None,
         *,
         provider: str | None,

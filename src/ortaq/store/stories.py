@@ -120,7 +120,7 @@ class StoryView:
 
 def list_stories(
     store: Store,
-    viewer: ViewerLike = None,
+    viewer: ViewerLike,
     *,
     limit: int = 50,
     before: int | None = None,
@@ -144,7 +144,7 @@ def list_stories(
 
 
 def get_story(
-    store: Store, story_id: str, viewer: ViewerLike = None, now: datetime | None = None
+    store: Store, story_id: str, viewer: ViewerLike, now: datetime | None = None
 ) -> StoryView | None:
     """One story as the viewer may read it; None when it has no readable version."""
     number = parse_story_id(story_id)
@@ -163,7 +163,7 @@ def story_of(store: Store, item_id: int) -> str | None:
 
 
 def readable_with_stories(
-    store: Store, viewer: ViewerLike = None, batch: int = 500
+    store: Store, viewer: ViewerLike, batch: int = 500
 ) -> Iterator[tuple[StoredItem, str | None]]:
     """Every current version the viewer may read in full, newest first, with its story."""
     page: list[StoredItem] = []
@@ -248,10 +248,11 @@ def _original_keys(conn: sa.Connection, ids: Sequence[int | None]) -> dict[int, 
 
 
 def version_diff(
-    store: Store, uri: str, old: int, new: int, *, provider: str | None
+    store: Store, uri: str, old: int, new: int, *, provider: str | None, viewer: ViewerLike
 ) -> list[tuple[str, str]]:
-    """A word-level diff between two stored versions of one publisher's item."""
-    versions = {v.item.version: v.item for v in store.history(uri, provider=provider)}
+    """A word-level diff between two versions of one publisher's item the viewer reads."""
+    history = store.history(uri, viewer, provider=provider)
+    versions = {v.item.version: v.item for v in history}
     if old not in versions or new not in versions:
         raise KeyError(f"{uri} has versions {sorted(versions)}")
     return [(op, text) for op, text in word_diff(versions[old].body_text, versions[new].body_text)]

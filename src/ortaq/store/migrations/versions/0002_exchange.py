@@ -228,7 +228,7 @@ def upgrade() -> None:
 
 def _backfill_items() -> None:
     """Search text and media topics of items stored before the exchange existed."""
-    from ortaq.exchange.policy import topic_codes
+    from ortaq.store.policy import topic_codes
 
     conn = op.get_bind()
     items = sa.table(
