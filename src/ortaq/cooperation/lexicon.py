@@ -33,7 +33,8 @@ Entry syntax: ``stem`` matches at a word start with any ending (Kazakh, Turkish 
 Azerbaijani suffixes, French and Russian inflection) or, where the language has
 ``stem_endings``, with one of those; ``word=`` matches the whole word
 only; ``-ending`` (status cues only) matches any whole word with that ending ('-acak',
-'-rons'); a space matches any run of spaces; ``'`` also matches ’. Matching is on folded
+'-rons') after a stem of at least two letters (the particle 'isə' / 'ise' is no '-sə'
+conditional); a space matches any run of spaces; ``'`` also matches ’. Matching is on folded
 text (lower case; Arabic alef forms, ta marbuta and alef maqsura unified; ё as е), with
 Arabic proclitics (و ف ب ل ك ال) allowed before an Arabic entry.
 """
@@ -49,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data" / "triggers"
+MIN_ENDING_STEM = 2  # letters before an '-ending' cue: 'olsa', not the particle 'isə'
 LANGUAGES = ("kk", "ar", "fr", "tr", "az", "ru", "en")
 
 _FOLD = {
@@ -160,7 +162,8 @@ class Matcher:
             prefix = f"(?:{clitics})?" if clitics else ""
             parts.append(rf"(?<!\w){prefix}(?P<w>{'|'.join(alternatives)})")
         if ending_alts:
-            parts.append(rf"(?<!\w)(?P<e>\w+?(?:{'|'.join(ending_alts)}))(?!\w)")
+            stem = rf"\w{{{MIN_ENDING_STEM},}}?"
+            parts.append(rf"(?<!\w)(?P<e>{stem}(?:{'|'.join(ending_alts)}))(?!\w)")
         self._regex = re.compile("|".join(parts)) if parts else None
 
     def _word_pattern(self, word: str) -> str:
@@ -188,7 +191,7 @@ class Matcher:
                 start, end = match.span("e")
                 word = folded[start:end]
                 for ending, kind, label in self._endings:
-                    if word.endswith(ending):
+                    if word.endswith(ending) and len(word) - len(ending) >= MIN_ENDING_STEM:
                         hits.append(Hit(start, end, kind, label))
         return hits
 

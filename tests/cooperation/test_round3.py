@@ -1,0 +1,108 @@
+"""Round three (issue 19), Turkic languages first, on sentences written for these tests
+(not copied from any article): the topic particle 'isə' / 'ise' is no conditional,
+'the importance of X' marks X as wished, and 'Republic' in a state's formal name does
+not make another organisation."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ortaq.chain import process
+from ortaq.cooperation.extract import Event, extract_events
+from ortaq.cooperation.lexicon import MIN_ENDING_STEM, Hit, fold, lexicon
+from ortaq.cooperation.names import same_name
+from ortaq.model import Hints
+
+
+def _cues(text: str, language: str) -> list[Hit]:
+    lex = lexicon(language)
+    assert lex is not None
+    return lex.cues.find(fold(text))
+
+
+def _events(text: str, language: str) -> list[Event]:
+    item = process(text.encode("utf-8"), Hints(language=language, source_name="case.txt"))
+    return extract_events(item)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "event_type"),
+    [
+        (
+            "az",
+            "Qazaxıstan nümayəndəsi isə iki ölkə arasında jurnalistlər üçün birgə təlim "
+            "kurslarının təşkilinin vacibliyini qeyd edib.",
+            "training",
+        ),
+        (
+            "tr",
+            "Kazakistan heyeti ise iki ülke arasında gazeteciler için ortak eğitim "
+            "programlarının önemini vurguladı.",
+            "training",
+        ),
+    ],
+)
+def test_the_topic_particle_is_no_conditional(language: str, text: str, event_type: str) -> None:
+    found = [(e.type, e.status) for e in _events(text, language)]
+    assert (event_type, "intended") in found, found
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "event_type"),
+    [
+        (
+            "az",
+            "Nazir Türkiyə ilə Azərbaycan arasında dezinformasiyaya qarşı birgə "
+            "mübarizənin zəruriliyini vurğulayıb.",
+            "countering_disinformation",
+        ),
+        (
+            "kk",
+            "Министр Қазақстан мен Түркия арасында журналистерге арналған бірлескен "
+            "тренингтер өткізудің маңыздылығын атап өтті.",
+            "training",
+        ),
+    ],
+)
+def test_the_importance_of_an_area_is_a_wish(language: str, text: str, event_type: str) -> None:
+    found = [(e.type, e.status) for e in _events(text, language)]
+    assert (event_type, "intended") in found, found
+    assert (event_type, "done") not in found, found
+
+
+@pytest.mark.parametrize(
+    ("language", "long", "short"),
+    [
+        ("az", "Gürcüstan Respublikasının Mətbuat Agentliyi", "Gürcüstan Mətbuat Agentliyi"),
+        ("kk", "Қырғыз Республикасының Баспасөз агенттігі", "Қырғыз Баспасөз агенттігі"),
+        ("tr", "Kırgızistan Cumhuriyeti Basın Ajansı", "Kırgızistan Basın Ajansı"),
+    ],
+)
+def test_republic_in_a_formal_name_is_generic(language: str, long: str, short: str) -> None:
+    assert same_name(long, short, language)
+
+
+def test_republic_does_not_join_two_different_bodies() -> None:
+    assert not same_name(
+        "Gürcüstan Respublikasının Mətbuat Agentliyi", "Gürcüstan Teleradio Agentliyi", "az"
+    )
+
+
+@given(
+    st.sampled_from(["az", "tr"]), st.text(alphabet="abcçdeəfgğhxıijkqlmnoöprsştuüvyz", max_size=1)
+)
+def test_an_ending_cue_needs_a_stem(language: str, stem: str) -> None:
+    """'-sə' / '-se' (conditional) after fewer than two letters is a particle, not a cue."""
+    ending = "sə" if language == "az" else "se"
+    text = f"{stem}{ending} bir şey"
+    hits = _cues(text, language)
+    assert not [h for h in hits if h.kind == "hypothetical" and h.start == 0]
+    assert len(stem) < MIN_ENDING_STEM
+
+
+@given(st.text(alphabet="abcdefgklmnoprstuvyz", min_size=2, max_size=6))
+def test_an_ending_cue_with_a_stem_still_counts(stem: str) -> None:
+    hits = _cues(f"{stem}se bir şey", "tr")
+    assert [h for h in hits if h.kind == "hypothetical" and h.start == 0]
