@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from ortaq.chain import process
 from ortaq.cooperation.extract import Event, extract_events
 from ortaq.cooperation.lexicon import MIN_ENDING_STEM, Hit, fold, lexicon
-from ortaq.cooperation.names import same_name
+from ortaq.cooperation.names import is_group, same_name
 from ortaq.model import Hints
 
 
@@ -106,3 +106,29 @@ def test_an_ending_cue_needs_a_stem(language: str, stem: str) -> None:
 def test_an_ending_cue_with_a_stem_still_counts(stem: str) -> None:
     hits = _cues(f"{stem}se bir şey", "tr")
     assert [h for h in hits if h.kind == "hypothetical" and h.start == 0]
+
+
+@pytest.mark.parametrize(
+    ("name", "group"),
+    [
+        ("агентств «Тюркский мир»", True),
+        ("agencies of the Turkic states", True),
+        ("агенттіктері «Түркі әлемі»", True),
+        ("Agence Anadolu", False),
+        ("Union of OIC News Agencies", False),
+        ("информационное агентство «Казинформ»", False),
+    ],
+)
+def test_a_name_headed_by_a_plural_is_a_group(name: str, group: bool) -> None:
+    assert is_group(name) is group
+
+
+def test_a_forum_of_agencies_is_no_party() -> None:
+    events = _events(
+        "В Бишкеке прошёл форум информационных агентств «Тюрк Медиа». На форуме ТАСС "
+        "договорилось об обмене новостями.",
+        "ru",
+    )
+    exchanges = [e for e in events if e.type == "content_exchange"]
+    assert exchanges, events
+    assert all(p.id in {"org:tass"} for e in exchanges for p in e.parties), exchanges

@@ -367,11 +367,12 @@ _BRACKET = re.compile(r"\s*[(（]\s*([^()\n]{1,40}?)\s*[)）]")
 def _names_a_body(m: Mention) -> bool:
     """An organisation of the knowledge base, or a name that is more than generic words
     ('СМИ', 'the Federation' are not names of a party) and not that of a joint body of
-    the parties ('لجنة مشتركة', 'the joint media platform': what they create or meet in)."""
-    from ortaq.cooperation.names import is_generic, is_joint_body
+    the parties ('لجنة مشتركة', 'the joint media platform': what they create or meet in),
+    nor a group headed by a plural ('agencies of ...')."""
+    from ortaq.cooperation.names import is_generic, is_group, is_joint_body
 
     kind = _org_kind(m.entity_id or "")
-    if kind == "platform" or is_joint_body(m.text):
+    if kind == "platform" or is_joint_body(m.text) or (not kind and is_group(m.text)):
         return False
     return bool(kind) or not is_generic(m.text)
 

@@ -164,6 +164,21 @@ def is_joint_body(name: str) -> bool:
     )
 
 
+@cache
+def _group_heads() -> frozenset[str]:
+    out: set[str] = set()
+    for spec in _data().values():
+        out |= {_fold_word(w) for w in spec.get("group_heads", [])}
+    return frozenset(out)
+
+
+def is_group(name: str) -> bool:
+    """A name headed by a plural ('agencies of China and Central Asia', 'агентств
+    «Китай - Центральная Азия»'): a group of bodies, or part of a forum's name, no party."""
+    ws = words(name)
+    return bool(ws) and ws[0] in _group_heads()
+
+
 def is_generic(name: str) -> bool:
     """A name of generic words only ('СМИ', 'the Federation', 'وسائل الإعلام')."""
     ws = words(name)
