@@ -132,3 +132,30 @@ def test_a_forum_of_agencies_is_no_party() -> None:
     exchanges = [e for e in events if e.type == "content_exchange"]
     assert exchanges, events
     assert all(p.id in {"org:tass"} for e in exchanges for p in e.parties), exchanges
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("tr", "Anadolu Ajansı, Kırgızistan ve Özbekistan'da temsilcilikler açtı."),
+        ("en", "TASS opened bureaus in Kyrgyzstan and Uzbekistan last year."),
+        ("az", "Anadolu Agentliyi Qırğızıstan və Özbəkistanda nümayəndəliklər açıb."),
+    ],
+)
+def test_one_bureau_per_listed_host_country(language: str, text: str) -> None:
+    bureaus = [e for e in _events(text, language) if e.type == "bureau_opening"]
+    hosts = sorted(p.id for e in bureaus for p in e.parties if p.kind == "country")
+    assert hosts == ["country:KG", "country:UZ"], bureaus
+    assert all(len(e.parties) == 2 for e in bureaus), bureaus
+
+
+def test_a_party_keeps_the_short_name_the_text_gives_it() -> None:
+    events = _events(
+        "Qırğız Media Birliyi (QMB) ilə Özbək Jurnalistlər Mərkəzi (ÖJM) arasında "
+        "anlaşma memorandumu imzalanıb.",
+        "az",
+    )
+    signed = [e for e in events if e.type == "agreement_signed"]
+    assert signed, events
+    aliases = {a for p in signed[0].parties for a in p.aliases}
+    assert {"QMB", "ÖJM"} <= aliases, signed[0].parties

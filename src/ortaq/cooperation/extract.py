@@ -1121,6 +1121,10 @@ def _per_partner(
         for c in cues
     )
     groups = list(dict.fromkeys(p.group for p in parties))
+    if candidate.type == "bureau_opening" and len(groups) >= 3:
+        # one body opening offices in several countries opens one in each
+        opener = [p for p in parties if p.group == groups[0]]
+        return [_sided([*opener, *(p for p in parties if p.group == g)]) for g in groups[1:]]
     if candidate.type != "agreement_signed" or not plural or len(groups) < 3:
         return [parties]
     # the body is the subject named first, or the one the context supplied (named in
@@ -1332,27 +1336,51 @@ def _host(
     two_sides = len({p.group for p in parties}) >= 2
     if candidate.type == "visit" and two_sides and any(p.kind == "organisation" for p in parties):
         return parties
-    places: list[tuple[int, str, str]] = []
+    places: list[tuple[int, int, str, str]] = []
     for m in in_clause:
         if m.role == "place" and m.place and m.place.get("country"):
-            places.append((m.start, m.place["country"], m.place["country"]))
+            places.append((m.start, m.end, m.place["country"], m.place["country"]))
         elif m.role == "country" and m.party and m.inactive != "credit":
-            places.append((m.start, m.party.country or "", m.party.name))
+            places.append((m.start, m.end, m.party.country or "", m.party.name))
     if not places:
         return parties
     after = [p for p in places if p[0] >= candidate.start]
     before = [p for p in places if p[0] < candidate.start]
-    if ctx.language in SOV and before:
-        _, code, name = before[-1]
-    else:
-        _, code, name = (after or places)[0]
-    guests = [p for p in parties if p.group != code]
+    chosen = before[-1] if ctx.language in SOV and before else (after or places)[0]
+    hosts = _listed_places(ctx, places, places.index(chosen))
+    if candidate.type != "bureau_opening":
+        hosts = hosts[:1]
+    guests = [p for p in parties if p.group not in {code for code, _ in hosts}]
     if candidate.type == "bureau_opening":
         guests = guests[:1]  # the body that opens it; a bureau is opened in a country
     if not guests:
         return parties
-    host = next((p for p in parties if p.id == f"country:{code}"), _country_party(code, name))
-    return [*guests, host]
+    return [*guests, *_distinct(_host_party(parties, c, n) for c, n in hosts)]
+
+
+def _host_party(parties: Sequence[Party], code: str, name: str) -> Party:
+    return next((p for p in parties if p.id == f"country:{code}"), _country_party(code, name))
+
+
+def _listed_places(
+    ctx: _Context, places: Sequence[tuple[int, int, str, str]], index: int
+) -> list[tuple[str, str]]:
+    """The host place with the places listed with it ('in Azerbaijan and Georgia',
+    'Azərbaycan və Gürcüstanda': a Turkic list takes its case ending on the last name
+    only), as long as only commas and conjunctions separate them."""
+
+    def joined(left: tuple[int, int, str, str], right: tuple[int, int, str, str]) -> bool:
+        gap = fold(ctx.text[left[1] : right[0]], ctx.language)
+        words = [w for w in re.split(r"[\s,;«»\"“”()]+", gap) if w]
+        return len(words) <= 2 and all(_joins(ctx, w) for w in words)
+
+    first = last = index
+    while first > 0 and joined(places[first - 1], places[first]):
+        first -= 1
+    while last + 1 < len(places) and joined(places[last], places[last + 1]):
+        last += 1
+    ordered = [places[index], *places[first:index], *places[index + 1 : last + 1]]
+    return [(code, name) for _, _, code, name in ordered if code]
 
 
 def _without_own_country(parties: list[Party], event_type: str) -> list[Party]:
@@ -1377,7 +1405,7 @@ def _sided(parties: list[Party]) -> list[Party]:
     out = []
     for p in parties:
         label = sides.setdefault(p.group, chr(ord("a") + min(len(sides), 25)))
-        out.append(Party(p.id, p.name, p.kind, p.country, label))
+        out.append(replace(p, side=label))  # keeps the names the text gives it
     return out
 
 
