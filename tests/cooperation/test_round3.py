@@ -159,3 +159,34 @@ def test_a_party_keeps_the_short_name_the_text_gives_it() -> None:
     assert signed, events
     aliases = {a for p in signed[0].parties for a in p.aliases}
     assert {"QMB", "ÖJM"} <= aliases, signed[0].parties
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "parties"),
+    [
+        (
+            "az",
+            "Anadolu ilə AZƏRTAC-ın birgə layihəsi olan sərgidə Türkiyə ilə Azərbaycan "
+            "arasında dostluğun tarixi göstərilib.",
+            {"org:anadolu", "org:azertac"},
+        ),
+        (
+            "kk",
+            "Кабар мен Қазақпараттың бірлескен жобасы Қытай мен Моңғолия арасындағы "
+            "байланыс туралы.",
+            {"org:kabar", "org:kazinform"},
+        ),
+        (
+            "tr",
+            "Anadolu Ajansı ile AZERTAC'ın ortak projesi olan sergide Türkiye ile "
+            "Azerbaycan arasındaki dostluk anlatıldı.",
+            {"org:anadolu", "org:azertac"},
+        ),
+    ],
+)
+def test_verb_final_parties_stand_right_before_the_trigger(
+    language: str, text: str, parties: set[str]
+) -> None:
+    projects = [e for e in _events(text, language) if e.type == "joint_project"]
+    assert projects, _events(text, language)
+    assert {p.id for p in projects[0].parties} == parties, projects[0].parties

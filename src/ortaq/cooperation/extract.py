@@ -1250,8 +1250,10 @@ def _parties(
     everything = _in_span(ctx, *clause)
     in_clause = _active(everything)
     method: list[str] = []
-    parties: list[Party] = []
-    for cue in cues:
+    parties: list[Party] = _pair_before(ctx, in_clause, candidate)
+    if parties:
+        method.append("adjacent-list")
+    for cue in () if parties else cues:
         if cue.kind == "between_before":
             after = _listed_after(ctx, in_clause, cue.end)
             if len({p.group for p in after}) >= 2 or len(after) >= 2:
@@ -1298,6 +1300,23 @@ def _parties(
                     parties = [*parties, extra]
                     method.append("context-parties")
     return _sided(_without_own_country(parties, event_type)), method
+
+
+_CASE_GAP = re.compile(r"(?:[-'’]?\w{1,4})?[\s«»“”\"]*")  # 'AZƏRTAC-ın ', 'ТАСС '
+
+
+def _pair_before(ctx: _Context, mentions: Sequence[_Mention], candidate: _Candidate) -> list[Party]:
+    """Verb-final languages put the parties right before the noun they qualify: 'TASS
+    ilə AZƏRTAC-ın birgə layihəsi', 'Кабар мен ТАСС меморандумы'. A list of two sides
+    that ends right where the trigger starts is its parties, whatever a later
+    'arasında' pairs."""
+    if ctx.language not in SOV or candidate.type in HOST_TYPES:
+        return []  # before a visit or a bureau stands where ('Gürcistan'da temsilcilik')
+    before = [m for m in mentions if m.party is not None and m.end <= candidate.start]
+    if not before or not _CASE_GAP.fullmatch(ctx.text[before[-1].end : candidate.start]):
+        return []
+    listed = _listed_before(ctx, mentions, candidate.start)
+    return listed if len({p.group for p in listed}) >= 2 else []
 
 
 def _actors(mentions: Sequence[_Mention]) -> list[Party]:
