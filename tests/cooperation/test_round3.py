@@ -190,3 +190,36 @@ def test_verb_final_parties_stand_right_before_the_trigger(
     projects = [e for e in _events(text, language) if e.type == "joint_project"]
     assert projects, _events(text, language)
     assert {p.id for p in projects[0].parties} == parties, projects[0].parties
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "L'accord entre l'APS et la MAP prévoit l'échange d'informations et d'expérience."),
+        ("en", "Kabar and Kazinform agreed on exchanging news, expertise and photos."),
+        ("ru", "ТАСС и Кабар договорились об обмене информацией и опытом."),
+    ],
+)
+def test_a_head_noun_shared_by_a_list_names_each_area(language: str, text: str) -> None:
+    types = {e.type for e in _events(text, language)}
+    assert "expert_exchange" in types, types
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "L'APS et la MAP ont signé un accord d'échange de photos. Le directeur a "
+            "raconté son expérience de reporter en Afrique pendant vingt ans.",
+        ),
+        (
+            "en",
+            "Kabar and Kazinform signed a news exchange agreement; the director, a man "
+            "of long experience, spoke.",
+        ),
+    ],
+)
+def test_a_far_noun_is_no_shared_head(language: str, text: str) -> None:
+    types = {e.type for e in _events(text, language)}
+    assert "expert_exchange" not in types, types

@@ -868,14 +868,22 @@ def _candidates(
     found: dict[str, _Candidate] = {}
     nouns: dict[tuple[tuple[int, int], str], Hit] = {}
     verbs: set[tuple[tuple[int, int], str]] = set()
-    for hit in _longest_triggers(hits):
+    verb_starts: dict[str, list[int]] = {}
+    windows = ctx.lexicon.windows
+    for hit in sorted(_longest_triggers(hits), key=lambda h: h.start):
+        if hit.kind == "verb":
+            verb_starts.setdefault(hit.label, []).append(hit.start)
         if hit.kind == "trigger":
             found.setdefault(
                 hit.label, _Candidate(hit.label, hit.start, hit.end, ctx.text[hit.start : hit.end])
             )
         else:
             clause = _clause_of(clauses, hit.start)
-            if hit.kind == "noun":
+            if hit.kind == "noun" and hit.label in windows:
+                near = [v for v in verb_starts.get(hit.label, ()) if v <= hit.start]
+                if near and hit.start - near[-1] <= windows[hit.label]:
+                    nouns.setdefault((clause, hit.label), hit)
+            elif hit.kind == "noun":
                 nouns.setdefault((clause, hit.label), hit)
             else:
                 verbs.add((clause, hit.label))

@@ -44,7 +44,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -206,6 +206,9 @@ class Lexicon:
     combos: dict[str, str]  # combo key -> event type
     conjunctions: frozenset[str]
     list_articles: frozenset[str] = frozenset()
+    # combo key -> how far (characters) after its verb entry the noun may start, for
+    # a head noun shared by a list ('l'échange d'information et d'expérience')
+    windows: dict[str, int] = field(default_factory=dict)
 
 
 def _entries(data: dict[str, Any]) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
@@ -251,6 +254,12 @@ def lexicon(language: str) -> Lexicon | None:
         return None
     data = load_data(language)
     entries, combos = _entries(data)
+    windows = {
+        f"{event_type}#{index}": int(combo["within"])
+        for event_type, spec in data["types"].items()
+        for index, combo in enumerate(spec.get("combos", []))
+        if "within" in combo
+    }
     clitics = data.get("clitics", "")
     endings = data.get("stem_endings")
     blocked = data.get("blocked_continuations", [])
@@ -263,4 +272,5 @@ def lexicon(language: str) -> Lexicon | None:
         combos=combos,
         conjunctions=frozenset(fold(w) for w in data.get("conjunctions", [])),
         list_articles=frozenset(fold(w) for w in data.get("list_articles", [])),
+        windows=windows,
     )
