@@ -117,6 +117,8 @@ def test_an_ending_cue_with_a_stem_still_counts(stem: str) -> None:
         ("Agence Anadolu", False),
         ("Union of OIC News Agencies", False),
         ("информационное агентство «Казинформ»", False),
+        ("Memorandum of Understanding on Photo Exchange", True),
+        ("Соглашение о сотрудничестве в сфере СМИ", True),
     ],
 )
 def test_a_name_headed_by_a_plural_is_a_group(name: str, group: bool) -> None:
@@ -223,3 +225,14 @@ def test_a_head_noun_shared_by_a_list_names_each_area(language: str, text: str) 
 def test_a_far_noun_is_no_shared_head(language: str, text: str) -> None:
     types = {e.type for e in _events(text, language)}
     assert "expert_exchange" not in types, types
+
+
+def test_a_document_named_like_a_body_is_no_party() -> None:
+    events = _events(
+        "Kazinform and the Qatar News Agency (QNA) signed a Memorandum of Understanding on "
+        "News Sharing and Joint Training.",
+        "en",
+    )
+    signed = [e for e in events if e.type == "agreement_signed"]
+    assert signed, events
+    assert {p.id for p in signed[0].parties} == {"org:kazinform", "org:qna"}, signed[0].parties

@@ -165,18 +165,19 @@ def is_joint_body(name: str) -> bool:
 
 
 @cache
-def _group_heads() -> frozenset[str]:
+def _heads(key: str) -> frozenset[str]:
     out: set[str] = set()
     for spec in _data().values():
-        out |= {_fold_word(w) for w in spec.get("group_heads", [])}
+        out |= {_fold_word(w) for w in spec.get(key, [])}
     return frozenset(out)
 
 
 def is_group(name: str) -> bool:
     """A name headed by a plural ('agencies of China and Central Asia', 'агентств
-    «Китай - Центральная Азия»'): a group of bodies, or part of a forum's name, no party."""
+    «Китай - Центральная Азия»'), a group of bodies or part of a forum's name, or by a
+    document's word ('Memorandum of Understanding on News'): no party."""
     ws = words(name)
-    return bool(ws) and ws[0] in _group_heads()
+    return bool(ws) and (ws[0] in _heads("group_heads") or ws[0] in _heads("document_heads"))
 
 
 def is_generic(name: str) -> bool:
