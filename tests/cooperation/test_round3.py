@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from ortaq.chain import process
 from ortaq.cooperation.extract import Event, extract_events
 from ortaq.cooperation.lexicon import MIN_ENDING_STEM, Hit, fold, lexicon
-from ortaq.cooperation.names import is_group, same_name
+from ortaq.cooperation.names import is_generic, is_group, same_name
 from ortaq.model import Hints
 
 
@@ -236,3 +236,16 @@ def test_a_document_named_like_a_body_is_no_party() -> None:
     signed = [e for e in events if e.type == "agreement_signed"]
     assert signed, events
     assert {p.id for p in signed[0].parties} == {"org:kazinform", "org:qna"}, signed[0].parties
+
+
+def test_a_quoted_word_makes_a_name_of_generic_words() -> None:
+    assert not is_generic("“Birlik” İnformasiya Agentliyi")
+    assert is_generic("İnformasiya Agentliyi")
+
+
+def test_a_capitalised_name_is_no_conditional() -> None:
+    events = _events(
+        "Protokol Kabar ilə Kazinform arasında imzalanıb, sənədi Musa Basa təqdim edib.",
+        "az",
+    )
+    assert ("agreement_signed", "done") in [(e.type, e.status) for e in events], events

@@ -1051,7 +1051,10 @@ def _sentence_events(
         if event_type == "agreement_signed" and _only_referred(candidate, in_clause):
             continue  # 'under the memorandum ...': the document, not a new signing
         cue = _status_cue(ctx, candidate, in_clause, date_spans)
-        if any(c.kind == "hypothetical" for c in in_clause):
+        if any(
+            c.kind == "hypothetical" and not _capitalised_mid_sentence(ctx.text, c.start)
+            for c in in_clause  # 'Süleyman Basa' is a name, not a '-sa' conditional
+        ):
             event_type, status = "statement_of_intent", "intended"
             method.append("hypothetical")
         elif event_type in PROVIDED_TYPES and _provided(

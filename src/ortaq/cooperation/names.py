@@ -34,6 +34,7 @@ from ortaq.cooperation.lexicon import fold
 
 DATA = Path(__file__).resolve().parent / "data" / "names.json"
 _QUOTES = re.compile(r"[«»\"“”„‟‹›()\[\]{}.,;:!?/\\–—]+")
+_QUOTED = re.compile(r"[«“\"„][^«»“”\"„]{2,40}[»”\"“]")
 MIN_STEM = 5  # letters left when two inflected forms are compared by their stems
 _SPLIT = re.compile(r"\s+|(?<=\s)-|-(?=\s)")
 
@@ -182,5 +183,7 @@ def is_group(name: str) -> bool:
 
 def is_generic(name: str) -> bool:
     """A name of generic words only ('СМИ', 'the Federation', 'وسائل الإعلام')."""
+    if _QUOTED.search(name):
+        return False  # a quoted word is a proper name ('“Birlik” İnformasiya Agentliyi')
     ws = words(name)
     return not _distinctive(ws)
