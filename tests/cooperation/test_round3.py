@@ -249,3 +249,20 @@ def test_a_capitalised_name_is_no_conditional() -> None:
         "az",
     )
     assert ("agreement_signed", "done") in [(e.type, e.status) for e in events], events
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "L'APS et la MAP sont tombées d'accord sur la nécessité de renforcer la "
+            "coordination au sein des fédérations régionales.",
+        ),
+        ("en", "Kabar and Kazinform want to strengthen coordination within regional unions."),
+    ],
+)
+def test_strengthening_coordination_is_a_statement_of_intent(language: str, text: str) -> None:
+    types = [e.type for e in _events(text, language)]
+    assert "statement_of_intent" in types, types
+    assert "agreement_signed" not in types, types
