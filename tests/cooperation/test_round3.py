@@ -266,3 +266,10 @@ def test_strengthening_coordination_is_a_statement_of_intent(language: str, text
     types = [e.type for e in _events(text, language)]
     assert "statement_of_intent" in types, types
     assert "agreement_signed" not in types, types
+
+
+def test_a_board_is_no_new_platform() -> None:
+    text = "TRT Yönetim Kurulu Başkanı, Kabar'ın merkez binasını ziyaret etti ve Kabar ile görüştü."
+    assert "platform_created" not in {e.type for e in _events(text, "tr")}
+    created = "Anadolu Ajansı ile Kabar ortak bir dijital platform kurdu."
+    assert "platform_created" in {e.type for e in _events(created, "tr")}
