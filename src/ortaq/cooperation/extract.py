@@ -367,11 +367,12 @@ _BRACKET = re.compile(r"\s*[(（]\s*([^()\n]{1,40}?)\s*[)）]")
 def _names_a_body(m: Mention) -> bool:
     """An organisation of the knowledge base, or a name that is more than generic words
     ('СМИ', 'the Federation' are not names of a party) and not that of a joint body of
-    the parties ('لجنة مشتركة', 'the joint media platform': what they create or meet in)."""
-    from ortaq.cooperation.names import is_generic, is_joint_body
+    the parties ('لجنة مشتركة', 'the joint media platform': what they create or meet in),
+    nor a group headed by a plural ('agencies of ...')."""
+    from ortaq.cooperation.names import is_generic, is_group, is_joint_body
 
     kind = _org_kind(m.entity_id or "")
-    if kind == "platform" or is_joint_body(m.text):
+    if kind == "platform" or is_joint_body(m.text) or (not kind and is_group(m.text)):
         return False
     return bool(kind) or not is_generic(m.text)
 
@@ -867,14 +868,22 @@ def _candidates(
     found: dict[str, _Candidate] = {}
     nouns: dict[tuple[tuple[int, int], str], Hit] = {}
     verbs: set[tuple[tuple[int, int], str]] = set()
-    for hit in _longest_triggers(hits):
+    verb_starts: dict[str, list[int]] = {}
+    windows = ctx.lexicon.windows
+    for hit in sorted(_longest_triggers(hits), key=lambda h: h.start):
+        if hit.kind == "verb":
+            verb_starts.setdefault(hit.label, []).append(hit.start)
         if hit.kind == "trigger":
             found.setdefault(
                 hit.label, _Candidate(hit.label, hit.start, hit.end, ctx.text[hit.start : hit.end])
             )
         else:
             clause = _clause_of(clauses, hit.start)
-            if hit.kind == "noun":
+            if hit.kind == "noun" and hit.label in windows:
+                near = [v for v in verb_starts.get(hit.label, ()) if v <= hit.start]
+                if near and hit.start - near[-1] <= windows[hit.label]:
+                    nouns.setdefault((clause, hit.label), hit)
+            elif hit.kind == "noun":
                 nouns.setdefault((clause, hit.label), hit)
             else:
                 verbs.add((clause, hit.label))
@@ -1042,7 +1051,10 @@ def _sentence_events(
         if event_type == "agreement_signed" and _only_referred(candidate, in_clause):
             continue  # 'under the memorandum ...': the document, not a new signing
         cue = _status_cue(ctx, candidate, in_clause, date_spans)
-        if any(c.kind == "hypothetical" for c in in_clause):
+        if any(
+            c.kind == "hypothetical" and not _capitalised_mid_sentence(ctx.text, c.start)
+            for c in in_clause  # 'Süleyman Basa' is a name, not a '-sa' conditional
+        ):
             event_type, status = "statement_of_intent", "intended"
             method.append("hypothetical")
         elif event_type in PROVIDED_TYPES and _provided(
@@ -1120,6 +1132,10 @@ def _per_partner(
         for c in cues
     )
     groups = list(dict.fromkeys(p.group for p in parties))
+    if candidate.type == "bureau_opening" and len(groups) >= 3:
+        # one body opening offices in several countries opens one in each
+        opener = [p for p in parties if p.group == groups[0]]
+        return [_sided([*opener, *(p for p in parties if p.group == g)]) for g in groups[1:]]
     if candidate.type != "agreement_signed" or not plural or len(groups) < 3:
         return [parties]
     # the body is the subject named first, or the one the context supplied (named in
@@ -1245,8 +1261,10 @@ def _parties(
     everything = _in_span(ctx, *clause)
     in_clause = _active(everything)
     method: list[str] = []
-    parties: list[Party] = []
-    for cue in cues:
+    parties: list[Party] = _pair_before(ctx, in_clause, candidate)
+    if parties:
+        method.append("adjacent-list")
+    for cue in () if parties else cues:
         if cue.kind == "between_before":
             after = _listed_after(ctx, in_clause, cue.end)
             if len({p.group for p in after}) >= 2 or len(after) >= 2:
@@ -1295,6 +1313,23 @@ def _parties(
     return _sided(_without_own_country(parties, event_type)), method
 
 
+_CASE_GAP = re.compile(r"(?:[-'’]?\w{1,4})?[\s«»“”\"]*")  # 'AZƏRTAC-ın ', 'ТАСС '
+
+
+def _pair_before(ctx: _Context, mentions: Sequence[_Mention], candidate: _Candidate) -> list[Party]:
+    """Verb-final languages put the parties right before the noun they qualify: 'TASS
+    ilə AZƏRTAC-ın birgə layihəsi', 'Кабар мен ТАСС меморандумы'. A list of two sides
+    that ends right where the trigger starts is its parties, whatever a later
+    'arasında' pairs."""
+    if ctx.language not in SOV or candidate.type in HOST_TYPES:
+        return []  # before a visit or a bureau stands where ('Gürcistan'da temsilcilik')
+    before = [m for m in mentions if m.party is not None and m.end <= candidate.start]
+    if not before or not _CASE_GAP.fullmatch(ctx.text[before[-1].end : candidate.start]):
+        return []
+    listed = _listed_before(ctx, mentions, candidate.start)
+    return listed if len({p.group for p in listed}) >= 2 else []
+
+
 def _actors(mentions: Sequence[_Mention]) -> list[Party]:
     """Who acts in a clause: its organisations, the people who stand for one, officials
     for their states; countries named only when fewer than two organisations act (two
@@ -1331,27 +1366,51 @@ def _host(
     two_sides = len({p.group for p in parties}) >= 2
     if candidate.type == "visit" and two_sides and any(p.kind == "organisation" for p in parties):
         return parties
-    places: list[tuple[int, str, str]] = []
+    places: list[tuple[int, int, str, str]] = []
     for m in in_clause:
         if m.role == "place" and m.place and m.place.get("country"):
-            places.append((m.start, m.place["country"], m.place["country"]))
+            places.append((m.start, m.end, m.place["country"], m.place["country"]))
         elif m.role == "country" and m.party and m.inactive != "credit":
-            places.append((m.start, m.party.country or "", m.party.name))
+            places.append((m.start, m.end, m.party.country or "", m.party.name))
     if not places:
         return parties
     after = [p for p in places if p[0] >= candidate.start]
     before = [p for p in places if p[0] < candidate.start]
-    if ctx.language in SOV and before:
-        _, code, name = before[-1]
-    else:
-        _, code, name = (after or places)[0]
-    guests = [p for p in parties if p.group != code]
+    chosen = before[-1] if ctx.language in SOV and before else (after or places)[0]
+    hosts = _listed_places(ctx, places, places.index(chosen))
+    if candidate.type != "bureau_opening":
+        hosts = hosts[:1]
+    guests = [p for p in parties if p.group not in {code for code, _ in hosts}]
     if candidate.type == "bureau_opening":
         guests = guests[:1]  # the body that opens it; a bureau is opened in a country
     if not guests:
         return parties
-    host = next((p for p in parties if p.id == f"country:{code}"), _country_party(code, name))
-    return [*guests, host]
+    return [*guests, *_distinct(_host_party(parties, c, n) for c, n in hosts)]
+
+
+def _host_party(parties: Sequence[Party], code: str, name: str) -> Party:
+    return next((p for p in parties if p.id == f"country:{code}"), _country_party(code, name))
+
+
+def _listed_places(
+    ctx: _Context, places: Sequence[tuple[int, int, str, str]], index: int
+) -> list[tuple[str, str]]:
+    """The host place with the places listed with it ('in Azerbaijan and Georgia',
+    'Azərbaycan və Gürcüstanda': a Turkic list takes its case ending on the last name
+    only), as long as only commas and conjunctions separate them."""
+
+    def joined(left: tuple[int, int, str, str], right: tuple[int, int, str, str]) -> bool:
+        gap = fold(ctx.text[left[1] : right[0]], ctx.language)
+        words = [w for w in re.split(r"[\s,;«»\"“”()]+", gap) if w]
+        return len(words) <= 2 and all(_joins(ctx, w) for w in words)
+
+    first = last = index
+    while first > 0 and joined(places[first - 1], places[first]):
+        first -= 1
+    while last + 1 < len(places) and joined(places[last], places[last + 1]):
+        last += 1
+    ordered = [places[index], *places[first:index], *places[index + 1 : last + 1]]
+    return [(code, name) for _, _, code, name in ordered if code]
 
 
 def _without_own_country(parties: list[Party], event_type: str) -> list[Party]:
@@ -1376,7 +1435,7 @@ def _sided(parties: list[Party]) -> list[Party]:
     out = []
     for p in parties:
         label = sides.setdefault(p.group, chr(ord("a") + min(len(sides), 25)))
-        out.append(Party(p.id, p.name, p.kind, p.country, label))
+        out.append(replace(p, side=label))  # keeps the names the text gives it
     return out
 
 

@@ -33,7 +33,8 @@ Entry syntax: ``stem`` matches at a word start with any ending (Kazakh, Turkish 
 Azerbaijani suffixes, French and Russian inflection) or, where the language has
 ``stem_endings``, with one of those; ``word=`` matches the whole word
 only; ``-ending`` (status cues only) matches any whole word with that ending ('-acak',
-'-rons'); a space matches any run of spaces; ``'`` also matches ’. Matching is on folded
+'-rons') after a stem of at least two letters (the particle 'isə' / 'ise' is no '-sə'
+conditional); a space matches any run of spaces; ``'`` also matches ’. Matching is on folded
 text (lower case; Arabic alef forms, ta marbuta and alef maqsura unified; ё as е), with
 Arabic proclitics (و ف ب ل ك ال) allowed before an Arabic entry.
 """
@@ -43,12 +44,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data" / "triggers"
+MIN_ENDING_STEM = 2  # letters before an '-ending' cue: 'olsa', not the particle 'isə'
 LANGUAGES = ("kk", "ar", "fr", "tr", "az", "ru", "en")
 
 _FOLD = {
@@ -160,7 +162,8 @@ class Matcher:
             prefix = f"(?:{clitics})?" if clitics else ""
             parts.append(rf"(?<!\w){prefix}(?P<w>{'|'.join(alternatives)})")
         if ending_alts:
-            parts.append(rf"(?<!\w)(?P<e>\w+?(?:{'|'.join(ending_alts)}))(?!\w)")
+            stem = rf"\w{{{MIN_ENDING_STEM},}}?"
+            parts.append(rf"(?<!\w)(?P<e>{stem}(?:{'|'.join(ending_alts)}))(?!\w)")
         self._regex = re.compile("|".join(parts)) if parts else None
 
     def _word_pattern(self, word: str) -> str:
@@ -188,7 +191,7 @@ class Matcher:
                 start, end = match.span("e")
                 word = folded[start:end]
                 for ending, kind, label in self._endings:
-                    if word.endswith(ending):
+                    if word.endswith(ending) and len(word) - len(ending) >= MIN_ENDING_STEM:
                         hits.append(Hit(start, end, kind, label))
         return hits
 
@@ -203,6 +206,9 @@ class Lexicon:
     combos: dict[str, str]  # combo key -> event type
     conjunctions: frozenset[str]
     list_articles: frozenset[str] = frozenset()
+    # combo key -> how far (characters) after its verb entry the noun may start, for
+    # a head noun shared by a list ('l'échange d'information et d'expérience')
+    windows: dict[str, int] = field(default_factory=dict)
 
 
 def _entries(data: dict[str, Any]) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
@@ -248,6 +254,12 @@ def lexicon(language: str) -> Lexicon | None:
         return None
     data = load_data(language)
     entries, combos = _entries(data)
+    windows = {
+        f"{event_type}#{index}": int(combo["within"])
+        for event_type, spec in data["types"].items()
+        for index, combo in enumerate(spec.get("combos", []))
+        if "within" in combo
+    }
     clitics = data.get("clitics", "")
     endings = data.get("stem_endings")
     blocked = data.get("blocked_continuations", [])
@@ -260,4 +272,5 @@ def lexicon(language: str) -> Lexicon | None:
         combos=combos,
         conjunctions=frozenset(fold(w) for w in data.get("conjunctions", [])),
         list_articles=frozenset(fold(w) for w in data.get("list_articles", [])),
+        windows=windows,
     )

@@ -34,6 +34,7 @@ from ortaq.cooperation.lexicon import fold
 
 DATA = Path(__file__).resolve().parent / "data" / "names.json"
 _QUOTES = re.compile(r"[«»\"“”„‟‹›()\[\]{}.,;:!?/\\–—]+")
+_QUOTED = re.compile(r"[«“\"„][^«»“”\"„]{2,40}[»”\"“]")
 MIN_STEM = 5  # letters left when two inflected forms are compared by their stems
 _SPLIT = re.compile(r"\s+|(?<=\s)-|-(?=\s)")
 
@@ -164,7 +165,25 @@ def is_joint_body(name: str) -> bool:
     )
 
 
+@cache
+def _heads(key: str) -> frozenset[str]:
+    out: set[str] = set()
+    for spec in _data().values():
+        out |= {_fold_word(w) for w in spec.get(key, [])}
+    return frozenset(out)
+
+
+def is_group(name: str) -> bool:
+    """A name headed by a plural ('agencies of China and Central Asia', 'агентств
+    «Китай - Центральная Азия»'), a group of bodies or part of a forum's name, or by a
+    document's word ('Memorandum of Understanding on News'): no party."""
+    ws = words(name)
+    return bool(ws) and (ws[0] in _heads("group_heads") or ws[0] in _heads("document_heads"))
+
+
 def is_generic(name: str) -> bool:
     """A name of generic words only ('СМИ', 'the Federation', 'وسائل الإعلام')."""
+    if _QUOTED.search(name):
+        return False  # a quoted word is a proper name ('“Birlik” İnformasiya Agentliyi')
     ws = words(name)
     return not _distinctive(ws)
