@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from ortaq.model import Item
 from ortaq.store import Store
 from ortaq.store import fulltext as ft
+from ortaq.viewer import OPERATOR
 
 WORDS = ["ekonomi", "seçim", "hükümet", "parlamento", "ihracat", "enflasyon", "bütçe"]
 
@@ -31,5 +32,5 @@ def test_the_match_query_uses_the_gin_index_and_restores_the_setting(store: Stor
         assert "search_documents_document" in plan, plan
         assert "Seq Scan on search_documents" not in plan, plan
         assert conn.exec_driver_sql("SHOW enable_seqscan").scalar() == "on"
-    hits = store.search("Haber", language="tr", limit=100)
+    hits = store.search("Haber", viewer=OPERATOR, language="tr", limit=100)
     assert hits.total == 60
