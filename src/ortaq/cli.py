@@ -303,6 +303,16 @@ def cooperation_command(
     print_items(paths, linked_chain(Settings.from_env()), report, as_json)
 
 
+# The gold-folder layout every `ortaq eval` over real articles reads (docs/evaluation.md).
+GoldDir = Annotated[
+    Path, typer.Option("--gold", help="Folder of gold JSON files.", exists=True, file_okay=False)
+]
+ArticlesDir = Annotated[
+    Path,
+    typer.Option("--articles", help="Folder of the articles.", exists=True, file_okay=False),
+]
+
+
 @eval_app.command("langid")
 def eval_langid(
     data: Annotated[
@@ -318,14 +328,8 @@ def eval_langid(
 
 @eval_app.command("cooperation")
 def eval_cooperation(
-    gold: Annotated[
-        Path,
-        typer.Option("--gold", help="Folder of gold JSON files.", exists=True, file_okay=False),
-    ],
-    articles: Annotated[
-        Path,
-        typer.Option("--articles", help="Folder of the articles.", exists=True, file_okay=False),
-    ],
+    gold: GoldDir,
+    articles: ArticlesDir,
 ) -> None:
     """Event precision, recall and F1 against gold cooperation lists, per type."""
     from ortaq.evaluation.cooperation import evaluate_cooperation
@@ -335,14 +339,8 @@ def eval_cooperation(
 
 @eval_app.command("reading")
 def eval_reading(
-    gold: Annotated[
-        Path,
-        typer.Option("--gold", help="Folder of gold JSON files.", exists=True, file_okay=False),
-    ],
-    articles: Annotated[
-        Path,
-        typer.Option("--articles", help="Folder of the articles.", exists=True, file_okay=False),
-    ],
+    gold: GoldDir,
+    articles: ArticlesDir,
 ) -> None:
     """Language, publication date and dateline accuracy against gold readings."""
     from ortaq.evaluation.reading import evaluate_reading
@@ -352,14 +350,8 @@ def eval_reading(
 
 @eval_app.command("entities")
 def eval_entities(
-    gold: Annotated[
-        Path,
-        typer.Option("--gold", help="Folder of gold JSON files.", exists=True, file_okay=False),
-    ],
-    articles: Annotated[
-        Path,
-        typer.Option("--articles", help="Folder of the articles.", exists=True, file_okay=False),
-    ],
+    gold: GoldDir,
+    articles: ArticlesDir,
 ) -> None:
     """Countries, people and organisations: P/R/F1 with lenient name matching."""
     from ortaq.evaluation.entities import evaluate_entities
@@ -369,14 +361,8 @@ def eval_entities(
 
 @eval_app.command("stories")
 def eval_stories(
-    gold: Annotated[
-        Path,
-        typer.Option("--gold", help="Folder of gold JSON files.", exists=True, file_okay=False),
-    ],
-    articles: Annotated[
-        Path,
-        typer.Option("--articles", help="Folder of the articles.", exists=True, file_okay=False),
-    ],
+    gold: GoldDir,
+    articles: ArticlesDir,
     index: Annotated[
         Path,
         typer.Option(

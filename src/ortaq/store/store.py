@@ -342,10 +342,7 @@ class Store:
             _summary_columns(), after_id, language, provider, pubstatus, topic, text, since,
             viewer, now,
         )  # fmt: skip
-        with self.engine.connect() as conn:
-            rows = list(conn.execute(query.limit(limit)).mappings())
-            rights = self._rights(conn, {r["agreement_id"] for r in rows} - {None})
-        return [_summary(row, rights.get(row["agreement_id"])) for row in rows]
+        return self._fetch(query.limit(limit), _summary)
 
     def _list_query(
         self,
@@ -427,10 +424,7 @@ class Store:
         query = self.visible_items(
             viewer, now, where=[schema.items.c.id.in_(list(item_ids))], columns=_summary_columns()
         )
-        with self.engine.connect() as conn:
-            rows = list(conn.execute(query).mappings())
-            rights = self._rights(conn, {r["agreement_id"] for r in rows} - {None})
-        return [_summary(row, rights.get(row["agreement_id"])) for row in rows]
+        return self._fetch(query, _summary)
 
     def iter_items(
         self, viewer: ViewerLike, batch: int = 500, now: datetime | None = None
@@ -489,12 +483,18 @@ class Store:
         query = query.where(*_identity(provider, uri)).order_by(items.c.version)
         return self._fetch(query)
 
-    def _fetch(self, query: sa.Select[Any]) -> list[StoredItem]:
-        """Run an item query; redact each row to its access and attach its rights."""
+    def _fetch(
+        self,
+        query: sa.Select[Any],
+        to_item: Callable[[Any, Rights | None], StoredItem] | None = None,
+    ) -> list[StoredItem]:
+        """Run an item query; redact each row to its access (`_stored` for whole items,
+        `_summary` for list entries) and attach its rights."""
         with self.engine.connect() as conn:
             rows = list(conn.execute(query).mappings())
             rights = self._rights(conn, {r["agreement_id"] for r in rows} - {None})
-        return [_stored(row, rights.get(row["agreement_id"])) for row in rows]
+        convert = to_item or _stored
+        return [convert(row, rights.get(row["agreement_id"])) for row in rows]
 
     def _rights(self, conn: Connection, agreement_ids: set[int]) -> dict[int, Rights]:
         if not agreement_ids:
