@@ -50,8 +50,8 @@ from typing import Any
 
 import httpx
 
-from ortaq.exchange.accounts import create_token, create_user
-from ortaq.exchange.agreements import Agreement, save_agreement
+from ortaq.exchange.accounts import create_token, create_user, get_user
+from ortaq.exchange.agreements import Agreement, list_agreements, save_agreement
 from ortaq.exchange.policy import (
     AGREEMENT_STATUSES,
     EMBARGO_HANDLINGS,
@@ -344,6 +344,31 @@ def build(url: str, count: int, seed: int) -> Corpus:
     return Corpus(count, versions, languages, len(receiving), member_token, operator_token)
 
 
+def reuse(url: str) -> Corpus:
+    """A store `build` made earlier (`--store`): fresh tokens for its reader and operator.
+
+    Its agreements' validity was set relative to when it was built, so a store reused
+    days later has fewer in force; the count is reported as found.
+    """
+    store = Store.open(url)
+    try:
+        reader, operator = get_user(store, "bench-reader"), get_user(store, "bench-operator")
+        if reader is None or operator is None:
+            raise SystemExit(f"{url} was not built by bench/api.py (no bench users)")
+        _, member_token = create_token(store, reader.id, "bench")
+        _, operator_token = create_token(store, operator.id, "bench-operator")
+        items = store.count_items()
+        versions = store.count_items(current_only=False)
+        languages = [lang for lang in LANGUAGES if lang in sentence_pool(limit=50)]
+        now = datetime.now(UTC)
+        receiving = [
+            a for a in list_agreements(store) if VIEWER in a.receivers and in_force(a, now)
+        ]
+    finally:
+        store.close()
+    return Corpus(items, versions, languages, len(receiving), member_token, operator_token)
+
+
 # -- the server and the load ------------------------------------------------------------
 
 
@@ -543,12 +568,19 @@ def main() -> None:
         help="then GET /api/v1/search with one client, as the member and as the operator",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="keep the generated SQLite store in this file, and reuse it if it exists "
+        "(--items is then ignored): to compare code changes on the same data",
+    )
     args = parser.parse_args()
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryDirectory(prefix="ortaq-bench-api-") as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
+        kept = args.store.resolve() if args.store else None
+        url = f"sqlite:///{kept or Path(tmp) / 'bench.db'}"
         started = time.perf_counter()
-        corpus = build(url, args.items, args.seed)
+        corpus = reuse(url) if kept and kept.exists() else build(url, args.items, args.seed)
         build_s = time.perf_counter() - started
         port = free_port()
         base = f"http://127.0.0.1:{port}"

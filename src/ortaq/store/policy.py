@@ -23,7 +23,8 @@ explicitly (`ortaq.viewer.OPERATOR`). The rule:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -101,68 +102,97 @@ class Grant:
     topics: tuple[str, ...] = ()
 
 
-def grants(conn: Connection, viewer: Viewer, now: datetime) -> list[Grant]:
-    """The agreements in force at `now` under which the viewer receives, oldest first."""
-    if viewer.operator or not viewer.member:
-        return []
+@functools.cache
+def _grant_queries() -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The two statements `grants` runs, built once: (agreement, sender) pairs and scopes
+    of the agreements in force under which `:member` receives at `:now`."""
     agreements, parties, scopes = (
         schema.agreements,
         schema.agreement_parties,
         schema.agreement_scopes,
     )
+    member = sa.bindparam("member", type_=sa.String())
+    now = sa.bindparam("now", type_=agreements.c.valid_from.type)
+    receiving = parties.alias("receiving")
     in_force = (
-        sa.select(agreements.c.id, agreements.c.embargo)
-        .join(parties, parties.c.agreement_id == agreements.c.id)
+        sa.select(agreements.c.id)
+        .join(receiving, receiving.c.agreement_id == agreements.c.id)
         .where(
-            parties.c.member == viewer.member,
-            parties.c.receives,
+            receiving.c.member == member,
+            receiving.c.receives,
             agreements.c.status == "active",
             sa.or_(agreements.c.valid_from.is_(None), agreements.c.valid_from <= now),
             sa.or_(agreements.c.valid_to.is_(None), agreements.c.valid_to > now),
         )
-        .order_by(agreements.c.id)
     )
-    embargo = {row.id: row.embargo for row in conn.execute(in_force)}
-    if not embargo:
+    senders = (
+        sa.select(agreements.c.id, agreements.c.embargo, parties.c.member)
+        .join(parties, parties.c.agreement_id == agreements.c.id)
+        .where(parties.c.sends, agreements.c.id.in_(in_force))
+        .order_by(agreements.c.id, parties.c.member)
+    )
+    scoped = sa.select(scopes.c.agreement_id, scopes.c.dimension, scopes.c.value).where(
+        scopes.c.agreement_id.in_(in_force)
+    )
+    return senders, scoped
+
+
+def grants(conn: Connection, viewer: Viewer, now: datetime) -> list[Grant]:
+    """The agreements in force at `now` under which the viewer receives, oldest first.
+
+    An agreement under which nobody sends lets nothing through and is left out.
+    """
+    if viewer.operator or not viewer.member:
         return []
-    ids = sorted(embargo)
-    senders: dict[int, list[str]] = {i: [] for i in ids}
-    sending = sa.select(parties.c.agreement_id, parties.c.member).where(
-        parties.c.agreement_id.in_(ids), parties.c.sends
-    )
-    for row in conn.execute(sending.order_by(parties.c.member)):
-        senders[row.agreement_id].append(row.member)
+    senders_query, scopes_query = _grant_queries()
+    values = {"member": viewer.member, "now": now}
+    embargo: dict[int, EmbargoHandling] = {}
+    senders: dict[int, list[str]] = {}
+    for row in conn.execute(senders_query, values):
+        embargo[row.id] = row.embargo
+        senders.setdefault(row.id, []).append(row.member)
+    if not senders:
+        return []
     scoped: dict[tuple[int, str], list[str]] = {}
-    for row in conn.execute(sa.select(scopes).where(scopes.c.agreement_id.in_(ids))):
+    for row in conn.execute(scopes_query, values):
         scoped.setdefault((row.agreement_id, row.dimension), []).append(row.value)
     return [
         Grant(
             i,
             embargo[i],
             tuple(senders[i]),
-            tuple(scoped.get((i, "kind"), ())),
-            tuple(scoped.get((i, "language"), ())),
-            tuple(scoped.get((i, "topic"), ())),
+            tuple(sorted(scoped.get((i, "kind"), ()))),
+            tuple(sorted(scoped.get((i, "language"), ()))),
+            tuple(sorted(scoped.get((i, "topic"), ()))),
         )
-        for i in ids
-        if senders[i]  # nobody sends under it: it lets nothing through
+        for i in sorted(senders)
     ]
 
 
 def _covers(grant: Grant) -> ColumnElement[bool]:
     """The item is sent under this agreement and in its scope."""
     items = schema.items
-    terms: list[ColumnElement[bool]] = [items.c.provider.in_(grant.senders)]
+    terms: list[ColumnElement[bool]] = [_one_of(items.c.provider, grant.senders)]
     if grant.kinds:
-        terms.append(items.c.type.in_(grant.kinds))
+        terms.append(_one_of(items.c.type, grant.kinds))
     if grant.languages:
-        terms.append(items.c.language.in_(grant.languages))
+        terms.append(_one_of(items.c.language, grant.languages))
     if grant.topics:
         topics = schema.item_topics
         terms.append(
-            sa.exists().where(topics.c.item_id == items.c.id, topics.c.code.in_(grant.topics))
+            sa.exists().where(topics.c.item_id == items.c.id, _one_of(topics.c.code, grant.topics))
         )
     return sa.and_(*terms)
+
+
+def _one_of(column: sa.Column[Any], values: tuple[str, ...]) -> ColumnElement[bool]:
+    """`column IN (:v1, :v2, ...)` with one plain parameter per value.
+
+    A list given to `in_` becomes an "expanding" parameter that SQLAlchemy rewrites
+    into the statement on every execution; a member under twenty agreements has
+    dozens of them, and that rewriting cost more than the query (bench/api.py).
+    """
+    return column.in_([sa.literal(value, column.type) for value in values])
 
 
 def _under_embargo(now: datetime) -> ColumnElement[bool]:
@@ -170,66 +200,123 @@ def _under_embargo(now: datetime) -> ColumnElement[bool]:
     return sa.and_(embargoed.is_not(None), embargoed > now)
 
 
-def _reaches(grant: Grant, now: datetime) -> ColumnElement[bool]:
-    """The agreement lets this item through now (as text or as a notice)."""
-    if grant.embargo != "after":
-        return _covers(grant)
-    items = schema.items
-    return sa.and_(_covers(grant), sa.or_(items.c.pubstatus != "usable", ~_under_embargo(now)))
+def _any_covers(grants: Sequence[Grant]) -> ColumnElement[bool]:
+    """Some agreement of `grants` covers the item (false when there is none)."""
+    return sa.or_(*(_covers(g) for g in grants)) if grants else sa.false()
 
 
-def _any(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
-    return sa.or_(*conditions) if conditions else sa.false()
+@dataclass(frozen=True)
+class _Terms:
+    """The parts of the policy that do not depend on the moment of the read.
+
+    Built once per set of grants and kept (`_terms`): building SQLAlchemy expressions
+    for a member under twenty agreements cost more than running the query
+    (bench/api.py), and the same expression objects also let SQLAlchemy reuse its
+    compiled statement. `now` enters only through `_under_embargo`, in `visibility`.
+    """
+
+    covered_without_waiting: ColumnElement[bool]  # by an agreement not waiting for embargoes
+    covered_after_embargo: ColumnElement[bool]  # by an agreement that waits for them
+    covered_early: ColumnElement[bool]  # by an agreement that sends text under embargo
 
 
-def _first(
-    grants: list[Grant], condition: Callable[[Grant], ColumnElement[bool]]
-) -> ColumnElement[Any]:
-    """The id of the oldest agreement whose condition holds for the row (else NULL)."""
-    if not grants:
-        return sa.null()
-    return sa.case(*((condition(g), sa.literal(g.agreement_id)) for g in grants), else_=sa.null())
+@functools.lru_cache(maxsize=1024)
+def _terms(granted: tuple[Grant, ...]) -> _Terms:
+    waiting = [g for g in granted if g.embargo == "after"]
+    not_waiting = [g for g in granted if g.embargo != "after"]
+    early = [g for g in granted if g.embargo == "early"]
+    return _Terms(_any_covers(not_waiting), _any_covers(waiting), _any_covers(early))
 
 
 @dataclass(frozen=True)
 class Visibility:
-    """What `visible_items` adds to its query: a filter and two computed columns."""
+    """What `visible_items` adds to its query: a filter and the computed `access`."""
 
     where: ColumnElement[bool]
     access: ColumnElement[Any]
-    agreement_id: ColumnElement[Any]
 
 
-def visibility(viewer: Viewer, now: datetime, granted: list[Grant]) -> Visibility:
+def visibility(viewer: Viewer, now: datetime, granted: Sequence[Grant]) -> Visibility:
     """The policy as SQL over `items`, for one viewer at one moment.
 
-    `granted` are the viewer's agreements in force at `now` (`grants`).
+    `granted` are the viewer's agreements in force at `now` (`grants`), oldest first.
+    An agreement that waits for embargoes (`after`) reaches an item only once it is
+    out of embargo or is not text (a kill or withhold notice); the others always do.
     """
     items = schema.items
     if viewer.operator:
-        return Visibility(sa.true(), sa.literal("full"), sa.null())
+        return Visibility(sa.true(), sa.literal("full"))
     if not viewer.member:
-        return Visibility(sa.false(), sa.literal("full"), sa.null())
+        return Visibility(sa.false(), sa.literal("full"))
+    terms = _terms(tuple(granted))
     own = items.c.provider == viewer.member
-    reaching = _any([_reaches(g, now) for g in granted])
+    not_text = items.c.pubstatus != "usable"
+    waiting = _under_embargo(now)
+    reaching = sa.or_(
+        terms.covered_without_waiting,
+        sa.and_(terms.covered_after_embargo, sa.or_(not_text, ~waiting)),
+    )
     where = sa.or_(own, sa.and_(items.c.is_current, reaching))
-    early = [g for g in granted if g.embargo == "early"]
     access = sa.case(
         (own, sa.literal("full")),
-        (items.c.pubstatus != "usable", sa.literal("notice")),
-        (~_under_embargo(now), sa.literal("full")),
-        (_any([_covers(g) for g in early]), sa.literal("full")),
+        (not_text, sa.literal("notice")),
+        (~waiting, sa.literal("full")),
+        (terms.covered_early, sa.literal("full")),
         else_=sa.literal("embargo"),
     )
-    # Under embargo an `early` agreement grants the text, so its rights come first.
-    any_id = _first(granted, lambda g: _reaches(g, now))
-    embargoed_text = sa.and_(items.c.pubstatus == "usable", _under_embargo(now))
-    agreement_id = sa.case(
-        (own, sa.null()),
-        (embargoed_text, sa.func.coalesce(_first(early, _covers), any_id)),
-        else_=any_id,
+    return Visibility(where, access)
+
+
+# -- whose rights ----------------------------------------------------------------------
+#
+# Which agreement grants a row that the query let through is decided here, for the rows
+# of one page, not in SQL: as a CASE over every agreement it made the statement several
+# times larger, and SQLAlchemy walks the whole statement on every execution to find its
+# compiled form. The policy state machine checks it against the reference model.
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One read under the policy: who, when, and the agreements in force for them."""
+
+    viewer: Viewer
+    now: datetime
+    granted: tuple[Grant, ...]
+
+    @property
+    def topics_matter(self) -> bool:
+        return any(g.topics for g in self.granted)
+
+
+ATTRIBUTION_COLUMNS = ("id", "provider", "type", "language", "pubstatus", "embargoed")
+
+
+def _covers_row(grant: Grant, row: Mapping[Any, Any], topics: frozenset[str]) -> bool:
+    """`_covers` for one fetched row (its media topics given)."""
+    return (
+        row["provider"] in grant.senders
+        and (not grant.kinds or row["type"] in grant.kinds)
+        and (not grant.languages or row["language"] in grant.languages)
+        and (not grant.topics or not topics.isdisjoint(grant.topics))
     )
-    return Visibility(where, access, agreement_id)
+
+
+def granting_agreement(
+    reading: Reading, row: Mapping[Any, Any], topics: frozenset[str] = frozenset()
+) -> int | None:
+    """The agreement whose rights come with a row the viewer may see (None: own, operator).
+
+    Under embargo only the agreements that do not wait for it reach the text, and an
+    `early` one grants it, so its rights come first; otherwise the oldest covering one.
+    """
+    if reading.viewer.operator or row["provider"] == reading.viewer.member:
+        return None
+    covering = [g for g in reading.granted if _covers_row(g, row, topics)]
+    embargoed = row["embargoed"]
+    if row["pubstatus"] == "usable" and embargoed is not None and embargoed > reading.now:
+        early = [g for g in covering if g.embargo == "early"]
+        covering = early or [g for g in covering if g.embargo != "after"]
+    return covering[0].agreement_id if covering else None
 
 
 # -- what a partner gets ---------------------------------------------------------------

@@ -21,7 +21,17 @@ from sqlalchemy.sql.elements import ColumnElement
 from ortaq.model import Item, Rejected, contract_fields
 from ortaq.store import fulltext, schema
 from ortaq.store.migrate import current_revision, upgrade
-from ortaq.store.policy import Access, Rights, grants, redact, topic_codes, visibility
+from ortaq.store.policy import (
+    ATTRIBUTION_COLUMNS,
+    Access,
+    Reading,
+    Rights,
+    granting_agreement,
+    grants,
+    redact,
+    topic_codes,
+    visibility,
+)
 from ortaq.store.storybook import StoryBook, story_name
 from ortaq.viewer import Viewer
 
@@ -33,6 +43,8 @@ SaveStatus = Literal["new", "version", "unchanged", "status"]
 # Ids are 32-bit integers on PostgreSQL: a larger number names no item, and must not
 # reach the database, which would fail on it ("integer out of range") rather than say so.
 MAX_ID = 2**31 - 1
+# The execution option under which a `visible_items` query carries its `Reading`.
+READING = "ortaq_reading"
 
 
 @dataclass(frozen=True)
@@ -272,8 +284,9 @@ class Store:
     ) -> sa.Select[Any]:
         """The base query of every item read, with the exchange's access policy applied.
 
-        Rows carry two computed columns, `access` and `agreement_id`, that `_stored`
-        uses to redact the item and attach the partner's rights. The viewer is required:
+        Rows carry a computed column, `access`, that `_stored` uses to redact the item;
+        the query carries its `Reading` (an execution option), from which `_fetch` tells
+        whose rights come with each row. The viewer is required:
         None raises `MissingViewer` (fails closed); the operator is `OPERATOR`.
 
         `where` conditions are written before the policy's: SQLite tests a row's terms in
@@ -285,12 +298,19 @@ class Store:
         """
         who, now = Viewer.of(viewer), now or self.clock()
         with self.engine.connect() as conn:
-            granted = grants(conn, who, now)
-        rule = visibility(who, now, granted)
-        selected = [schema.items] if columns is None else list(columns)
-        query = sa.select(
-            *selected, rule.access.label("access"), rule.agreement_id.label("agreement_id")
-        ).where(*where, rule.where)
+            reading = Reading(who, now, tuple(grants(conn, who, now)))
+        rule = visibility(who, now, reading.granted)
+        if columns is None:
+            selected: list[Any] = [schema.items]
+        else:  # `_fetch` needs what decides whose rights come with a row
+            selected = list(columns)
+            names = {getattr(c, "name", None) for c in selected}
+            selected += [schema.items.c[n] for n in ATTRIBUTION_COLUMNS if n not in names]
+        query = (
+            sa.select(*selected, rule.access.label("access"))
+            .where(*where, rule.where)
+            .execution_options(**{READING: reading})
+        )
         return query.where(schema.items.c.is_current) if current_only else query
 
     def list_items(
@@ -488,13 +508,32 @@ class Store:
         query: sa.Select[Any],
         to_item: Callable[[Any, Rights | None], StoredItem] | None = None,
     ) -> list[StoredItem]:
-        """Run an item query; redact each row to its access (`_stored` for whole items,
-        `_summary` for list entries) and attach its rights."""
+        """Run a query of `visible_items`; redact each row to its access (`_stored` for
+        whole items, `_summary` for list entries) and attach the rights it comes with."""
+        reading = query.get_execution_options().get(READING)
+        if not isinstance(reading, Reading):  # not built by `visible_items`: no policy
+            raise TypeError("_fetch runs only queries built by Store.visible_items")
         with self.engine.connect() as conn:
             rows = list(conn.execute(query).mappings())
-            rights = self._rights(conn, {r["agreement_id"] for r in rows} - {None})
+            topics = self._topics_of(conn, rows) if reading.topics_matter else {}
+            granting = [
+                granting_agreement(reading, row, topics.get(row["id"], frozenset())) for row in rows
+            ]
+            rights = self._rights(conn, {a for a in granting if a is not None})
         convert = to_item or _stored
-        return [convert(row, rights.get(row["agreement_id"])) for row in rows]
+        return [
+            convert(row, rights.get(agreement) if agreement is not None else None)
+            for row, agreement in zip(rows, granting, strict=True)
+        ]
+
+    def _topics_of(self, conn: Connection, rows: list[Any]) -> dict[int, frozenset[str]]:
+        topics = schema.item_topics
+        ids = [row["id"] for row in rows]
+        found: dict[int, set[str]] = {}
+        query = sa.select(topics.c.item_id, topics.c.code).where(topics.c.item_id.in_(ids))
+        for item_id, code in conn.execute(query):
+            found.setdefault(item_id, set()).add(code)
+        return {item_id: frozenset(codes) for item_id, codes in found.items()}
 
     def _rights(self, conn: Connection, agreement_ids: set[int]) -> dict[int, Rights]:
         if not agreement_ids:
