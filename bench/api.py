@@ -379,14 +379,14 @@ def free_port() -> int:
         return port
 
 
-def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     """`ortaq serve` in a subprocess, rate limit off; waits for /healthz."""
     env = {**os.environ, "ORTAQ_DATABASE_URL": url, "ORTAQ_RATE_LIMIT": "0"}
     env["ORTAQ_DATA_DIR"] = str(log.parent)
     command = [sys.executable, "-c", "from ortaq.cli import main; main()", "serve"]
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port)],
+            [*command, "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -568,6 +568,7 @@ def main() -> None:
         help="then GET /api/v1/search with one client, as the member and as the operator",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=1, help="ortaq serve --workers")
     parser.add_argument(
         "--store",
         type=Path,
@@ -584,7 +585,7 @@ def main() -> None:
         build_s = time.perf_counter() - started
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_server(url, port, Path(tmp) / "server.log")
+        server = start_server(url, port, Path(tmp) / "server.log", args.workers)
         try:
             languages = visible_languages(base, corpus.member_token, corpus.languages)
             bounds = {"seconds": args.seconds, "concurrency": args.concurrency, "seed": args.seed}
@@ -657,6 +658,7 @@ def main() -> None:
         "agreements": AGREEMENTS,
         "viewer_agreements_in_force": corpus.viewer_agreements,
         "concurrency": args.concurrency,
+        "server_workers": args.workers,
         **member.summary(),
         "seconds": round(member.elapsed_s, 1),
         "build_s": round(build_s, 1),

@@ -779,12 +779,21 @@ def serve(
             "--with-worker", help="Run the worker in this process too; Ctrl-C stops both."
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes on one socket (uvicorn workers); about one per core.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web newsroom and the HTTP API."""
     import uvicorn
 
     from ortaq.api import create_app
     from ortaq.api.access_log import log_config
+    from ortaq.api.serving import WORKER_STARTUP_SECONDS, listening_socket, share_secret_key
     from ortaq.exchange.settings import ExchangeSettings
     from ortaq.exchange.worker import on_signals
 
@@ -797,12 +806,29 @@ def serve(
         err=True,
     )
     settings = Settings.from_env()
-    store = open_store(settings)
-    web = create_app(store, exchange)
-    config = uvicorn.Config(web, host=host, port=port, log_level="info", log_config=log_config())
-    server = uvicorn.Server(config)
+    store = open_store(settings)  # migrates once, before any worker starts
+    if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        share_secret_key()
+        config = uvicorn.Config(
+            "ortaq.api.serving:app_from_environment",
+            factory=True,
+            workers=workers,
+            timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
+            log_level="info",
+            log_config=log_config(),
+        )
+        sock = listening_socket(host, port)
+        serve_all: Callable[[], None] = Multiprocess(config, sockets=[sock]).run
+    else:
+        web = create_app(store, exchange)
+        config = uvicorn.Config(
+            web, host=host, port=port, log_level="info", log_config=log_config()
+        )
+        serve_all = uvicorn.Server(config).run
     if not with_worker:
-        server.run()
+        serve_all()
         return
     worker = build_worker(settings, store)
     # uvicorn takes SIGINT/SIGTERM while it serves and raises them again once it has shut
@@ -810,7 +836,7 @@ def serve(
     with on_signals(worker.stopping.set):
         worker.start()
         try:
-            server.run()
+            serve_all()
         finally:
             worker.stop()
 
