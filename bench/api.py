@@ -381,12 +381,13 @@ def free_port() -> int:
 
 def start_server(url: str, port: int, log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     """`ortaq serve` in a subprocess, rate limit off; waits for /healthz."""
+    more_workers = ["--workers", str(workers)] if workers > 1 else []
     env = {**os.environ, "ORTAQ_DATABASE_URL": url, "ORTAQ_RATE_LIMIT": "0"}
     env["ORTAQ_DATA_DIR"] = str(log.parent)
     command = [sys.executable, "-c", "from ortaq.cli import main; main()", "serve"]
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+            [*command, "--host", "127.0.0.1", "--port", str(port), *more_workers],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
