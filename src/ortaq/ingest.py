@@ -19,7 +19,9 @@ from ortaq.store import SaveResult, Store
 
 CHUNK_BYTES = 1 << 20
 
-OutcomeKind = Literal["new", "version", "unchanged", "status", "skipped", "quarantined"]
+OutcomeKind = Literal[
+    "new", "version", "unchanged", "status", "refreshed", "skipped", "quarantined"
+]
 
 
 @dataclass(frozen=True)
@@ -157,8 +159,15 @@ def read_source(source: Source) -> bytes | Rejected:
 
 def ingest_bytes(store: Store, chain: Chain, raw: bytes, hints: Hints) -> list[Outcome]:
     """Run one input through the chain and keep every result: stored, skipped or quarantined."""
+    return keep_results(store, chain.process_all(raw, hints), raw, hints)
+
+
+def keep_results(
+    store: Store, results: Iterable[Item | Skipped | Rejected], raw: bytes, hints: Hints
+) -> list[Outcome]:
+    """What the chain made of one input, kept: items stored, rejections quarantined."""
     outcomes: list[Outcome] = []
-    for result in chain.process_all(raw, hints):
+    for result in results:
         if isinstance(result, Item):
             saved = store.save(result, raw)  # the bytes stay here; the item names them
             outcomes.append(Outcome(saved.status, hints.source_name, result, saved))
