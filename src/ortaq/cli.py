@@ -218,6 +218,10 @@ def batch(
         Path | None,
         typer.Option(help="Where an interrupted batch keeps what it read (default: DATA_DIR)."),
     ] = None,
+    window: Annotated[
+        int | None,
+        typer.Option(min=1, help="Records read per run (local 2000, ray 20000 by default)."),
+    ] = None,
 ) -> None:
     """Run the chain over a whole source on an engine; one writer stores the items in
     publication-time order. Killed and started again, it goes on where it stopped.
@@ -249,6 +253,7 @@ def batch(
         settings.database_url,
     )  # fmt: skip
     runner = LocalEngine(workers) if engine == "local" else RayEngine()
+    runner.window = window or runner.window
 
     def records(done: Any) -> Any:
         return adapter.records(where, hints, store, settings.max_input_bytes, done)

@@ -6,7 +6,8 @@ door knows. Nothing is parsed here; the chain does that on the engine. The adapt
 listed in `default_batch_inputs` (an explicit registry, like the input formats).
 
 A dump line or row is one input: its `raw` text or bytes, with optional `name`,
-`provider`, `format` and `uri`. A JSONL line without `raw` is itself the input (a ninjs
+`provider`, `format`, `uri` and `published` (ISO 8601, for input whose bytes give no
+time; UTC when it names no zone). A JSONL line without `raw` is itself the input (a ninjs
 item, say), named `FILE:LINE`.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Container, Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -81,14 +83,28 @@ def _dump_record(seq: int, key: str, row: dict[str, Any], hints: Hints) -> Recor
             seq, key, Rejected(name, reason, json.dumps(row, default=str).encode()), hints
         )
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    try:
+        published = _moment(row.get("published"))
+    except ValueError:
+        reason = f"{key}: 'published' is no ISO 8601 time: {row.get('published')!r}"
+        return Record(seq, key, Rejected(name, reason, data), hints)
     own = replace(
         hints,
         source_name=name,
         provider=hints.provider or row.get("provider"),
         format=hints.format or row.get("format"),
         uri=row.get("uri") or hints.uri,
+        published=published or hints.published,
     )
     return Record(seq, key, data, own)
+
+
+def _moment(value: Any) -> datetime | None:
+    """A dump's time: ISO 8601 text or a timestamp column; UTC when it names no zone."""
+    if value is None or value == "":
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class JsonlInput:
@@ -151,8 +167,9 @@ class ParquetInput:
 
 class StoreInput:
     """The store itself: every current version's input again (`--from-store`), with
-    the hints it was stored under, so the items keep their identity. An input that
-    gave several items (a feed) is read once."""
+    what the door knew of it (provider, name, format; for an input of one item its uri,
+    time and embargo), so the items keep their identity. An input that gave several
+    items (a feed) is read once."""
 
     name = "store"
 
@@ -170,6 +187,8 @@ class StoreInput:
                 items.c.source_name,
                 items.c.source_format,
                 sa.func.min(items.c.uri).label("uri"),
+                sa.func.min(items.c.versioncreated).label("published"),
+                sa.func.min(items.c.embargoed).label("embargoed"),
                 sa.func.count().label("items"),
             )
             .where(items.c.is_current, items.c.raw_sha256.is_not(None))
@@ -186,11 +205,14 @@ class StoreInput:
             if key in done:
                 continue
             raw = store.raw(row.raw_sha256) or b""
+            single = row.items == 1  # what the door knew of a single item, kept
             own = Hints(
                 source_name=name,
                 provider=row.provider,
                 format=row.source_format or None,
-                uri=row.uri if row.items == 1 else None,  # one item: its own uri
+                uri=row.uri if single else None,
+                published=_moment(row.published) if single else None,
+                embargoed=_moment(row.embargoed) if single else None,
             )
             yield Record(seq, key, raw, own)
 
