@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -140,15 +142,15 @@ def test_stories_follow_publication_time_not_the_dump_order(
 
 
 def test_batch_on_ray_stores_what_the_local_pool_stores(
-    dump: Path, reference: dict[str, Any], tmp_path: Path
+    dump: Path, reference: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Ray on this machine (2 CPUs), its logs in a temporary folder and its token under
+    a temporary home; the store equals one process's."""
     ray = pytest.importorskip("ray")
     from ortaq.batch.engines import RayEngine
 
-    temp = tmp_path / "ray"  # Ray's logs and sockets; its token under this HOME
-    os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
-    saved_home = os.environ.get("HOME")
-    os.environ["HOME"] = str(tmp_path / "home")
+    temp = Path(tempfile.mkdtemp(prefix="ray-", dir="/tmp"))  # Unix sockets: a short path
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     ray.init(
         num_cpus=2,
         _temp_dir=str(temp),
@@ -164,8 +166,7 @@ def test_batch_on_ray_stores_what_the_local_pool_stores(
     finally:
         store.close()
         ray.shutdown()
-        if saved_home is not None:
-            os.environ["HOME"] = saved_home
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
