@@ -43,13 +43,14 @@ from ortaq.evaluation.stories import item_time
 from ortaq.ingest import IngestSummary, Outcome, Source, keep_results, quarantine, read_source
 from ortaq.model import Hints, Item, Rejected, Skipped
 from ortaq.store import Store
+from ortaq.store.fulltext import Analysis
 
 WRITE_GROUP = 100  # items per transaction of the writer
 PICKLE_GROUP = 256  # entries per pickle in a run file (read back a group at a time)
 UNDATED = float("inf")
 
 SortKey = tuple[float, int, int]  # time (seconds), record seq, item index in the record
-Entry = tuple[SortKey, Item, bytes]
+Entry = tuple[SortKey, Item, bytes, Analysis | None]
 
 
 @dataclass
@@ -133,7 +134,8 @@ def keep_run(store: Store, work_dir: Path, processed: list[Processed], report: B
         for index, outcome in enumerate(done.outcomes):
             if isinstance(outcome, Item):
                 assert isinstance(raw, bytes), "an item comes from bytes"
-                entries.append((sort_key(outcome, record.seq, index), outcome, raw))
+                key = sort_key(outcome, record.seq, index)
+                entries.append((key, outcome, raw, done.analysis(index)))
             elif isinstance(outcome, Skipped):
                 counts["skipped"] += 1
             else:
@@ -173,14 +175,14 @@ def write_runs(
     """Every kept item, in one publication-time order, through the store's one writer."""
     merged = heapq.merge(*(read_run(run) for run in _runs(work_dir)), key=lambda e: e[0])
     for group in chunked(merged, WRITE_GROUP):
-        pairs = [(item, raw) for _key, item, raw in group]
+        saving = [(item, raw, analysis) for _key, item, raw, analysis in group]
         try:
-            results = store.save_many(pairs, refresh=refresh)
+            results = store.save_many(saving, refresh=refresh)
         except Exception:  # one bad item must not cost its group: store them one by one
             results = []
-            for item, raw in pairs:
+            for item, raw, analysis in saving:
                 try:
-                    results.extend(store.save_many([(item, raw)], refresh=refresh))
+                    results.extend(store.save_many([(item, raw, analysis)], refresh=refresh))
                 except Exception as error:
                     name = item.source_name or item.uri
                     reason = f"{name}: could not be stored: {type(error).__name__}: {error}"
@@ -217,7 +219,7 @@ def ingest_in_parallel(
         if isinstance(raw, Rejected):
             outcomes = [quarantine(store, raw, hints.provider)]
         else:
-            outcomes = keep_results(store, done.outcomes, raw, done.record.hints)
+            outcomes = keep_results(store, done.outcomes, raw, done.record.hints, done.analyses)
         for outcome in outcomes:
             summary.outcomes.append(outcome)
             if on_outcome is not None:

@@ -33,6 +33,7 @@ from ortaq.config import DEFAULT_MAX_INPUT_BYTES, ItemLimits
 from ortaq.entities import EntityLinker, member_organisations, stage_with
 from ortaq.model import Item, Rejected
 from ortaq.registry import Registry
+from ortaq.store.fulltext import Analysis, analyse
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,12 @@ class Processed:
 
     record: Record
     outcomes: tuple[Outcome, ...]
+    # the search index's analysis of each item (None for skips and rejections): pure,
+    # so it is worked out here, in parallel, and the one writer only writes it
+    analyses: tuple[Analysis | None, ...] = ()
+
+    def analysis(self, index: int) -> Analysis | None:
+        return self.analyses[index] if index < len(self.analyses) else None
 
 
 _CHAINS: dict[ChainSpec, Chain] = {}
@@ -98,7 +105,9 @@ def chain_of(spec: ChainSpec) -> Chain:
 def process_record(record: Record, chain: Chain) -> Processed:
     if isinstance(record.raw, Rejected):
         return Processed(record, (record.raw,))
-    return Processed(record, tuple(chain.process_all(record.raw, record.hints)))
+    outcomes = tuple(chain.process_all(record.raw, record.hints))
+    analyses = tuple(analyse(o) if isinstance(o, Item) else None for o in outcomes)
+    return Processed(record, outcomes, analyses)
 
 
 def process_chunk(records: Sequence[Record], spec: ChainSpec) -> list[Processed]:

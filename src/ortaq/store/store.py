@@ -129,7 +129,9 @@ class Store:
 
     # -- writing items -------------------------------------------------------------
 
-    def save(self, item: Item, raw: bytes | None = None) -> SaveResult:
+    def save(
+        self, item: Item, raw: bytes | None = None, analysis: fulltext.Analysis | None = None
+    ) -> SaveResult:
         """Store an item: identical content is a no-op, changed content a new version.
 
         `raw` is the input the item was read from (the door keeps it, the item only names
@@ -140,24 +142,40 @@ class Store:
         An item is its publisher's: it is matched on (provider, uri), so the same uri sent
         by another member is that member's own, separate item, and says nothing about
         whether anyone else uses the uri.
+
+        `analysis` is `fulltext.analyse(item)` when the caller worked it out already.
         """
         with self.engine.begin() as conn:
-            return self._save(conn, item, raw)
+            return self._save(conn, item, raw, analysis=analysis)
 
     def save_many(
-        self, entries: Sequence[tuple[Item, bytes | None]], *, refresh: bool = False
+        self,
+        entries: Sequence[tuple[Item, bytes | None, fulltext.Analysis | None]],
+        *,
+        refresh: bool = False,
     ) -> list[SaveResult]:
         """`save` for many items in one transaction, in the order given (a batch's one
         writer: story assignment follows that order). All or none: a failure rolls the
         whole group back, and the caller may save the items one by one to find it.
 
-        `refresh`: an item whose text is unchanged gets the derived data of this reading
-        (re-processing with a newer model) instead of being left as it was."""
+        Each entry may bring `fulltext.analyse(item)`, worked out where the chain ran,
+        so that this writer does not analyse the text again. `refresh`: an item whose
+        text is unchanged gets the derived data of this reading (re-processing with a
+        newer model) instead of being left as it was."""
         with self.engine.begin() as conn:
-            return [self._save(conn, item, raw, refresh=refresh) for item, raw in entries]
+            return [
+                self._save(conn, item, raw, refresh=refresh, analysis=analysis)
+                for item, raw, analysis in entries
+            ]
 
     def _save(
-        self, conn: Connection, item: Item, raw: bytes | None = None, *, refresh: bool = False
+        self,
+        conn: Connection,
+        item: Item,
+        raw: bytes | None = None,
+        *,
+        refresh: bool = False,
+        analysis: fulltext.Analysis | None = None,
     ) -> SaveResult:
         items = schema.items
         current = conn.execute(
@@ -169,7 +187,7 @@ class Store:
         if current is not None and current.content_hash == content_hash:
             # Re-sending the same text never brings a killed item back; only an explicit
             # withhold or kill changes the status of unchanged content.
-            if refresh and self._refresh_derived(conn, current.id, item):
+            if refresh and self._refresh_derived(conn, current.id, item, analysis):
                 return SaveResult("refreshed", current.id, item.uri, current.version)
             if item.pubstatus == "usable" or current.pubstatus == item.pubstatus:
                 return SaveResult("unchanged", current.id, item.uri, current.version)
@@ -190,7 +208,7 @@ class Store:
         item_id = _new_id(conn.execute(items.insert().values(**row)))
         # The search index follows the current version, in the same transaction.
         fulltext.unindex_items(conn, [current.id] if current is not None else [])
-        fulltext.index_items(conn, [(item_id, item)])
+        fulltext.index_items(conn, [(item_id, item)], [analysis])
         codes = topic_codes(item.subjects)
         if codes:
             conn.execute(
@@ -205,7 +223,9 @@ class Store:
         status: SaveStatus = "new" if current is None else "version"
         return SaveResult(status, item_id, item.uri, version, story_name(placement.story))
 
-    def _refresh_derived(self, conn: Connection, item_id: int, item: Item) -> bool:
+    def _refresh_derived(
+        self, conn: Connection, item_id: int, item: Item, analysis: fulltext.Analysis | None
+    ) -> bool:
         """Replace what the reading stages derived for the stored version (same text, a
         newer model); True when anything changed. The search index follows; the story
         stays (`ortaq stories rebuild` clusters again)."""
@@ -218,7 +238,7 @@ class Store:
             return False
         conn.execute(items.update().where(items.c.id == item_id).values(**changed))
         fulltext.unindex_items(conn, [item_id])
-        fulltext.index_items(conn, [(item_id, item)])
+        fulltext.index_items(conn, [(item_id, item)], [analysis])
         return True
 
     def _is_stale_resend(self, conn: Connection, item: Item, content_hash: str) -> bool:
