@@ -29,10 +29,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ortaq.config import ItemLimits
 from ortaq.read.segment import sentences
 from ortaq.store import Store
+
+if TYPE_CHECKING:
+    from ortaq.exchange.agreements import Agreement
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 LANGUAGES = ("tr", "fr", "kk", "ar", "az", "en", "ru")
@@ -217,11 +221,11 @@ def write_jsonl(path: Path, count: int, seed: int = 0) -> int:
     return written
 
 
-def add_exchange(store: Store, seed: int = 0) -> list[str]:
+def add_exchange(store: Store, seed: int = 0) -> list[Agreement]:
     """The members (a home language and country each) and 200 agreements among them:
     bilateral, one-way and multilateral, scoped by language or kind, every embargo
-    handling and status, some expired or not yet valid. Returns the member slugs."""
-    from ortaq.exchange.agreements import Agreement, save_agreement
+    handling and status, some expired or not yet valid. Returns the agreements."""
+    from ortaq.exchange.agreements import save_agreement
     from ortaq.exchange.policy import AGREEMENT_STATUSES, EMBARGO_HANDLINGS
 
     rng = random.Random(seed)
@@ -232,6 +236,7 @@ def add_exchange(store: Store, seed: int = 0) -> list[str]:
             slug, f"Member {n:02d} News", country=COUNTRIES[language], languages=[language]
         )
     now = datetime.now(UTC)
+    saved: list[Agreement] = []
     for n in range(AGREEMENTS):
         shape = rng.random()
         parties = rng.sample(slugs, 2 if shape < 0.45 else rng.randint(3, 8))
@@ -264,5 +269,35 @@ def add_exchange(store: Store, seed: int = 0) -> list[str]:
             status=rng.choices(AGREEMENT_STATUSES, [8, 78, 8, 6])[0],
             **terms,
         )
-        save_agreement(store, agreement)
-    return slugs
+        saved.append(save_agreement(store, agreement))
+    return saved
+
+
+def bulk_load(
+    store: Store, count: int, seed: int = 0, *, workers: int | None = None
+) -> dict[str, Any]:
+    """A benchmark store, fast: `count` generated inputs through `ortaq batch`'s local
+    engine (the chain and the search analysis on every core) and its one writer (100
+    items a transaction, stories assigned in publication-time order). Returns the
+    batch's counts."""
+    import tempfile
+
+    from ortaq.batch import run_batch
+    from ortaq.batch.engines import ChainSpec, LocalEngine
+    from ortaq.batch.inputs import JsonlInput, Record
+    from ortaq.model import Hints
+
+    with tempfile.TemporaryDirectory(prefix="ortaq-bench-") as temp:
+        dump = Path(temp) / "items.jsonl"
+        write_jsonl(dump, count, seed)
+
+        def records(done: Any) -> Iterator[Record]:
+            return JsonlInput().records(str(dump), Hints(), store, 1 << 24, done)
+
+        spec = ChainSpec.of(1 << 24, ItemLimits(), store.list_members())
+        engine = LocalEngine(workers)
+        try:
+            report = run_batch(store, engine, records, spec, Path(temp) / "work")
+        finally:
+            engine.close()
+    return report.as_dict()
