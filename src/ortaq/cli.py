@@ -159,6 +159,7 @@ def ingest(
     # the pure chain in a process pool (one worker for a few inputs), one writer here
     engine = LocalEngine(workers if len(sources) >= PARALLEL_MIN_INPUTS else 1)
     spec = ChainSpec.of(settings.max_input_bytes, settings.item_limits, store.list_members())
+    engine.start(spec)  # forked before the progress bar's thread starts
 
     def report(outcome: Outcome) -> None:
         if outcome.kind == "quarantined":
@@ -259,6 +260,7 @@ def batch(
         return adapter.records(where, hints, store, settings.max_input_bytes, done)
 
     try:
+        runner.start(spec)  # forked before the progress bar's thread starts
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             console=err, transient=True, disable=engine == "ray" or not err.is_terminal,

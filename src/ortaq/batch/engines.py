@@ -119,6 +119,11 @@ class Engine(Protocol):
     name: str
     window: int  # records the runner hands over at a time (one sorted run)
 
+    def start(self, spec: ChainSpec) -> None:
+        """Load the models and start the workers now (before any thread of a progress
+        bar: forking a process with threads running is unsafe)."""
+        ...
+
     def process(self, records: Iterable[Record], spec: ChainSpec) -> Iterator[Processed]:
         """Every record processed; in input order for `local`, any order for `ray`."""
         ...
@@ -137,21 +142,26 @@ class LocalEngine:
         self.window = window
         self._pool: ProcessPoolExecutor | None = None
 
-    def _executor(self, spec: ChainSpec) -> ProcessPoolExecutor:
-        if self._pool is None:
-            chain_of(spec)  # loaded once here: forked workers start with the models
+    def start(self, spec: ChainSpec) -> None:
+        self._executor(spec)
+
+    def _executor(self, spec: ChainSpec) -> ProcessPoolExecutor | None:
+        chain_of(spec)  # loaded once here: forked workers start with the models
+        if self._pool is None and self.workers > 1:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            # the workers are forked now, not when the first chunk arrives
+            list(self._pool.map(_started, range(self.workers)))
         return self._pool
 
     def process(self, records: Iterable[Record], spec: ChainSpec) -> Iterator[Processed]:
-        if self.workers == 1:
+        pool = self._executor(spec)
+        if pool is None:  # one worker: this process
             chain = chain_of(spec)
             for record in records:
                 yield process_record(record, chain)
             return
-        pool = self._executor(spec)
         in_flight: deque[Future[list[Processed]]] = deque()
         for chunk in chunked(records, self.chunk):
             in_flight.append(pool.submit(process_chunk, chunk, spec))
@@ -164,6 +174,10 @@ class LocalEngine:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+
+def _started(number: int) -> int:
+    return number
 
 
 def _ray_batch(batch: dict[str, Any], spec: ChainSpec) -> dict[str, Any]:
@@ -186,6 +200,9 @@ class RayEngine:
         self.blocks_per_cpu = blocks_per_cpu
         self.window = window
         self._started = False
+
+    def start(self, spec: ChainSpec) -> None:
+        self._cpus()
 
     def _cpus(self) -> int:
         import ray
