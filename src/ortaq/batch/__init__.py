@@ -46,7 +46,7 @@ from ortaq.store import Store
 from ortaq.store.fulltext import Analysis
 
 WRITE_GROUP = 100  # items per transaction of the writer
-PICKLE_GROUP = 256  # entries per pickle in a run file (read back a group at a time)
+PICKLE_GROUP = 16  # entries per pickle in a run file: the merge holds one group per run
 UNDATED = float("inf")
 
 SortKey = tuple[float, int, int]  # time (seconds), record seq, item index in the record
