@@ -225,7 +225,7 @@ def add_exchange(store: Store, seed: int = 0) -> list[Agreement]:
     """The members (a home language and country each) and 200 agreements among them:
     bilateral, one-way and multilateral, scoped by language or kind, every embargo
     handling and status, some expired or not yet valid. Returns the agreements."""
-    from ortaq.exchange.agreements import save_agreement
+    from ortaq.exchange.agreements import Agreement, save_agreement
     from ortaq.exchange.policy import AGREEMENT_STATUSES, EMBARGO_HANDLINGS
 
     rng = random.Random(seed)
