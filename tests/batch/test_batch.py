@@ -253,3 +253,33 @@ def test_re_reading_the_store_refreshes_derived_data_in_place(
     current = [v for v in after["versions"] if v[1]["is_current"]]
     assert current == [v for v in before["versions"] if v[1]["is_current"]]
     assert after["stories"] == before["stories"]
+
+
+def test_ingest_of_a_folder_on_the_pool_stores_what_one_process_stores(
+    tmp_path: Path, shared: Path
+) -> None:
+    """`ortaq ingest` of 40 files: two workers and one store the same, in input order."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for number, row in enumerate(generate(40, seed=5, shared=shared)):
+        (folder / f"{number:03d}.txt").write_text(row["raw"], encoding="utf-8")
+    states = []
+    for workers in ("1", "2"):
+        data = tmp_path / f"data-{workers}"
+        env = {**os.environ, "ORTAQ_DATA_DIR": str(data), "PYTHONPATH": os.pathsep.join(sys.path)}
+        env.pop("ORTAQ_DATABASE_URL", None)
+        command = [sys.executable, "-c", "from ortaq.cli import main; main()", "ingest"]
+        done = subprocess.run(
+            [*command, str(folder), "--workers", workers, "--json"],
+            env=env, capture_output=True, timeout=600,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr.decode()
+        sources = [json.loads(line)["source"] for line in done.stdout.splitlines()]
+        assert sources == sorted(sources) and len(sources) == 40, "input order"
+        store = Store.open(f"sqlite:///{data / 'ortaq.db'}")
+        try:
+            states.append(store_state(store))
+        finally:
+            store.close()
+    assert len(states[0]["versions"]) == 40
+    assert states[0] == states[1]
