@@ -229,14 +229,16 @@ def batch(
 
     Prints one JSON object of counts; exit 1 when anything was quarantined."""
     from ortaq.batch import job_directory, run_batch
-    from ortaq.batch.engines import RayEngine
+    from ortaq.batch.engines import default_engines
     from ortaq.batch.inputs import UsageError, default_batch_inputs, input_for
 
     settings = Settings.from_env()
     if (source is None) == (not from_store):
         raise UsageProblem("batch: give a SOURCE or --from-store (one of them)")
-    if engine not in ("local", "ray"):
-        raise UsageProblem(f"--engine {engine!r}: no such engine (known: local, ray)")
+    engines = default_engines(workers)
+    if engine not in engines:
+        known = ", ".join(engines.names())
+        raise UsageProblem(f"--engine {engine!r}: no such engine (known: {known})")
     if source is not None:
         readable_paths([source])
     known_format(chain_for(settings), format)
@@ -253,7 +255,7 @@ def batch(
         work_dir or settings.data_dir / "batch", where, provider or "", format or "",
         settings.database_url,
     )  # fmt: skip
-    runner = LocalEngine(workers) if engine == "local" else RayEngine()
+    runner = engines.get(engine)
     runner.window = window or runner.window
 
     def records(done: Any) -> Any:

@@ -243,5 +243,7 @@ class RayEngine:
             self._started = False
 
 
-def default_engines() -> Registry[Engine]:
-    return Registry("batch engine", [LocalEngine(), RayEngine()])
+def default_engines(workers: int | None = None) -> Registry[Engine]:
+    """The engines by name; `workers` processes for the local one (default: every core).
+    Ray is imported only when its engine runs."""
+    return Registry("batch engine", [LocalEngine(workers), RayEngine()])
