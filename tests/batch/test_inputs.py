@@ -43,11 +43,19 @@ def test_every_jsonl_line_is_one_record_named_by_its_line(
     assert [r.seq for r in records] == expected
     for record in records:
         assert record.key == f"dump.jsonl:{record.seq}"
+        line = physical[record.seq - 1]
         if isinstance(record.raw, Rejected):
             assert record.raw.reason.startswith(f"dump.jsonl:{record.seq}: ")
             assert record.raw.raw, "the rejected line is kept for the quarantine"
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError:
+            pytest.fail(f"line {record.seq} is no JSON and was not rejected")
+        if isinstance(row, dict) and "raw" in row:
+            assert record.raw == row["raw"].encode("utf-8"), "the row's raw text"
         else:
-            assert record.raw
+            assert record.raw.rstrip(b"\n") == line, "a line without 'raw' is the input"
 
 
 @given(raw=st.text(min_size=1, max_size=60), published=st.datetimes(timezones=st.none()))
