@@ -174,14 +174,34 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(n) for n in found.read_text().split()] if found.exists() else []
+
+
+def alive(pid: int) -> bool:
+    """Running, not ended (an ended process nobody reaped yet is a zombie, "Z")."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def kill_when(process: subprocess.Popen[bytes], ready: Any, limit: float = 240) -> None:
+    """SIGKILL the batch once `ready()`; its pool's workers must end with it."""
     deadline = time.monotonic() + limit
     while not ready():
         assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
         assert time.monotonic() < deadline, "the batch never got there"
         time.sleep(0.05)
+    workers = children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, f"pool workers {workers} outlived the batch"
+        time.sleep(0.1)
 
 
 def stored_versions(url: str) -> int:

@@ -20,6 +20,8 @@ import math
 import multiprocessing
 import os
 import pickle
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -150,7 +152,12 @@ class LocalEngine:
         if self._pool is None and self.workers > 1:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
+            )
             # the workers are forked now, not when the first chunk arrives
             list(self._pool.map(_started, range(self.workers)))
         return self._pool
@@ -178,6 +185,18 @@ class LocalEngine:
 
 def _started(number: int) -> int:
     return number
+
+
+def exit_with_parent(parent: int) -> None:
+    """A worker ends when the batch that forked it is gone (killed, even by SIGKILL):
+    its siblings hold the task pipe open, so it would otherwise wait forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _ray_batch(batch: dict[str, Any], spec: ChainSpec) -> dict[str, Any]:
