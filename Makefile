@@ -11,7 +11,7 @@ PORT ?= 8000
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,ray]'  # ray: CI runs the Ray batch test
 	touch $(STAMP)
 
 run: $(STAMP)  ## set up, load the demo corpus, serve http://127.0.0.1:8000 with the worker (plain HTTP: dev cookies; Ctrl-C stops both)

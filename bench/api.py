@@ -25,6 +25,10 @@ member and as the operator (`stories`), and `GET /api/v1/search` with one client
 20 queries of bench/search.py (names across scripts, phrases, language, member and country
 filters; first pages, some following `next_cursor`), as the member and as the operator
 (`search`). Nothing is kept between runs. One JSON line.
+
+`--generated` builds the store instead from `ortaq.benchdata` (real articles retold across
+languages, copies and corrections) through the whole chain and `ortaq batch`'s one writer
+(`benchdata.bulk_load`): slower to build, closer to a real archive.
 """
 
 from __future__ import annotations
@@ -315,6 +319,31 @@ def add_agreements(
     return saved
 
 
+def build_generated(url: str, count: int, seed: int) -> Corpus:
+    """The store of `--generated`: `ortaq.benchdata`'s realistic inputs (real articles
+    retold across languages, copies, corrections) through the whole chain and the
+    batch's one writer (`benchdata.bulk_load`), its members and agreements."""
+    from ortaq.benchdata import LANGUAGES as GENERATED_LANGUAGES
+    from ortaq.benchdata import add_exchange, bulk_load
+
+    store = Store.open(url)
+    try:
+        agreements = add_exchange(store, seed)
+        counts = bulk_load(store, count, seed)
+        reader = create_user(store, "bench-reader", "bench-password", "reader", member=VIEWER)
+        operator = create_user(store, "bench-operator", "bench-password", "operator")
+        _, member_token = create_token(store, reader.id, "bench")
+        _, operator_token = create_token(store, operator.id, "bench-operator")
+    finally:
+        store.close()
+    versions = counts["new"] + counts["version"]
+    now = datetime.now(UTC)
+    receiving = sum(1 for a in agreements if VIEWER in a.receivers and in_force(a, now))
+    return Corpus(
+        count, versions, list(GENERATED_LANGUAGES), receiving, member_token, operator_token
+    )
+
+
 def in_force(agreement: Agreement, now: datetime) -> bool:
     starts, ends = agreement.valid_from, agreement.valid_to
     return (
@@ -576,13 +605,19 @@ def main() -> None:
         help="keep the generated SQLite store in this file, and reuse it if it exists "
         "(--items is then ignored): to compare code changes on the same data",
     )
+    parser.add_argument(
+        "--generated",
+        action="store_true",
+        help="items from ortaq.benchdata through the whole chain (slower to build)",
+    )
     args = parser.parse_args()
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryDirectory(prefix="ortaq-bench-api-") as tmp:
         kept = args.store.resolve() if args.store else None
         url = f"sqlite:///{kept or Path(tmp) / 'bench.db'}"
         started = time.perf_counter()
-        corpus = reuse(url) if kept and kept.exists() else build(url, args.items, args.seed)
+        make = build_generated if args.generated else build
+        corpus = reuse(url) if kept and kept.exists() else make(url, args.items, args.seed)
         build_s = time.perf_counter() - started
         port = free_port()
         base = f"http://127.0.0.1:{port}"

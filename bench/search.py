@@ -16,6 +16,9 @@ and language, member and country filters. Each runs `--rounds` times as a member
 agreements the policy checks (facets counted over every match, first page of 20), after
 one warm-up round. One JSON line: p50/p99 per backend, the matches of each query, the
 index build time.
+
+`--generated` builds the store instead from `ortaq.benchdata` through the whole chain
+and `ortaq batch`'s one writer (`benchdata.bulk_load`).
 """
 
 from __future__ import annotations
@@ -127,6 +130,22 @@ def build_sqlite(url: str, count: int, seed: int) -> dict[str, Any]:
     return {"versions": versions, "build_s": round(time.perf_counter() - started, 1)}
 
 
+def build_generated(url: str, count: int, seed: int) -> dict[str, Any]:
+    """`--generated`: `ortaq.benchdata`'s inputs through the chain and the batch's one
+    writer (`benchdata.bulk_load`), with its members and agreements."""
+    from ortaq.benchdata import add_exchange, bulk_load
+
+    store = Store.open(url)
+    started = time.perf_counter()
+    try:
+        add_exchange(store, seed)
+        counts = bulk_load(store, count, seed)
+    finally:
+        store.close()
+    versions = counts["new"] + counts["version"]
+    return {"versions": versions, "build_s": round(time.perf_counter() - started, 1)}
+
+
 def copy_to(source_url: str, target_url: str) -> float:
     """Every row of the schema's tables, then the index rebuilt on the target."""
     source, target = Store.open(source_url), Store.open(target_url)
@@ -189,12 +208,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-postgresql", action="store_true", help="SQLite only")
+    parser.add_argument(
+        "--generated",
+        action="store_true",
+        help="items from ortaq.benchdata through the whole chain (slower to build)",
+    )
     args = parser.parse_args()
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     result: dict[str, Any] = {"bench": "search", "items": args.items, "viewer": VIEWER}
     with tempfile.TemporaryDirectory(prefix="ortaq-bench-search-") as tmp:
         sqlite_url = f"sqlite:///{tmp}/bench.db"
-        result.update(build_sqlite(sqlite_url, args.items, args.seed))
+        build = build_generated if args.generated else build_sqlite
+        result.update(build(sqlite_url, args.items, args.seed))
         result["sqlite"] = measure(sqlite_url, args.rounds)
         if not args.no_postgresql:
             with postgres_server() as server:

@@ -16,13 +16,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
+from ortaq.batch import ingest_in_parallel
+from ortaq.batch.engines import ChainSpec, LocalEngine
 from ortaq.chain import Chain, default_chain
 from ortaq.config import Settings
 from ortaq.exchange.cli import agreements_app, members_app, tokens_app, users_app
 from ortaq.ingest import (
     NotRetryable,
     Outcome,
-    ingest_sources,
     read_source,
     retry_quarantined,
     sources_from_paths,
@@ -86,6 +87,7 @@ app.add_typer(worker_app, name="worker")
 
 err = Console(stderr=True, soft_wrap=True)
 PROGRESS_THRESHOLD = 20  # batches larger than this get a progress bar on a terminal
+PARALLEL_MIN_INPUTS = 32  # fewer inputs are read in this process (no pool to start)
 
 
 def readable_paths(paths: list[str]) -> list[str]:
@@ -139,6 +141,10 @@ def ingest(
         str | None, typer.Option("--format", help="Force an input format instead of sniffing.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per item.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Processes reading items (default: this machine's cores)."),
+    ] = None,
 ) -> None:
     """Read news items from files and store them; bad input goes to quarantine (exit 1).
 
@@ -148,9 +154,12 @@ def ingest(
     known_format(chain_for(settings), format)
     store = open_store(settings)
     known_member(store, provider, "--provider")
-    chain = with_members(chain_for(settings), store.list_members())
     sources = list(sources_from_paths(paths, settings.max_input_bytes))
     hints = Hints(provider=provider, format=format)
+    # the pure chain in a process pool (one worker for a few inputs), one writer here
+    engine = LocalEngine(workers if len(sources) >= PARALLEL_MIN_INPUTS else 1)
+    spec = ChainSpec.of(settings.max_input_bytes, settings.item_limits, store.list_members())
+    engine.start(spec)  # forked before the progress bar's thread starts
 
     def report(outcome: Outcome) -> None:
         if outcome.kind == "quarantined":
@@ -172,9 +181,10 @@ def ingest(
                 report(outcome)
                 progress.advance(task)
 
-            summary = ingest_sources(store, chain, sources, hints, advance)
+            summary = ingest_in_parallel(store, engine, spec, sources, hints, advance)
     else:
-        summary = ingest_sources(store, chain, sources, hints, report)
+        summary = ingest_in_parallel(store, engine, spec, sources, hints, report)
+    engine.close()
     counts = summary.as_dict()
     err.print(
         "ingested {new} new, {version} new versions, {unchanged} unchanged, "
@@ -182,6 +192,94 @@ def ingest(
         highlight=False,
     )
     if summary.quarantined:
+        raise typer.Exit(1)
+
+
+@app.command()
+def batch(
+    source: Annotated[
+        str | None,
+        typer.Argument(help="A folder, a .jsonl/.ndjson or a .parquet dump (or --from-store)."),
+    ] = None,
+    engine: Annotated[
+        str, typer.Option(help="Where the chain runs: local (a process pool) or ray.")
+    ] = "local",
+    from_store: Annotated[
+        bool, typer.Option("--from-store", help="Read every stored item again (a newer model).")
+    ] = False,
+    provider: Annotated[str | None, typer.Option(help="Member slug that sent these items.")] = None,
+    format: Annotated[
+        str | None, typer.Option("--format", help="Force an input format instead of sniffing.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Local engine: processes (default: this machine's cores)."),
+    ] = None,
+    work_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where an interrupted batch keeps what it read (default: DATA_DIR)."),
+    ] = None,
+    window: Annotated[
+        int | None,
+        typer.Option(min=1, help="Records read per run (local 2000, ray 20000 by default)."),
+    ] = None,
+) -> None:
+    """Run the chain over a whole source on an engine; one writer stores the items in
+    publication-time order. Killed and started again, it goes on where it stopped.
+
+    Prints one JSON object of counts; exit 1 when anything was quarantined."""
+    from ortaq.batch import job_directory, run_batch
+    from ortaq.batch.engines import default_engines
+    from ortaq.batch.inputs import UsageError, default_batch_inputs, input_for
+
+    settings = Settings.from_env()
+    if (source is None) == (not from_store):
+        raise UsageProblem("batch: give a SOURCE or --from-store (one of them)")
+    engines = default_engines(workers)
+    if engine not in engines:
+        known = ", ".join(engines.names())
+        raise UsageProblem(f"--engine {engine!r}: no such engine (known: {known})")
+    if source is not None:
+        readable_paths([source])
+    known_format(chain_for(settings), format)
+    try:
+        adapter = input_for(source or ":store:", default_batch_inputs())
+    except UsageError as error:
+        raise UsageProblem(str(error)) from None
+    store = open_store(settings)
+    known_member(store, provider, "--provider")
+    hints = Hints(provider=provider, format=format)
+    spec = ChainSpec.of(settings.max_input_bytes, settings.item_limits, store.list_members())
+    where = str(Path(source).resolve()) if source else ":store:"
+    job = job_directory(
+        work_dir or settings.data_dir / "batch", where, provider or "", format or "",
+        settings.database_url,
+    )  # fmt: skip
+    runner = engines.get(engine)
+    runner.window = window or runner.window
+
+    def records(done: Any) -> Any:
+        return adapter.records(where, hints, store, settings.max_input_bytes, done)
+
+    try:
+        runner.start(spec)  # forked before the progress bar's thread starts
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            console=err, transient=True, disable=engine == "ray" or not err.is_terminal,
+        ) as progress:  # fmt: skip
+            reading = progress.add_task("read", total=None)
+            writing = progress.add_task("write", total=None)
+            report = run_batch(
+                store, runner, records, spec, job, refresh=from_store,
+                on_read=lambda n: progress.advance(reading, n),
+                on_written=lambda n: progress.advance(writing, n),
+            )  # fmt: skip
+    except UsageError as error:
+        raise UsageProblem(str(error)) from None
+    finally:
+        runner.close()
+    print_json({"engine": engine, **report.as_dict()})
+    if report.counts.get("quarantined"):
         raise typer.Exit(1)
 
 

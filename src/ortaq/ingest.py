@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import AsyncIterable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -16,10 +16,13 @@ from typing import BinaryIO, Literal
 from ortaq.chain import Chain
 from ortaq.model import Hints, Item, Rejected, Skipped
 from ortaq.store import SaveResult, Store
+from ortaq.store.fulltext import Analysis
 
 CHUNK_BYTES = 1 << 20
 
-OutcomeKind = Literal["new", "version", "unchanged", "status", "skipped", "quarantined"]
+OutcomeKind = Literal[
+    "new", "version", "unchanged", "status", "refreshed", "skipped", "quarantined"
+]
 
 
 @dataclass(frozen=True)
@@ -157,10 +160,23 @@ def read_source(source: Source) -> bytes | Rejected:
 
 def ingest_bytes(store: Store, chain: Chain, raw: bytes, hints: Hints) -> list[Outcome]:
     """Run one input through the chain and keep every result: stored, skipped or quarantined."""
+    return keep_results(store, chain.process_all(raw, hints), raw, hints)
+
+
+def keep_results(
+    store: Store,
+    results: Sequence[Item | Skipped | Rejected],
+    raw: bytes,
+    hints: Hints,
+    analyses: Sequence[Analysis | None] = (),
+) -> list[Outcome]:
+    """What the chain made of one input, kept: items stored, rejections quarantined.
+    `analyses`: each result's search analysis, when the engine worked it out."""
     outcomes: list[Outcome] = []
-    for result in chain.process_all(raw, hints):
+    for index, result in enumerate(results):
         if isinstance(result, Item):
-            saved = store.save(result, raw)  # the bytes stay here; the item names them
+            analysis = analyses[index] if index < len(analyses) else None
+            saved = store.save(result, raw, analysis)  # the bytes stay here; the item names them
             outcomes.append(Outcome(saved.status, hints.source_name, result, saved))
         elif isinstance(result, Skipped):
             outcomes.append(Outcome("skipped", result.source_name, reason=result.reason))

@@ -32,7 +32,7 @@ import base64
 import binascii
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,6 +44,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ortaq.search_terms import (
     Document,
+    EntityName,
     Query,
     Word,
     analyse_document,
@@ -293,12 +294,32 @@ def tsquery_expression(query: Query) -> str:
 # -- writing -------------------------------------------------------------------------------
 
 
-def index_items(conn: Connection, items: Sequence[tuple[int, Item]]) -> None:
-    """Index items (id, item) in the caller's transaction: text, entity names, facets."""
+@dataclass(frozen=True)
+class Analysis:
+    """What the index keeps of an item, worked out from the item alone (no store): a
+    batch engine computes it where the chain ran, so the one writer only writes it."""
+
+    document: Document
+    names: frozenset[EntityName]
+
+
+def analyse(item: Item) -> Analysis:
+    return Analysis(document_of(item), frozenset(entity_name_keys(item_entities(item))))
+
+
+def index_items(
+    conn: Connection,
+    items: Sequence[tuple[int, Item]],
+    analyses: Sequence[Analysis | None] | None = None,
+) -> None:
+    """Index items (id, item) in the caller's transaction: text, entity names, facets.
+    `analyses`, when given, is `analyse(item)` of each (None: work it out here)."""
     if not items:
         return
     index = index_for(conn.dialect.name)
-    index.write(conn, [(item_id, document_of(item)) for item_id, item in items])
+    given = analyses if analyses is not None else [None] * len(items)
+    done = [a or analyse(item) for (_id, item), a in zip(items, given, strict=True)]
+    index.write(conn, [(item_id, a.document) for (item_id, _), a in zip(items, done, strict=True)])
     facets = [
         {"item_id": item_id, "facet": "country", "value": code}
         for item_id, item in items
@@ -306,7 +327,7 @@ def index_items(conn: Connection, items: Sequence[tuple[int, Item]]) -> None:
     ]
     if facets:
         conn.execute(schema.search_facets.insert(), facets)
-    _remember_names(conn, [e for _, item in items for e in item_entities(item)])
+    _remember_names(conn, set().union(*(a.names for a in done)))
 
 
 def unindex_items(conn: Connection, item_ids: Sequence[int]) -> None:
@@ -332,8 +353,7 @@ def countries_of(item: Item) -> list[str]:
     return sorted({str(code)[:100] for code in values if code})
 
 
-def _remember_names(conn: Connection, entities: Iterable[tuple[str, str, bool]]) -> None:
-    keys = entity_name_keys(entities)
+def _remember_names(conn: Connection, keys: set[EntityName]) -> None:
     if not keys:
         return
     names = schema.search_names

@@ -39,7 +39,11 @@ ViewerLike = Viewer | str  # a member slug, a Viewer, or ortaq.viewer.OPERATOR: 
 Clock = Callable[[], datetime]
 SUMMARY_HEADLINE_CHARS = 300  # a list shows this much of a headline; the item has it all
 
-SaveStatus = Literal["new", "version", "unchanged", "status"]
+SaveStatus = Literal["new", "version", "unchanged", "status", "refreshed"]
+# What the reading stages derive from an item's text: a re-reading replaces these.
+DERIVED_COLUMNS = (
+    "language", "located", "people", "organisations", "places", "derived", "stage_data",
+)  # fmt: skip
 # Ids are 32-bit integers on PostgreSQL: a larger number names no item, and must not
 # reach the database, which would fail on it ("integer out of range") rather than say so.
 MAX_ID = 2**31 - 1
@@ -49,7 +53,8 @@ READING = "ortaq_reading"
 
 @dataclass(frozen=True)
 class SaveResult:
-    status: SaveStatus  # new item, new version, identical re-send, or pubstatus change
+    status: SaveStatus  # new item, new version, identical re-send, pubstatus change, or
+    # new derived data for the same text (a re-reading)
     item_id: int
     uri: str
     version: int
@@ -136,7 +141,9 @@ class Store:
 
     # -- writing items -------------------------------------------------------------
 
-    def save(self, item: Item, raw: bytes | None = None) -> SaveResult:
+    def save(
+        self, item: Item, raw: bytes | None = None, analysis: fulltext.Analysis | None = None
+    ) -> SaveResult:
         """Store an item: identical content is a no-op, changed content a new version.
 
         `raw` is the input the item was read from (the door keeps it, the item only names
@@ -147,11 +154,41 @@ class Store:
         An item is its publisher's: it is matched on (provider, uri), so the same uri sent
         by another member is that member's own, separate item, and says nothing about
         whether anyone else uses the uri.
+
+        `analysis` is `fulltext.analyse(item)` when the caller worked it out already.
         """
         with self.engine.begin() as conn:
-            return self._save(conn, item, raw)
+            return self._save(conn, item, raw, analysis=analysis)
 
-    def _save(self, conn: Connection, item: Item, raw: bytes | None = None) -> SaveResult:
+    def save_many(
+        self,
+        entries: Sequence[tuple[Item, bytes | None, fulltext.Analysis | None]],
+        *,
+        refresh: bool = False,
+    ) -> list[SaveResult]:
+        """`save` for many items in one transaction, in the order given (a batch's one
+        writer: story assignment follows that order). All or none: a failure rolls the
+        whole group back, and the caller may save the items one by one to find it.
+
+        Each entry may bring `fulltext.analyse(item)`, worked out where the chain ran,
+        so that this writer does not analyse the text again. `refresh`: an item whose
+        text is unchanged gets the derived data of this reading (re-processing with a
+        newer model) instead of being left as it was."""
+        with self.engine.begin() as conn:
+            return [
+                self._save(conn, item, raw, refresh=refresh, analysis=analysis)
+                for item, raw, analysis in entries
+            ]
+
+    def _save(
+        self,
+        conn: Connection,
+        item: Item,
+        raw: bytes | None = None,
+        *,
+        refresh: bool = False,
+        analysis: fulltext.Analysis | None = None,
+    ) -> SaveResult:
         items = schema.items
         current = conn.execute(
             sa.select(items.c.id, items.c.version, items.c.content_hash, items.c.pubstatus)
@@ -162,6 +199,8 @@ class Store:
         if current is not None and current.content_hash == content_hash:
             # Re-sending the same text never brings a killed item back; only an explicit
             # withhold or kill changes the status of unchanged content.
+            if refresh and self._refresh_derived(conn, current.id, item, analysis):
+                return SaveResult("refreshed", current.id, item.uri, current.version)
             if item.pubstatus == "usable" or current.pubstatus == item.pubstatus:
                 return SaveResult("unchanged", current.id, item.uri, current.version)
             conn.execute(
@@ -181,7 +220,7 @@ class Store:
         item_id = _new_id(conn.execute(items.insert().values(**row)))
         # The search index follows the current version, in the same transaction.
         fulltext.unindex_items(conn, [current.id] if current is not None else [])
-        fulltext.index_items(conn, [(item_id, item)])
+        fulltext.index_items(conn, [(item_id, item)], [analysis])
         codes = topic_codes(item.subjects)
         if codes:
             conn.execute(
@@ -195,6 +234,24 @@ class Store:
         self._event(conn, item, version, kind)
         status: SaveStatus = "new" if current is None else "version"
         return SaveResult(status, item_id, item.uri, version, story_name(placement.story))
+
+    def _refresh_derived(
+        self, conn: Connection, item_id: int, item: Item, analysis: fulltext.Analysis | None
+    ) -> bool:
+        """Replace what the reading stages derived for the stored version (same text, a
+        newer model); True when anything changed. The search index follows; the story
+        stays (`ortaq stories rebuild` clusters again)."""
+        items = schema.items
+        fresh = _item_row(item, None, item.content_hash, self.clock())
+        columns = [items.c[name] for name in DERIVED_COLUMNS]
+        stored = conn.execute(sa.select(*columns).where(items.c.id == item_id)).mappings().one()
+        changed = {name: fresh[name] for name in DERIVED_COLUMNS if stored[name] != fresh[name]}
+        if not changed:
+            return False
+        conn.execute(items.update().where(items.c.id == item_id).values(**changed))
+        fulltext.unindex_items(conn, [item_id])
+        fulltext.index_items(conn, [(item_id, item)], [analysis])
+        return True
 
     def _is_stale_resend(self, conn: Connection, item: Item, content_hash: str) -> bool:
         items = schema.items
