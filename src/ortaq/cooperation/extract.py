@@ -242,6 +242,7 @@ class _Context:
     headline_end: int = 0
     last_parties: list[Party] = field(default_factory=list)
     last_paragraph: int = -1  # where the previous event's paragraph starts
+    signings: list[list[Party]] = field(default_factory=list)  # each signing's parties
 
 
 def item_text(item: Item) -> str:
@@ -1105,6 +1106,8 @@ def _sentence_events(
                 headline=start < ctx.headline_end,
             )
             out.append(event)
+            if event_type == "agreement_signed" and len({p.group for p in group}) >= 2:
+                ctx.signings.append(group)
         if parties:
             ctx.last_parties = parties
             ctx.last_paragraph = _paragraph_start(ctx.text, start)
@@ -1297,6 +1300,10 @@ def _parties(
     parties = _specific(parties)
     if event_type in HOST_TYPES:
         parties = _host(ctx, parties, everything, candidate)
+    partners = _signed_with(ctx, parties) if len({p.group for p in parties}) == 1 else []
+    if partners:
+        parties = [*parties, *partners]
+        method.append("signing-parties")
     if len({p.group for p in parties}) < 2:
         # the previous event's parties while the paragraph goes on; a new paragraph (a
         # quote under a subheading) is about the item's main pair
@@ -1311,6 +1318,17 @@ def _parties(
                     parties = [*parties, extra]
                     method.append("context-parties")
     return _sided(_without_own_country(parties, event_type)), method
+
+
+def _signed_with(ctx: _Context, parties: Sequence[Party]) -> list[Party]:
+    """'The agreement with NAMPA provides for …': one party named, who signed with
+    someone earlier in the item: what the agreement provides is between the two (the
+    latest signing that party is in)."""
+    ids = {p.id for p in parties}
+    for signing in reversed(ctx.signings):
+        if ids & {p.id for p in signing}:
+            return [p for p in signing if p.id not in ids and p.group != parties[0].group]
+    return []
 
 
 _CASE_GAP = re.compile(r"(?:[-'’]?\w{1,4})?[\s«»“”\"]*")  # 'AZƏRTAC-ın ', 'ТАСС '
