@@ -55,3 +55,31 @@ def test_a_lower_case_description_is_no_name(language: str, text: str, absent: s
 def test_the_capitalised_name_is_still_found() -> None:
     text = "La Télévision algérienne a signé un accord avec Kabar."
     assert "org:entv" in [m.entity_id for m in find_organisations(text, "fr")]
+
+
+def test_a_body_may_state_its_will_alone() -> None:
+    text = (
+        "Agencies of the region\n"
+        "Kabar and Anadolu Agency signed a memorandum of cooperation in Bishkek on Monday.\n"
+        "Kabar is ready to cooperate with all the news agencies of the region."
+    )
+    intents = [e for e in _events(text, "en") if e.type == "statement_of_intent"]
+    assert [_parties(e) for e in intents] == [{"org:kabar"}]
+
+
+def test_doubled_brackets_quote_a_name_not_a_credit() -> None:
+    text = (
+        "أخبار\nوأكد أن وكالة ((كابار)) مستعدة لتعزيز التبادلات الإعلامية والتعاون في عدة مجالات."
+    )
+    intents = [e for e in _events(text, "ar") if e.type == "statement_of_intent"]
+    assert intents and "org:kabar" in _parties(intents[0])
+
+
+def test_a_role_acts_for_the_longest_organisation_it_names() -> None:
+    text = (
+        "RT подписал меморандум с WAM\n"
+        "Руководитель RT Arabic Анна Петрова и директор агентства WAM Саид Нуайми "
+        "подписали меморандум о сотрудничестве."
+    )
+    signed = [_parties(e) for e in _events(text, "ru") if e.type == "agreement_signed"]
+    assert signed and not any({"org:rt", "org:rt-arabic"} <= p for p in signed), signed

@@ -72,6 +72,9 @@ NEGATION_WINDOW = 40
 SIGNED_WINDOW = 60  # a 'signed' cue this near a document word makes it a signing
 GOVERNMENT_KINDS = frozenset({"ministry", "government", "embassy", "parliament", "presidency"})
 HOST_TYPES = frozenset({"visit", "bureau_opening"})
+# a body may state a will alone ('AMI is ready to cooperate with every agency of the
+# region'): a sentence naming one acting party keeps it alone (guideline section 4)
+SOLO_TYPES = frozenset({"statement_of_intent"})
 PLACE_FALLBACK_TYPES = frozenset({"meeting", "visit", "training"})
 SETTING_TYPES = frozenset({"meeting", "visit"})  # merge across statuses when undated
 # what the areas of a signed document are (guideline section 7): agreed when provided for
@@ -474,9 +477,15 @@ def _role_org(
     role: str, identity: _Identity, folded_names: dict[str, list[str]], language: str
 ) -> str | None:
     folded_role = f" {fold(role)} "
-    for org_id, names in folded_names.items():
-        if any(_contains_word(folded_role, name) for name in names):
-            return identity.find(org_id)
+    # the longest name the role holds: 'head of RT Arabic' acts for RT Arabic, not RT
+    named = [
+        (len(name), org_id)
+        for org_id, names in folded_names.items()
+        for name in names
+        if _contains_word(folded_role, name)
+    ]
+    if named:
+        return identity.find(max(named, key=lambda pair: pair[0])[1])
     known = _role_organisation(role, language)
     return identity.add(*known) if known else None
 
@@ -675,6 +684,8 @@ def _in_brackets(m: _Mention, text: str, para: tuple[int, int], orgs: Sequence[_
     close = right.find(")") if left[open_at] == "(" else right.find("/")
     if close == -1 or "(" in right[:close]:
         return False
+    if left[open_at] == "(" and left[:open_at].endswith("("):
+        return False  # '((شينخوا))': doubled brackets quote a name, no credit is doubled
     if left[open_at] == "/" and (left[open_at + 1 :].strip() or right[:close].strip()):
         return False  # 'UrduPoint / Pakistan Point' inside brackets is handled by '('
     bracket = para[0] + open_at
@@ -1300,11 +1311,12 @@ def _parties(
     parties = _specific(parties)
     if event_type in HOST_TYPES:
         parties = _host(ctx, parties, everything, candidate)
-    partners = _signed_with(ctx, parties) if len({p.group for p in parties}) == 1 else []
+    alone = event_type in SOLO_TYPES and bool(parties) and "anaphora" not in method
+    partners = [] if alone or len({p.group for p in parties}) != 1 else _signed_with(ctx, parties)
     if partners:
         parties = [*parties, *partners]
         method.append("signing-parties")
-    if len({p.group for p in parties}) < 2:
+    if len({p.group for p in parties}) < 2 and not alone:
         # the previous event's parties while the paragraph goes on; a new paragraph (a
         # quote under a subheading) is about the item's main pair
         same = ctx.last_paragraph == _paragraph_start(ctx.text, start)
