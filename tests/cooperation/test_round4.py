@@ -83,3 +83,50 @@ def test_a_role_acts_for_the_longest_organisation_it_names() -> None:
     )
     signed = [_parties(e) for e in _events(text, "ru") if e.type == "agreement_signed"]
     assert signed and not any({"org:rt", "org:rt-arabic"} <= p for p in signed), signed
+
+
+def test_what_the_sides_agreed_is_between_the_signatories() -> None:
+    text = (
+        "Kabar signs with Anadolu Agency\n"
+        "Kabar and Anadolu Agency signed a memorandum of cooperation in Bishkek.\n"
+        "The memorandum was signed by the Minister of Culture of Kyrgyzstan and the "
+        "Director of Anadolu Agency.\n"
+        "The memorandum provides for the exchange of news between the two sides."
+    )
+    exchange = [e for e in _events(text, "en") if e.type == "content_exchange"]
+    assert exchange and _parties(exchange[0]) == {"org:kabar", "org:anadolu"}, [
+        _parties(e) for e in exchange
+    ]
+
+
+def test_an_unnamed_side_is_a_party_by_its_description() -> None:
+    text = (
+        "Жаңалық\n"
+        "«Kabar» агенттігі мен өңірлік газет редакторлары арасында ынтымақтастық туралы "
+        "меморандумға қол қойылды."
+    )
+    signed = [e for e in _events(text, "kk") if e.type == "agreement_signed"]
+    assert signed, _events(text, "kk")
+    names = {p.name for p in signed[0].parties}
+    assert "өңірлік газет редакторлары" in names, names
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "Visite\nL'ambassadeur du Kazakhstan en Turquie s'est familiarisé avec "
+            "l'activité de l'Agence Anadolu.",
+        ),
+        (
+            "ru",
+            "Визит\nПосол Казахстана в Турции ознакомился с работой агентства Анадолу.",
+        ),
+    ],
+)
+def test_an_ambassador_acts_for_the_state_that_sends_him(language: str, text: str) -> None:
+    visits = [e for e in _events(text, language) if e.type == "visit"]
+    assert visits, [(e.type, _parties(e)) for e in _events(text, language)]
+    assert "country:KZ" in _parties(visits[0])
+    assert "country:TR" not in _parties(visits[0])

@@ -547,7 +547,7 @@ def _mentions(
         out.append(_mention(m, identity, person_orgs, lex))
     out.sort(key=lambda x: x.start)
     out = _short_names(out)
-    return _inactive(out, text, cues, agency)
+    return _inactive(out, text, cues, agency, lex)
 
 
 def _mention(
@@ -599,7 +599,7 @@ def _short_names(mentions: list[_Mention]) -> list[_Mention]:
 
 
 def _inactive(
-    mentions: list[_Mention], text: str, cues: Sequence[Hit], agency: str
+    mentions: list[_Mention], text: str, cues: Sequence[Hit], agency: str, lex: Lexicon
 ) -> list[_Mention]:
     paragraphs = _paragraph_spans(text)
     orgs = [m for m in mentions if m.role == "org"]
@@ -615,8 +615,30 @@ def _inactive(
             reason = "attending"
         elif m.role == "country" and _names_an_organisation(m, text, orgs):
             reason = "modifier"
+        elif m.role == "country" and _posting(m, mentions, text, lex):
+            reason = "posting"
         out.append(replace(m, inactive=reason) if reason else m)
     return out
+
+
+# 'ambassador of Cuba in Azerbaijan', 'посол Казахстана в Аргентине': the second country
+# is where the official serves, not a side (the official acts for the first)
+_TITLE_WINDOW = 40  # characters before the first country where the official's title is
+_POSTING_WORDS = frozenset({"in", "to", "en", "au", "aux", "à", "в", "во", "في", "لدى"})
+
+
+def _posting(m: _Mention, mentions: Sequence[_Mention], text: str, lex: Lexicon) -> bool:
+    """A country right after another country and a preposition of place, with an
+    official's title just before the first ('L'ambassadeur de Cuba en Azerbaïdjan')."""
+    before = [x for x in mentions if x.end <= m.start and x.role != "place"]
+    if not before or before[-1].role != "country":
+        return False
+    first = before[-1]
+    gap = text[first.end : m.start].split()
+    if len(gap) != 1 or gap[0].lower() not in _POSTING_WORDS:
+        return False
+    title = text[max(0, first.start - _TITLE_WINDOW) : first.start]
+    return bool(lex.roles.find(fold(title, lex.language)))
 
 
 _CLOSING_QUOTES = frozenset("’”»\"'")
@@ -1251,6 +1273,28 @@ def _listed_before(ctx: _Context, mentions: Sequence[_Mention], cue_start: int) 
     return list(reversed(out))
 
 
+_LABEL_WORDS = 4  # the longest description taken as a party
+
+
+def _described_party(ctx: _Context, mentions: Sequence[_Mention], cue_start: int) -> list[Party]:
+    """'X мен түркітілдес БАҚ басшылары арасында' (between X and the heads of Turkic
+    media): an unnamed side is a party by its description (guideline section 4), the
+    words between the conjunction after the named party and the postposition."""
+    named = [m for m in mentions if m.end <= cue_start and m.party is not None]
+    if not named:
+        return []
+    last = named[-1]
+    gap = ctx.text[last.end : cue_start]
+    words = gap.split()
+    if len(words) < 2 or not _joins(ctx, fold(words[0].strip("-'’"), ctx.language)):
+        return []
+    label = words[1:]
+    if len(label) > _LABEL_WORDS or any(not w.isalpha() for w in label):
+        return []  # punctuation, figures or a long phrase: not one side's description
+    name = " ".join(label)
+    return [Party(f"label:{fold(name, ctx.language)}", name, "group", None, aliases=(name,))]
+
+
 def _joins(ctx: _Context, word: str) -> bool:
     """A word between two names of one list: a conjunction (with a suffix: 'ilə',
     'мен'), an article ('the', 'l''). A preposition ends the list: 'between Turkey and
@@ -1285,6 +1329,8 @@ def _parties(
                 parties = after
         elif cue.kind == "between_after":
             before = _listed_before(ctx, in_clause, cue.start)
+            if len(before) == 1:
+                before += _described_party(ctx, in_clause, cue.start)
             if len(before) >= 2:
                 parties = before
         if parties:
@@ -1292,6 +1338,8 @@ def _parties(
             break
     if not parties and any(c.kind == "anaphora" for c in cues):
         referents = ctx.last_parties or ctx.main_pair
+        if ctx.signings and any(c.kind == "provision" for c in cues):
+            referents = _main_signing(ctx)  # what 'the sides' agreed is the document's
         if referents:
             parties = list(referents)
             method.append("anaphora")
@@ -1330,6 +1378,15 @@ def _parties(
                     parties = [*parties, extra]
                     method.append("context-parties")
     return _sided(_without_own_country(parties, event_type)), method
+
+
+def _main_signing(ctx: _Context) -> list[Party]:
+    """The parties of the item's main signing: the set of parties its signings name
+    most often, the first of them on a tie (a headline and a lead name the same pair;
+    a later sentence may name the signatories by their states)."""
+    counts = Counter(frozenset(p.id for p in signing) for signing in ctx.signings)
+    best = max(counts.values())
+    return next(s for s in ctx.signings if counts[frozenset(p.id for p in s)] == best)
 
 
 def _signed_with(ctx: _Context, parties: Sequence[Party]) -> list[Party]:
