@@ -130,3 +130,24 @@ def test_an_ambassador_acts_for_the_state_that_sends_him(language: str, text: st
     assert visits, [(e.type, _parties(e)) for e in _events(text, language)]
     assert "country:KZ" in _parties(visits[0])
     assert "country:TR" not in _parties(visits[0])
+
+
+STATE_VISIT = (
+    "Presidents of Kazakhstan and Turkey meet in Ankara\n"
+    "The President of Kazakhstan arrived in Ankara on Monday for a state visit.\n"
+    "The presidents of Kazakhstan and Turkey held talks on trade, energy and transport.\n"
+    "Kazakhstan and Turkey signed an agreement on the movement of goods across the border.\n"
+    "Kazinform and Anadolu Agency signed a memorandum on the exchange of news and photos."
+)
+
+
+def test_a_state_visit_is_no_media_event_but_its_media_part_is() -> None:
+    events = [(e.type, _parties(e)) for e in _events(STATE_VISIT, "en")]
+    assert ("agreement_signed", {"org:kazinform", "org:anadolu"}) in events, events
+    assert not any(t in ("visit", "meeting") for t, _ in events), events
+    assert not any(t == "agreement_signed" and "country:KZ" in p for t, p in events), events
+
+
+def test_a_media_word_keeps_a_state_event() -> None:
+    text = STATE_VISIT.replace("held talks on trade, energy", "held talks on media, energy")
+    assert "meeting" in [e.type for e in _events(text, "en")]

@@ -72,6 +72,25 @@ NEGATION_WINDOW = 40
 SIGNED_WINDOW = 60  # a 'signed' cue this near a document word makes it a signing
 GOVERNMENT_KINDS = frozenset({"ministry", "government", "embassy", "parliament", "presidency"})
 HOST_TYPES = frozenset({"visit", "bureau_opening"})
+# types that say nothing of media by themselves: in a longer text, a state visit, a
+# summit or a trade protocol with no media word and no media body is no media event
+GENERIC_TYPES = frozenset({"meeting", "visit", "agreement_signed", "action_plan", "bureau_opening"})
+MEDIA_CONTEXT_SENTENCES = 3  # a shorter text is all context there is: keep its events
+# bodies of the media field in the knowledge base: their acts are media cooperation
+MEDIA_KINDS = frozenset(
+    {
+        "agency",
+        "broadcaster",
+        "newspaper",
+        "press_service",
+        "union",
+        "association",
+        "platform",
+        "regulator",
+        "training",
+        "company",
+    }
+)
 # a body may state a will alone ('AMI is ready to cooperate with every agency of the
 # region'): a sentence naming one acting party keeps it alone (guideline section 4)
 SOLO_TYPES = frozenset({"statement_of_intent"})
@@ -246,6 +265,7 @@ class _Context:
     last_parties: list[Party] = field(default_factory=list)
     last_paragraph: int = -1  # where the previous event's paragraph starts
     signings: list[list[Party]] = field(default_factory=list)  # each signing's parties
+    sentences: int = 0  # how many sentences the text has
 
 
 def item_text(item: Item) -> str:
@@ -865,7 +885,9 @@ def extract_events(item: Item) -> list[Event]:
     trigger_starts = [h.start for h in trigger_hits]
     cue_starts = [h.start for h in cue_hits]
     events: list[Event] = []
-    for start, end in _sentence_spans(item, language):
+    spans = _sentence_spans(item, language)
+    ctx.sentences = len(spans)
+    for start, end in spans:
         lo = bisect.bisect_left(trigger_starts, start)
         hi = bisect.bisect_left(trigger_starts, end)
         if lo == hi:
@@ -1063,6 +1085,9 @@ def _sentence_events(
     candidates = _candidates(ctx, clauses, triggers)
     if not candidates:
         return out
+    media_sentence = any(c.kind == "media" for c in cues)
+    # the parties the sentence names itself (not those the context supplies)
+    named = [m.party for m in _active(_in_span(ctx, start, end)) if m.party is not None]
     dates, offset = _sentence_dates(ctx, start, end)
     date_spans = [(d.start + offset, d.end + offset) for d in dates]
     documents = [
@@ -1111,6 +1136,14 @@ def _sentence_events(
         if event_type == "statement_of_intent" and taxonomy().realised(status):
             continue  # cooperation that exists is not, by itself, an event
         parties, party_method = _parties(ctx, start, end, clause, candidate, in_clause, event_type)
+        if (
+            event_type in GENERIC_TYPES
+            and ctx.sentences >= MEDIA_CONTEXT_SENTENCES
+            and not media_sentence
+            and named  # 'the sides …' continues the item's story: the context decides
+            and not any(_media_body(p, ctx.lexicon) for p in named)
+        ):
+            continue  # a state visit or a trade protocol: no media cooperation (guideline 8)
         method += party_method
         where = _where(ctx, start, end, candidate, event_type, status)
         people = _people(ctx, start, end)
@@ -1145,6 +1178,18 @@ def _sentence_events(
             ctx.last_parties = parties
             ctx.last_paragraph = _paragraph_start(ctx.text, start)
     return out
+
+
+def _media_body(party: Party, lex: Lexicon) -> bool:
+    """A party of the media field: a media body of the knowledge base, or an
+    organisation whose name says it ('Türk İnternet Media Birliyi')."""
+    if _org_kind(party.id) in MEDIA_KINDS:
+        return True
+    return party.kind == "organisation" and any(
+        hit.kind == "media"
+        for name in (party.name, *party.aliases)
+        for hit in lex.cues.find(fold(name, lex.language))
+    )
 
 
 def _has_subject(ctx: _Context, clause: tuple[int, int], candidate: _Candidate) -> bool:
