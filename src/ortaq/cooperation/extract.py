@@ -625,6 +625,7 @@ def _inactive(
     orgs = [m for m in mentions if m.role == "org"]
     cues = [c for c in cues if c.kind.startswith(("credit_", "presence_"))]
     out = []
+    previous: _Mention | None = None  # the last mention before m that is not a place
     for m in mentions:
         reason = ""
         if m.role == "org" and _is_credit(m, text, paragraphs, orgs, cues, agency):
@@ -635,9 +636,11 @@ def _inactive(
             reason = "attending"
         elif m.role == "country" and _names_an_organisation(m, text, orgs):
             reason = "modifier"
-        elif m.role == "country" and _posting(m, mentions, text, lex):
+        elif m.role == "country" and _posting(m, previous, text, lex):
             reason = "posting"
         out.append(replace(m, inactive=reason) if reason else m)
+        if m.role != "place":
+            previous = m
     return out
 
 
@@ -647,13 +650,12 @@ _TITLE_WINDOW = 40  # characters before the first country where the official's t
 _POSTING_WORDS = frozenset({"in", "to", "en", "au", "aux", "à", "в", "во", "في", "لدى"})
 
 
-def _posting(m: _Mention, mentions: Sequence[_Mention], text: str, lex: Lexicon) -> bool:
-    """A country right after another country and a preposition of place, with an
-    official's title just before the first ('L'ambassadeur de Cuba en Azerbaïdjan')."""
-    before = [x for x in mentions if x.end <= m.start and x.role != "place"]
-    if not before or before[-1].role != "country":
+def _posting(m: _Mention, first: _Mention | None, text: str, lex: Lexicon) -> bool:
+    """A country right after another country (`first`, the mention before it) and a
+    preposition of place, with an official's title just before the first
+    ('L'ambassadeur de Cuba en Azerbaïdjan')."""
+    if first is None or first.role != "country" or first.end > m.start:
         return False
-    first = before[-1]
     gap = text[first.end : m.start].split()
     if len(gap) != 1 or gap[0].lower() not in _POSTING_WORDS:
         return False
