@@ -72,6 +72,28 @@ NEGATION_WINDOW = 40
 SIGNED_WINDOW = 60  # a 'signed' cue this near a document word makes it a signing
 GOVERNMENT_KINDS = frozenset({"ministry", "government", "embassy", "parliament", "presidency"})
 HOST_TYPES = frozenset({"visit", "bureau_opening"})
+# types that say nothing of media by themselves: in a longer text, a state visit, a
+# summit or a trade protocol with no media word and no media body is no media event
+GENERIC_TYPES = frozenset({"meeting", "visit", "agreement_signed", "action_plan", "bureau_opening"})
+MEDIA_CONTEXT_SENTENCES = 3  # a shorter text is all context there is: keep its events
+# bodies of the media field in the knowledge base: their acts are media cooperation
+MEDIA_KINDS = frozenset(
+    {
+        "agency",
+        "broadcaster",
+        "newspaper",
+        "press_service",
+        "union",
+        "association",
+        "platform",
+        "regulator",
+        "training",
+        "company",
+    }
+)
+# a body may state a will alone ('AMI is ready to cooperate with every agency of the
+# region'): a sentence naming one acting party keeps it alone (guideline section 4)
+SOLO_TYPES = frozenset({"statement_of_intent"})
 PLACE_FALLBACK_TYPES = frozenset({"meeting", "visit", "training"})
 SETTING_TYPES = frozenset({"meeting", "visit"})  # merge across statuses when undated
 # what the areas of a signed document are (guideline section 7): agreed when provided for
@@ -242,6 +264,8 @@ class _Context:
     headline_end: int = 0
     last_parties: list[Party] = field(default_factory=list)
     last_paragraph: int = -1  # where the previous event's paragraph starts
+    signings: list[list[Party]] = field(default_factory=list)  # each signing's parties
+    sentences: int = 0  # how many sentences the text has
 
 
 def item_text(item: Item) -> str:
@@ -473,9 +497,15 @@ def _role_org(
     role: str, identity: _Identity, folded_names: dict[str, list[str]], language: str
 ) -> str | None:
     folded_role = f" {fold(role)} "
-    for org_id, names in folded_names.items():
-        if any(_contains_word(folded_role, name) for name in names):
-            return identity.find(org_id)
+    # the longest name the role holds: 'head of RT Arabic' acts for RT Arabic, not RT
+    named = [
+        (len(name), org_id)
+        for org_id, names in folded_names.items()
+        for name in names
+        if _contains_word(folded_role, name)
+    ]
+    if named:
+        return identity.find(max(named, key=lambda pair: pair[0])[1])
     known = _role_organisation(role, language)
     return identity.add(*known) if known else None
 
@@ -537,7 +567,7 @@ def _mentions(
         out.append(_mention(m, identity, person_orgs, lex))
     out.sort(key=lambda x: x.start)
     out = _short_names(out)
-    return _inactive(out, text, cues, agency)
+    return _inactive(out, text, cues, agency, lex)
 
 
 def _mention(
@@ -589,12 +619,13 @@ def _short_names(mentions: list[_Mention]) -> list[_Mention]:
 
 
 def _inactive(
-    mentions: list[_Mention], text: str, cues: Sequence[Hit], agency: str
+    mentions: list[_Mention], text: str, cues: Sequence[Hit], agency: str, lex: Lexicon
 ) -> list[_Mention]:
     paragraphs = _paragraph_spans(text)
     orgs = [m for m in mentions if m.role == "org"]
     cues = [c for c in cues if c.kind.startswith(("credit_", "presence_"))]
     out = []
+    previous: _Mention | None = None  # the last mention before m that is not a place
     for m in mentions:
         reason = ""
         if m.role == "org" and _is_credit(m, text, paragraphs, orgs, cues, agency):
@@ -605,8 +636,31 @@ def _inactive(
             reason = "attending"
         elif m.role == "country" and _names_an_organisation(m, text, orgs):
             reason = "modifier"
+        elif m.role == "country" and _posting(m, previous, text, lex):
+            reason = "posting"
         out.append(replace(m, inactive=reason) if reason else m)
+        if m.role != "place":
+            previous = m
     return out
+
+
+# 'ambassador of Cuba in Azerbaijan', 'посол Казахстана в Аргентине': the second country
+# is where the official serves, not a side (the official acts for the first)
+_TITLE_WINDOW = 40  # characters before the first country where the official's title is
+_POSTING_WORDS = frozenset({"in", "to", "en", "au", "aux", "à", "в", "во", "في", "لدى"})
+
+
+def _posting(m: _Mention, first: _Mention | None, text: str, lex: Lexicon) -> bool:
+    """A country right after another country (`first`, the mention before it) and a
+    preposition of place, with an official's title just before the first
+    ('L'ambassadeur de Cuba en Azerbaïdjan')."""
+    if first is None or first.role != "country" or first.end > m.start:
+        return False
+    gap = text[first.end : m.start].split()
+    if len(gap) != 1 or gap[0].lower() not in _POSTING_WORDS:
+        return False
+    title = text[max(0, first.start - _TITLE_WINDOW) : first.start]
+    return bool(lex.roles.find(fold(title, lex.language)))
 
 
 _CLOSING_QUOTES = frozenset("’”»\"'")
@@ -674,6 +728,8 @@ def _in_brackets(m: _Mention, text: str, para: tuple[int, int], orgs: Sequence[_
     close = right.find(")") if left[open_at] == "(" else right.find("/")
     if close == -1 or "(" in right[:close]:
         return False
+    if left[open_at] == "(" and left[:open_at].endswith("("):
+        return False  # '((شينخوا))': doubled brackets quote a name, no credit is doubled
     if left[open_at] == "/" and (left[open_at + 1 :].strip() or right[:close].strip()):
         return False  # 'UrduPoint / Pakistan Point' inside brackets is handled by '('
     bracket = para[0] + open_at
@@ -831,7 +887,9 @@ def extract_events(item: Item) -> list[Event]:
     trigger_starts = [h.start for h in trigger_hits]
     cue_starts = [h.start for h in cue_hits]
     events: list[Event] = []
-    for start, end in _sentence_spans(item, language):
+    spans = _sentence_spans(item, language)
+    ctx.sentences = len(spans)
+    for start, end in spans:
         lo = bisect.bisect_left(trigger_starts, start)
         hi = bisect.bisect_left(trigger_starts, end)
         if lo == hi:
@@ -1029,6 +1087,9 @@ def _sentence_events(
     candidates = _candidates(ctx, clauses, triggers)
     if not candidates:
         return out
+    media_sentence = any(c.kind == "media" for c in cues)
+    # the parties the sentence names itself (not those the context supplies)
+    named = [m.party for m in _active(_in_span(ctx, start, end)) if m.party is not None]
     dates, offset = _sentence_dates(ctx, start, end)
     date_spans = [(d.start + offset, d.end + offset) for d in dates]
     documents = [
@@ -1077,6 +1138,14 @@ def _sentence_events(
         if event_type == "statement_of_intent" and taxonomy().realised(status):
             continue  # cooperation that exists is not, by itself, an event
         parties, party_method = _parties(ctx, start, end, clause, candidate, in_clause, event_type)
+        if (
+            event_type in GENERIC_TYPES
+            and ctx.sentences >= MEDIA_CONTEXT_SENTENCES
+            and not media_sentence
+            and named  # 'the sides …' continues the item's story: the context decides
+            and not any(_media_body(p, ctx.lexicon) for p in named)
+        ):
+            continue  # a state visit or a trade protocol: no media cooperation (guideline 8)
         method += party_method
         where = _where(ctx, start, end, candidate, event_type, status)
         people = _people(ctx, start, end)
@@ -1105,10 +1174,24 @@ def _sentence_events(
                 headline=start < ctx.headline_end,
             )
             out.append(event)
+            if event_type == "agreement_signed" and len({p.group for p in group}) >= 2:
+                ctx.signings.append(group)
         if parties:
             ctx.last_parties = parties
             ctx.last_paragraph = _paragraph_start(ctx.text, start)
     return out
+
+
+def _media_body(party: Party, lex: Lexicon) -> bool:
+    """A party of the media field: a media body of the knowledge base, or an
+    organisation whose name says it ('Türk İnternet Media Birliyi')."""
+    if _org_kind(party.id) in MEDIA_KINDS:
+        return True
+    return party.kind == "organisation" and any(
+        hit.kind == "media"
+        for name in (party.name, *party.aliases)
+        for hit in lex.cues.find(fold(name, lex.language))
+    )
 
 
 def _has_subject(ctx: _Context, clause: tuple[int, int], candidate: _Candidate) -> bool:
@@ -1237,6 +1320,28 @@ def _listed_before(ctx: _Context, mentions: Sequence[_Mention], cue_start: int) 
     return list(reversed(out))
 
 
+_LABEL_WORDS = 4  # the longest description taken as a party
+
+
+def _described_party(ctx: _Context, mentions: Sequence[_Mention], cue_start: int) -> list[Party]:
+    """'X мен түркітілдес БАҚ басшылары арасында' (between X and the heads of Turkic
+    media): an unnamed side is a party by its description (guideline section 4), the
+    words between the conjunction after the named party and the postposition."""
+    named = [m for m in mentions if m.end <= cue_start and m.party is not None]
+    if not named:
+        return []
+    last = named[-1]
+    gap = ctx.text[last.end : cue_start]
+    words = gap.split()
+    if len(words) < 2 or not _joins(ctx, fold(words[0].strip("-'’"), ctx.language)):
+        return []
+    label = words[1:]
+    if len(label) > _LABEL_WORDS or any(not w.isalpha() for w in label):
+        return []  # punctuation, figures or a long phrase: not one side's description
+    name = " ".join(label)
+    return [Party(f"label:{fold(name, ctx.language)}", name, "group", None, aliases=(name,))]
+
+
 def _joins(ctx: _Context, word: str) -> bool:
     """A word between two names of one list: a conjunction (with a suffix: 'ilə',
     'мен'), an article ('the', 'l''). A preposition ends the list: 'between Turkey and
@@ -1271,6 +1376,8 @@ def _parties(
                 parties = after
         elif cue.kind == "between_after":
             before = _listed_before(ctx, in_clause, cue.start)
+            if len(before) == 1:
+                before += _described_party(ctx, in_clause, cue.start)
             if len(before) >= 2:
                 parties = before
         if parties:
@@ -1278,6 +1385,8 @@ def _parties(
             break
     if not parties and any(c.kind == "anaphora" for c in cues):
         referents = ctx.last_parties or ctx.main_pair
+        if ctx.signings and any(c.kind == "provision" for c in cues):
+            referents = _main_signing(ctx)  # what 'the sides' agreed is the document's
         if referents:
             parties = list(referents)
             method.append("anaphora")
@@ -1297,7 +1406,12 @@ def _parties(
     parties = _specific(parties)
     if event_type in HOST_TYPES:
         parties = _host(ctx, parties, everything, candidate)
-    if len({p.group for p in parties}) < 2:
+    alone = event_type in SOLO_TYPES and bool(parties) and "anaphora" not in method
+    partners = [] if alone or len({p.group for p in parties}) != 1 else _signed_with(ctx, parties)
+    if partners:
+        parties = [*parties, *partners]
+        method.append("signing-parties")
+    if len({p.group for p in parties}) < 2 and not alone:
         # the previous event's parties while the paragraph goes on; a new paragraph (a
         # quote under a subheading) is about the item's main pair
         same = ctx.last_paragraph == _paragraph_start(ctx.text, start)
@@ -1311,6 +1425,26 @@ def _parties(
                     parties = [*parties, extra]
                     method.append("context-parties")
     return _sided(_without_own_country(parties, event_type)), method
+
+
+def _main_signing(ctx: _Context) -> list[Party]:
+    """The parties of the item's main signing: the set of parties its signings name
+    most often, the first of them on a tie (a headline and a lead name the same pair;
+    a later sentence may name the signatories by their states)."""
+    counts = Counter(frozenset(p.id for p in signing) for signing in ctx.signings)
+    best = max(counts.values())
+    return next(s for s in ctx.signings if counts[frozenset(p.id for p in s)] == best)
+
+
+def _signed_with(ctx: _Context, parties: Sequence[Party]) -> list[Party]:
+    """'The agreement with NAMPA provides for …': one party named, who signed with
+    someone earlier in the item: what the agreement provides is between the two (the
+    latest signing that party is in)."""
+    ids = {p.id for p in parties}
+    for signing in reversed(ctx.signings):
+        if ids & {p.id for p in signing}:
+            return [p for p in signing if p.id not in ids and p.group != parties[0].group]
+    return []
 
 
 _CASE_GAP = re.compile(r"(?:[-'’]?\w{1,4})?[\s«»“”\"]*")  # 'AZƏRTAC-ın ', 'ТАСС '

@@ -21,9 +21,12 @@ data/triggers/<lang>.json holds, for a linguist to extend without code:
   'prévoit', 'предусматривает', 'تنص'): the areas it lists are `agreed`, and the
   document named there is not a new signing; ``plural_documents``: document words in the
   plural ('memorandums', 'anlaşmalar'): one body signing with several partners signs one
-  document with each; ``conjunctions`` that continue a list of parties and
-  ``list_articles`` that may stand before a listed name ('the', 'l'', 'les'): nothing
-  else does ('between Turkey and Azerbaijan in the platform' lists two parties);
+  document with each; ``media_words``: words of the media field ('press', 'СМИ',
+  'إعلام'): an event whose sentence has none and whose parties are no media bodies is
+  not media cooperation (a state visit, a trade protocol; see extract.GENERIC_TYPES);
+  ``conjunctions`` that continue a list of parties and ``list_articles`` that may
+  stand before a listed name ('the', 'l'', 'les'): nothing else does ('between Turkey
+  and Azerbaijan in the platform' lists two parties);
 - ``stem_endings`` (Arabic): what may follow a stem entry in the same word, so that
   'اجتماع' (meeting) matches اجتماعات and اجتماعه but not الاجتماعي (social);
   ``blocked_continuations``: what may not follow a stem entry, because it makes another
@@ -240,6 +243,7 @@ def _cue_entries(data: dict[str, Any]) -> list[tuple[str, str, str]]:
     entries += [(e, "anaphora", "") for e in data.get("anaphora", [])]
     entries += [(e, "provision", "") for e in data.get("provision", [])]
     entries += [(e, "plural", "") for e in data.get("plural_documents", [])]
+    entries += [(e, "media", "") for e in data.get("media_words", [])]
     return entries
 
 

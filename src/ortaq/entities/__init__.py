@@ -16,8 +16,9 @@ from typing import Any
 
 from ortaq.entities.gazetteer import countries
 from ortaq.entities.linking import EntityLinker
-from ortaq.entities.organisations import Organisation, member_organisations
-from ortaq.entities.recognise import recognise
+from ortaq.entities.organisations import Organisation, find_organisations, member_organisations
+from ortaq.entities.orgspans import generic_only
+from ortaq.entities.recognise import recognise, slug
 from ortaq.model import Derived, Item, Mention
 
 __all__ = [
@@ -66,9 +67,42 @@ def _recognise_into(
     item.mentions = tuple(mentions)
     item.people = _distinct(m for m in mentions if m.type == "PER")
     item.organisations = _distinct(m for m in mentions if m.type == "ORG")
+    item.organisations += _credited(item, members, {o["id"] for o in item.organisations})
     item.places = _distinct(m for m in mentions if m.type == "LOC")
     item.derived["countries"] = Derived(countries(mentions), "gazetteer", 0.9)
     return item
+
+
+def _credited(
+    item: Item, members: tuple[Organisation, ...], known: set[str | None]
+) -> list[dict[str, Any]]:
+    """The agency of the dateline ('Baku, March 15, AZERTAC'): the outlet that reports
+    the item is one of its organisations, although the read stage took the dateline out
+    of the text. Marked `credited`: it reports the news, it does not act in it (stories
+    and cooperation read the text's mentions, not this entry)."""
+    dateline = item.derived.get("dateline")
+    value = dateline.value if dateline is not None else None
+    agency = " ".join(str(value.get("agency") or "").split()) if isinstance(value, dict) else ""
+    language = item.language or ""
+    if not agency or generic_only(agency, language):
+        return []
+    found = find_organisations(agency, language, members=members)
+    whole = [m for m in found if m.end - m.start == len(agency)]
+    name = whole[0].canonical or agency if whole else agency
+    ident = whole[0].entity_id if whole else f"org:{slug(agency)}"
+    if ident in known:
+        return []
+    country = whole[0].country if whole else None
+    return [
+        {
+            "name": name,
+            "id": ident,
+            "country": country,
+            "role": None,
+            "mentions": 0,
+            "credited": True,
+        }
+    ]
 
 
 def _distinct(mentions: Any) -> list[dict[str, Any]]:

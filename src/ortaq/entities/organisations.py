@@ -290,6 +290,18 @@ def by_stem(name: str) -> Organisation | None:
     return get(found) if found else None
 
 
+def _described(written: str, org: Organisation) -> bool:
+    """A name of several words written all in lower case, where the organisation writes
+    it with capitals, describes a body rather than naming it ('la chaîne de télévision
+    algérienne AL24 News' is not 'Télévision algérienne'), unless the organisation itself
+    has that lower-case name ('agence de presse hongroise')."""
+    cased = [c for c in written if c.isalpha() and c.lower() != c.upper()]
+    if " " not in written.strip() or not cased or any(c.isupper() for c in cased):
+        return False
+    key = match_key(written)
+    return not any(match_key(alias) == key and alias == alias.lower() for alias in org.aliases())
+
+
 def find_organisations(
     text: str,
     language: str,
@@ -302,6 +314,8 @@ def find_organisations(
     out = []
     for hit in m.find(folded):
         org: Organisation = m.entities[hit.entity]
+        if hit.kind != "office" and _described(text[hit.start : hit.end], org):
+            continue
         out.append(
             Mention(
                 text[hit.start : hit.end],

@@ -43,7 +43,7 @@ from ortaq.entities.personspans import clean_person, common_words
 from ortaq.model import Mention
 from ortaq.read.normalise import latin_key
 
-__all__ = ["Mention", "countries", "default_linker", "recognise", "to_json"]
+__all__ = ["Mention", "countries", "default_linker", "recognise", "slug", "to_json"]
 
 _TIER = {"gazetteer": 0, "kb": 0, "kb-office": 0, "rules-org": 0}
 _TRIM = " \t\n,.;:-–—«»“”\"'()"
@@ -71,7 +71,7 @@ def _ner() -> Callable[[str, str], Sequence[Any]]:
     return find_entities
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", latin_key(text)).strip("-") or "x"
 
 
@@ -276,7 +276,7 @@ def recognise(
             # other case forms of one name get one id ('агентства'/'агентством')
             key = m.text if m.type == "LOC" else name_stem(_without_abbreviation(m.text))
             prefix = "place" if m.type == "LOC" else "org"
-            m = replace(m, entity_id=f"{prefix}:{_slug(key)}", canonical=m.text)
+            m = replace(m, entity_id=f"{prefix}:{slug(key)}", canonical=m.text)
         out.append(m)
     out.sort(key=lambda m: (m.start, m.end))
     return out

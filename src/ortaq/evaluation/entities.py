@@ -50,7 +50,9 @@ class Predicted:
 
 
 def predicted_entities(item: Item, mention_type: str) -> list[Predicted]:
-    """The item's entities of one type (PER or ORG), one per entity id, in text order."""
+    """The item's entities of one type (PER or ORG), one per entity id, in text order;
+    organisations also the one credited in the dateline (`credited` in
+    `item.organisations`)."""
     grouped: dict[str, list[Mention]] = {}
     for mention in item.mentions or ():
         if mention.type == mention_type:
@@ -62,6 +64,12 @@ def predicted_entities(item: Item, mention_type: str) -> list[Predicted]:
         names = [first.canonical or first.text]
         names += [m.text for m in mentions if m.text not in names]
         out.append(Predicted(names[0], tuple(names), first.entity_id))
+    if mention_type == "ORG":  # the dateline's agency: an organisation the text no longer holds
+        out += [
+            Predicted(str(o["name"]), (str(o["name"]),), o.get("id"))
+            for o in item.organisations
+            if o.get("credited") and (o.get("id") or o["name"]) not in grouped
+        ]
     return out
 
 

@@ -317,6 +317,8 @@ def item_features(item: Any) -> Features:
     ids, names = [], []
     for group in (item.people, item.organisations, item.places):
         for entity in group:
+            if entity.get("credited"):
+                continue  # the agency that reports says nothing about the occasion
             ident = entity.get("id") or entity.get("uri")
             if ident:
                 ids.append(str(ident))
