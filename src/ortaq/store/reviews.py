@@ -227,7 +227,9 @@ def _readable_ids(store: Store, viewer: ViewerLike, now: datetime) -> sa.Select[
     return sa.select(visible.c.id).where(visible.c.access == "full")
 
 
-def _visible_review_ids(store: Store, viewer: ViewerLike, now: datetime) -> sa.Select[Any]:
+def _visible_review_ids(
+    store: Store, viewer: ViewerLike, now: datetime
+) -> sa.Select[Any] | sa.CompoundSelect[Any]:
     """Reviews the viewer may see: on an item it reads in full, or its member's own."""
     carriers, reviews = schema.review_carriers, schema.reviews
     who = Viewer.of(viewer)

@@ -438,6 +438,16 @@ class Store:
                 return
             after = page[-1].id
 
+    def fetch_versions(
+        self, item_ids: Sequence[int], viewer: ViewerLike, now: datetime | None = None
+    ) -> list[StoredItem]:
+        """The versions with these ids (current or not) that the viewer may see."""
+        wanted = [i for i in item_ids if 0 < i <= MAX_ID]
+        if not wanted:
+            return []
+        query = self.visible_items(viewer, now, current_only=False)
+        return self._fetch(query.where(schema.items.c.id.in_(wanted)))
+
     def get(
         self, item_id: int, viewer: ViewerLike, now: datetime | None = None
     ) -> StoredItem | None:
