@@ -487,3 +487,13 @@ def related_versions(store: Store, item_id: int) -> dict[str, list[int]]:
         "copies": sorted(copies - set(same_item)),
         "story": [i for i in in_story if i not in same_item and i not in copies],
     }
+
+
+def get_review_by_uri(
+    store: Store, uri: str, viewer: ViewerLike, now: datetime | None = None
+) -> Review | None:
+    """A review named `urn:ortaq:review:<id>`, if the viewer may see it."""
+    number = uri.removeprefix(REVIEW_URI)
+    if not uri.startswith(REVIEW_URI) or not number.isdigit() or len(number) > 10:
+        return None
+    return get_review(store, int(number), viewer, now)
