@@ -104,9 +104,7 @@ def upgrade() -> None:
             "member", "review_id", "revision", name="uq_review_notifications_member_review"
         ),
     )
-    op.create_index(
-        "ix_review_notifications_member_id", "review_notifications", ["member", "id"]
-    )
+    op.create_index("ix_review_notifications_member_id", "review_notifications", ["member", "id"])
 
 
 def downgrade() -> None:
