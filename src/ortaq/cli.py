@@ -19,7 +19,6 @@ from typer.core import TyperGroup
 from ortaq.chain import Chain, default_chain
 from ortaq.config import Settings
 from ortaq.exchange.cli import agreements_app, members_app, tokens_app, users_app
-from ortaq.verification_cli import reviews_app
 from ortaq.ingest import (
     NotRetryable,
     Outcome,
@@ -31,6 +30,7 @@ from ortaq.ingest import (
 from ortaq.model import Hints, Item, Rejected
 from ortaq.store import Store, StoredItem
 from ortaq.usage import OneLineErrors, UsageProblem
+from ortaq.verification_cli import reviews_app
 from ortaq.viewer import OPERATOR
 
 if TYPE_CHECKING:

@@ -112,7 +112,7 @@ def load(path: Path, shared: Path) -> tuple[list[dict[str, Any]], list[EvalItem]
             i.get("group"),
             " ".join(resolve(shared, p) for p in i["parts"]),
             i.get("repeats"),
-        )  # fmt: skip
+        )
         for i in data["items"]
     ]
     return claims, items
