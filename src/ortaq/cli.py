@@ -471,11 +471,14 @@ def eval_claims(
             dir_okay=False,
         ),
     ] = None,
+    entities: Annotated[
+        bool, typer.Option("--entities/--no-entities", help="Run the stages on every text.")
+    ] = True,
 ) -> None:
     """Claim matching: precision and recall within a language and across languages."""
     from ortaq.evaluation.claims import DEFAULT_SET, evaluate_claims
 
-    print_json(evaluate_claims(eval_set or DEFAULT_SET, shared.resolve()))
+    print_json(evaluate_claims(eval_set or DEFAULT_SET, shared.resolve(), entities=entities))
 
 
 @items_app.command("list")

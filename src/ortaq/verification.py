@@ -23,10 +23,14 @@ from ortaq.claims.matching import (
     DEFAULT,
     Match,
     MatchSettings,
+    Passage,
+    Weights,
     best_match,
+    idf_weights,
+    item_passages,
     keys_of,
-    passages,
     query_words,
+    within,
 )
 from ortaq.model import Item
 from ortaq.store import Store, StoredItem
@@ -203,22 +207,41 @@ def alert(store: Store, review: Review) -> list[str]:
 def find_carriers(store: Store, review: Review, settings: MatchSettings = DEFAULT) -> list[Carrier]:
     """Find and keep the versions carrying the claim: the reviewed item's versions,
     copies and story that repeat it, and matches anywhere in the archive."""
-    claim = keys_of(review.claim.text, review.claim.language)
+    claim, idf = review_keys(store, review), archive_idf(store)
     related = rows.related_versions(store, review.item_id)
     found: list[Carrier] = []
     for how, ids in (("version", related["versions"]), ("copy", related["copies"]),
                      ("story", related["story"])):  # fmt: skip
         for stored in _all_versions(store, ids):
-            match = best_match(claim, passages(stored.item.text, stored.item.language), settings)
+            match = best_match(claim, item_passages(stored.item), settings, idf)
             if match is not None:
                 found.append(Carrier(review.id, stored.id, how, round(match.score, 4)))  # type: ignore[arg-type]
     linked = {c.item_id for c in found} | {review.item_id}
     for stored, match in claim_search(
-        store, OPERATOR, review.claim.text, review.claim.language, settings=settings
+        store, OPERATOR, review.claim.text, review.claim.language, settings=settings, keys=claim
     ):
         if stored.id not in linked:
             found.append(Carrier(review.id, stored.id, "match", round(match.score, 4)))
     return rows.add_carriers(store, found, store.clock())
+
+
+def archive_idf(store: Store) -> Weights:
+    """Each matching key's IDF over the archive: the story linker's counts (the same
+    keys, kept as every version is stored)."""
+    index = store.story_book.catch_up().index
+    return idf_weights(index.df, index.n_items)
+
+
+def review_keys(store: Store, review: Review) -> Passage:
+    """The claim's matching keys, with the entities the reviewed version names in it."""
+    stored = store.get(review.item_id, OPERATOR)
+    mentions = stored.item.mentions or () if stored is not None else ()
+    claim = review.claim
+    if claim.start is not None and claim.end is not None:
+        mentions = tuple(within(mentions, claim.start, claim.end))
+    elif stored is not None and stored.item.headline:
+        mentions = tuple(within(mentions, 0, len(stored.item.headline)))
+    return keys_of(claim.text, claim.language, mentions)
 
 
 def _all_versions(store: Store, ids: Sequence[int]) -> list[StoredItem]:
@@ -233,13 +256,15 @@ def claim_search(
     *,
     limit: int = 50,
     settings: MatchSettings = DEFAULT,
+    keys: Passage | None = None,
 ) -> list[tuple[StoredItem, Match]]:
     """Items the viewer reads in full that repeat the claim, best first. Candidates come
     from full-text search (under the policy) on the claim's names, numbers and longest
     words, in any script; each is then matched sentence by sentence."""
     if not text.strip():
         return []
-    claim = keys_of(text[:MAX_CLAIM], language)
+    claim = keys or keys_of(text[:MAX_CLAIM], language)
+    idf = archive_idf(store)
     candidates: dict[int, StoredItem] = {}
     for word in query_words(text[:MAX_CLAIM], language):
         results = store.search(word, viewer=viewer, limit=CANDIDATES_PER_WORD)
@@ -248,7 +273,7 @@ def claim_search(
                 candidates.setdefault(hit.stored.id, hit.stored)
     found = []
     for stored in candidates.values():
-        match = best_match(claim, passages(stored.item.text, stored.item.language), settings)
+        match = best_match(claim, item_passages(stored.item), settings, idf)
         if match is not None:
             found.append((stored, match))
     found.sort(key=lambda pair: (-pair[1].score, pair[0].id))
@@ -264,10 +289,10 @@ def flag_arrival(
     reviews = rows.published_reviews(store)
     if not reviews:
         return []
-    found = passages(item.text, item.language)
+    found, idf = item_passages(item), archive_idf(store)
     flagged = []
     for review in reviews:
-        match = best_match(keys_of(review.claim.text, review.claim.language), found, settings)
+        match = best_match(review_keys(store, review), found, settings, idf)
         if match is None:
             continue
         carrier = Carrier(review.id, item_id, "match", round(match.score, 4))

@@ -21,13 +21,16 @@ articles of the claim's own story are not scored for that claim: they may well r
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ortaq.claims.matching import DEFAULT, MatchSettings, keys_of, passages, score
+from ortaq.chain import Chain, default_chain
+from ortaq.claims.matching import DEFAULT, MatchSettings, idf_weights, keys_of, passages, score
+from ortaq.model import Item, Mention
 from ortaq.read.segment import sentences
 
 DATA = Path(__file__).parent / "data" / "claims"
@@ -118,15 +121,37 @@ def load(path: Path, shared: Path) -> tuple[list[dict[str, Any]], list[EvalItem]
     return claims, items
 
 
-def evaluate_claims(path: Path, shared: Path, settings: MatchSettings = DEFAULT) -> dict[str, Any]:
-    """Precision and recall of claim matching within a language and across languages."""
+def mentions_of(text: str, language: str, chain: Chain | None) -> tuple[Mention, ...]:
+    """The entities stage's mentions in a text, as a stored item would carry them."""
+    if chain is None:
+        return ()
+    item = chain.refine(Item(uri="eval", body=[text], language=language), len(text))
+    return item.mentions or ()
+
+
+def evaluate_claims(
+    path: Path, shared: Path, settings: MatchSettings = DEFAULT, *, entities: bool = True
+) -> dict[str, Any]:
+    """Precision and recall of claim matching within a language and across languages;
+    with `entities`, every text goes through the chain's stages first, so claims and
+    items carry the entities stage's mentions as stored items do."""
     claims, items = load(path, shared)
-    found = {item.id: passages(item.text, item.language) for item in items}
+    chain = default_chain() if entities else None
+    found = {
+        item.id: passages(item.text, item.language, mentions_of(item.text, item.language, chain))
+        for item in items
+    }
+    # IDF over the items searched, as the store weighs keys over its archive
+    df: Counter[str] = Counter()
+    for passages_of_item in found.values():
+        df.update(set().union(*(p.cross for p in passages_of_item)))
+    idf = idf_weights(df, len(items))
     counts = {"within": [0, 0, 0], "across": [0, 0, 0]}  # tp, fp, fn
     misses: list[dict[str, Any]] = []
     for claim in claims:
-        keys = keys_of(claim["text"], claim["language"])
-        for item, matched in _scored(claim, items, found, keys, settings):
+        text, language = claim["text"], claim["language"]
+        keys = keys_of(text, language, mentions_of(text, language, chain))
+        for item, matched in _scored(claim, items, found, keys, settings, idf):
             kind = "within" if item.language == claim["language"] else "across"
             gold = item.repeats == claim["id"]
             if gold and matched:
@@ -138,6 +163,7 @@ def evaluate_claims(path: Path, shared: Path, settings: MatchSettings = DEFAULT)
                 counts[kind][2] += 1
                 misses.append({"claim": claim["id"], "item": item.id, "error": "missed"})
     report: dict[str, Any] = {
+        "entities": entities,
         "claims": len(claims),
         "items": len(items),
         "non_matching_items": sum(1 for i in items if i.repeats is None),
@@ -159,9 +185,10 @@ def _scored(
     found: dict[str, Any],
     keys: Any,
     settings: MatchSettings,
+    idf: Callable[[str], float],
 ) -> Iterator[tuple[EvalItem, bool]]:
     for item in items:
         if item.repeats != claim["id"] and item.group is not None and item.group == claim["group"]:
             continue  # the claim's own story: may repeat it, no gold says
-        matched = any(score(keys, p, settings) is not None for p in found[item.id])
+        matched = any(score(keys, p, settings, idf) is not None for p in found[item.id])
         yield item, matched
