@@ -265,14 +265,15 @@ def claim_search(
         return []
     claim = keys or keys_of(text[:MAX_CLAIM], language)
     idf = archive_idf(store)
-    candidates: dict[int, StoredItem] = {}
+    candidate_ids: set[int] = set()
     for word in query_words(text[:MAX_CLAIM], language):
         results = store.search(word, viewer=viewer, limit=CANDIDATES_PER_WORD)
-        for hit in results.hits:
-            if hit.stored.access == "full":
-                candidates.setdefault(hit.stored.id, hit.stored)
+        candidate_ids.update(hit.stored.id for hit in results.hits)
     found = []
-    for stored in candidates.values():
+    # search hits are summaries: the whole items, read again through the policy
+    for stored in store.fetch_ids(sorted(candidate_ids), viewer):
+        if stored.access != "full":
+            continue
         match = best_match(claim, item_passages(stored.item), settings, idf)
         if match is not None:
             found.append((stored, match))

@@ -34,6 +34,7 @@ from ortaq.stories.features import analyse, cross_keys
 
 SHINGLE = 2
 WINDOW = 2  # sentences a passage may span
+MIN_CLAIM_STEMS = 3
 MAX_PASSAGES = 400  # an item longer than this many passages is cut (a claim is early news)
 # Key families that carry a claim across languages (see ortaq.stories.features):
 # numbers, day/month and year, name skeletons (s: fine, q: coarse), entity ids.
@@ -44,10 +45,13 @@ COGNATE = "c5:"  # five romanised letters: shared words of Turkic and European l
 Weights = Callable[[str], float] | None  # a key's IDF over the archive
 
 
+IDF_PRIOR = 100  # documents assumed not to carry any key: a small archive's counts
+# (two items that share a name) must not make the shared keys the weakest
+
+
 def idf_weights(df: Mapping[str, int], documents: int) -> Callable[[str], float]:
-    """IDF from document frequencies (the story linker's formula; an unseen key weighs
-    most)."""
-    return lambda key: math.log((documents + 1) / (df.get(key, 0) + 0.5))
+    """IDF from document frequencies, smoothed by IDF_PRIOR (an unseen key weighs most)."""
+    return lambda key: math.log((documents + IDF_PRIOR) / (df.get(key, 0) + 0.5))
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,11 @@ def _containment(claim: frozenset[str], passage: frozenset[str], weighted: bool)
 
 
 def within_score(claim: Passage, passage: Passage) -> float:
-    """How much of the claim the passage contains, same language: stems and shingles."""
+    """How much of the claim the passage contains, same language: stems and shingles.
+    A claim of fewer than MIN_CLAIM_STEMS words (a bare headline like "News") says
+    too little to be found anywhere else."""
+    if len(claim.stems) < MIN_CLAIM_STEMS:
+        return 0.0
     stems = _containment(claim.stems, passage.stems, weighted=True)
     grams = _containment(claim.shingles, passage.shingles, weighted=False)
     # A passage much longer than the claim contains it by chance more easily.
