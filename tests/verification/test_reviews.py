@@ -171,6 +171,7 @@ def test_alerts_reach_notifications_and_signed_webhooks_once(desk: Desk) -> None
         events.append(sent["event"])
     assert sorted(events) == ["review.published", "review.withdrawn"]
     assert webhooks.list_deliveries(desk.store, silent) == []
+    assert {d["status"] for d in webhooks.list_deliveries(desk.store, hook)} == {"delivered"}
     marked = desk.call("ed-a", "POST", "/api/v1/notifications/read", json={})
     assert marked.json()["marked"] == 2
     unread = desk.call("ed-a", "GET", "/api/v1/notifications", params={"unread": True})
