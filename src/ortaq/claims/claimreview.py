@@ -218,10 +218,10 @@ def _appearances(reviewed: dict[str, Any]) -> tuple[Appearance, ...]:
         if isinstance(work, str):
             found.append(Appearance(work, claim_author, _optional(reviewed.get("datePublished"))))
         elif isinstance(work, dict) and isinstance(work.get("url"), str):
-            publisher = _name(work.get("publisher")) or _name(work.get("author")) or claim_author
-            published = _optional(work.get("datePublished")) or _optional(
-                reviewed.get("datePublished")
-            )
+            # a CreativeWork says who published it, or nobody does (the Claim's author
+            # made the claim; it may not be whoever carried it)
+            publisher = _name(work.get("publisher")) or _name(work.get("author"))
+            published = _optional(work.get("datePublished"))
             found.append(Appearance(work["url"], publisher, published))
     return tuple(found)
 
