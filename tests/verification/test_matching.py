@@ -12,7 +12,7 @@ from ortaq.claims.matching import keys_of, match_text, passages
 CLAIMS = {
     "en": "The ministry said 4,200 tonnes of grain were shipped from Aktau port on 14 March.",
     "ru": "Министерство сообщило, что 14 марта из порта Актау отгружено 4200 тонн зерна.",
-    "fr": "Le ministère a indiqué que 4 200 tonnes de céréales ont quitté le port d'Aktau le 14 mars.",
+    "fr": "Le ministère a dit que 4 200 tonnes de céréales ont quitté le port d'Aktau le 14 mars.",
 }
 OTHERS = {
     "en": [
