@@ -13,7 +13,7 @@ readers who were not told yet are told.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -362,17 +362,29 @@ def _entry(
 
 def banner(store: Store, item_id: int, viewer: ViewerLike) -> list[dict[str, Any]]:
     """The reviews whose claim this version carries, for a viewer who reads it."""
+    return [_banner_entry(r) for r in rows.list_reviews(store, viewer, item_id=item_id)]
+
+
+def _banner_entry(review: Review) -> dict[str, Any]:
+    return {
+        "review": review.id,
+        "uri": review.uri,
+        "member": review.member,
+        "status": review.status,
+        "rating": review.current.rating,
+        "explanation": review.current.explanation,
+        "claim": review.claim.text,
+    }
+
+
+def with_reviews(store: Store, items: Sequence[StoredItem], viewer: ViewerLike) -> list[StoredItem]:
+    """The items with their banners attached (outputs show them: ninjs `ednote`); only
+    items the viewer reads in full carry one."""
+    readable = [s.id for s in items if s.access == "full"]
+    found = rows.reviews_on_items(store, viewer, readable)
     return [
-        {
-            "review": r.id,
-            "uri": r.uri,
-            "member": r.member,
-            "status": r.status,
-            "rating": r.current.rating,
-            "explanation": r.current.explanation,
-            "claim": r.claim.text,
-        }
-        for r in rows.list_reviews(store, viewer, item_id=item_id)
+        replace(s, reviews=tuple(_banner_entry(r) for r in found[s.id])) if s.id in found else s
+        for s in items
     ]
 
 

@@ -99,6 +99,10 @@ def test_two_members_reviews_of_one_claim_both_stand(desk: Desk) -> None:
     assert first["id"] != second["id"]
     banner = desk.call("ed-b", "GET", f"/api/v1/items/{desk.original}").json()["reviews"]
     assert {(b["member"], b["rating"]) for b in banner} == shown
+    feed = desk.call("ed-b", "GET", "/api/v1/feeds/ninjs3").json()
+    [entry] = [i for i in feed["items"] if i["uri"] == "urn:a:1"]
+    assert "Verification: mb rates a claim in this item false" in entry["edNote"]
+    assert "Verification: ma rates a claim in this item accurate" in entry["edNote"]
 
 
 def test_access_fails_closed(desk: Desk) -> None:

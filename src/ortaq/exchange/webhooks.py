@@ -35,6 +35,7 @@ from ortaq.store.webhooks import get_delivery as get_delivery
 from ortaq.store.webhooks import list_deliveries as list_deliveries
 from ortaq.store.webhooks import list_webhooks as list_webhooks
 from ortaq.store.webhooks import replay as replay
+from ortaq.verification import with_reviews
 from ortaq.viewer import Viewer
 
 SIGNATURE_HEADER = "X-Ortaq-Signature"
@@ -203,6 +204,7 @@ def _deliver(run: _Run, delivery: Any) -> None:
     if stored is None:
         _not_visible(run, delivery, now)
         return
+    [stored] = with_reviews(run.store, [stored], viewer)  # the desk's banner rides along
     if _send(run, delivery, payload(delivery, stored)) and stored.access == "embargo":
         # the text follows when the embargo lifts
         hook_rows.queue_delivery(

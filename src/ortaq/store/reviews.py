@@ -282,6 +282,35 @@ def list_reviews(
         return _reviews(conn, rows)
 
 
+def reviews_on_items(
+    store: Store, viewer: ViewerLike, item_ids: Sequence[int], now: datetime | None = None
+) -> dict[int, list[Review]]:
+    """For each of these versions, the reviews the viewer may see whose claim it
+    carries (one query for a whole page of items), newest first."""
+    wanted = [i for i in item_ids if 0 < i < 2**31]
+    if not wanted:
+        return {}
+    reviews, carriers = schema.reviews, schema.review_carriers
+    now = now or store.clock()
+    query = (
+        sa.select(carriers.c.item_id, carriers.c.review_id)
+        .where(
+            carriers.c.item_id.in_(wanted),
+            carriers.c.review_id.in_(_visible_review_ids(store, viewer, now)),
+        )
+        .order_by(carriers.c.review_id.desc())
+    )
+    with store.engine.connect() as conn:
+        pairs = list(conn.execute(query))
+        ids = sorted({row.review_id for row in pairs})
+        found = sa.select(reviews).where(reviews.c.id.in_(ids))
+        by_id = {r.id: r for r in _reviews(conn, list(conn.execute(found).mappings()))}
+    out: dict[int, list[Review]] = {}
+    for row in pairs:
+        out.setdefault(row.item_id, []).append(by_id[row.review_id])
+    return out
+
+
 def review_as_operator(store: Store, review_id: int) -> Review | None:
     """A review with no policy: for the desk's own work (alerts, matching), never shown."""
     reviews = schema.reviews

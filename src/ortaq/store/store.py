@@ -68,6 +68,9 @@ class StoredItem:
     raw_sha256: str | None
     access: Access = "full"  # full | embargo (notice) | notice (killed or withheld)
     rights: Rights | None = None  # the partner's agreement terms; None for own items
+    # the verification desk's banner (`ortaq.verification.with_reviews`): reviews of a
+    # claim this version carries, as the viewer may see them; outputs show them
+    reviews: tuple[dict[str, Any], ...] = ()
 
 
 def utcnow() -> datetime:
