@@ -33,10 +33,12 @@ from ortaq.claims.matching import (
     within,
 )
 from ortaq.model import Item
+from ortaq.read.normalise import match_key
 from ortaq.store import Store, StoredItem
 from ortaq.store import reviews as rows
 from ortaq.store.reviews import RATINGS, Carrier, ClaimSpan, Review, Revision
 from ortaq.store.store import ViewerLike
+from ortaq.stories.features import numbers
 from ortaq.viewer import OPERATOR, Viewer
 
 MAX_EXPLANATION = 5000
@@ -495,3 +497,65 @@ def _import_target(
                 return stored, "appearance"
     found = claim_search(store, viewer, doc.claim, doc.language, limit=1, settings=settings)
     return (found[0][0], "match") if found else (None, "unmatched")
+
+
+# -- the desk's queue ------------------------------------------------------------------------
+
+
+def desk_queue(store: Store, viewer: ViewerLike, limit: int = 50) -> dict[str, Any]:
+    """What the desk looks at first: items that repeat a reviewed claim (flagged on
+    arrival or found by matching), and corrections that changed a figure or a name.
+
+    A correction is compared with the version before it by the desk itself; the caller
+    is shown only what the current version says (the figures and names it added) and
+    how many the earlier one had that are gone, never the earlier text."""
+    flags = []
+    for carrier in rows.flagged(store, viewer, limit):
+        stored = store.get(carrier.item_id, viewer)
+        if stored is not None:
+            flags.append({**_summary(stored), "review": carrier.review_id,
+                          "score": carrier.score})  # fmt: skip
+    changed = []
+    for item_id in rows.corrected_ids(store, viewer, limit):
+        current = store.get(item_id, viewer)
+        if current is None:
+            continue
+        before = store.history(current.item.uri, OPERATOR, provider=current.item.provider)
+        earlier = [s for s in before if s.item.version == current.item.version - 1]
+        if not earlier:
+            continue
+        difference = figures_and_names(earlier[0].item.text, current.item.text)
+        if difference["added"] or difference["removed"]:
+            changed.append({**_summary(current), **difference})
+    return {"flagged": flags, "changed": changed}
+
+
+def _summary(stored: StoredItem) -> dict[str, Any]:
+    item = stored.item
+    return {
+        "id": stored.id,
+        "uri": item.uri,
+        "version": item.version,
+        "provider": item.provider,
+        "language": item.language,
+        "headline": item.headline,
+    }
+
+
+def figures_and_names(old: str, new: str) -> dict[str, Any]:
+    """Numbers and capitalised words the new text has and the old had not (as written
+    in the new text), and how many of the old text's are gone."""
+    old_marks, new_marks = _marks(old), _marks(new)
+    added = sorted({written for key, written in new_marks.items() if key not in old_marks})
+    removed = sum(1 for key in old_marks if key not in new_marks)
+    return {"added": added, "removed": removed}
+
+
+def _marks(text: str) -> dict[str, str]:
+    """Figures (normalised: '4,200' is '4200') and names of a text, with how each is written."""
+    found = {f"n:{n}": n for n in numbers(text)}
+    for word in text.split():
+        bare = word.strip(".,;:!?«»\"'()[]“”‘’")
+        if len(bare) > 1 and bare[0].isupper() and not bare.isupper():
+            found.setdefault(f"w:{match_key(bare)}", bare)
+    return found

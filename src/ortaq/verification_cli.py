@@ -21,6 +21,7 @@ from ortaq.verification import (
     Draft,
     ReviewError,
     claim_search,
+    desk_queue,
     export_feed,
     import_claimreviews,
     propagation,
@@ -197,6 +198,14 @@ def reviews_propagation(item_id: int) -> None:
     if found is None:
         raise UsageProblem(f"no item {item_id}")
     _print(found)
+
+
+@reviews_app.command("queue")
+def reviews_queue(
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 50,
+) -> None:
+    """The desk's queue: flagged items, and corrections that changed figures or names."""
+    _print(desk_queue(_store(), OPERATOR, limit))
 
 
 @reviews_app.command("notifications")

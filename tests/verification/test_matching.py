@@ -73,3 +73,20 @@ def test_passages_point_into_the_text(text: str, language: str) -> None:
 def test_a_translation_keeping_names_and_numbers_is_found_across() -> None:
     match = match_text(CLAIMS["en"], "en", "Новости.\n" + CLAIMS["ru"], "ru")
     assert match is not None and match.how == "across"
+
+
+@given(
+    st.lists(
+        st.sampled_from(["Aktau", "4,200", "grain", "Baku", "14", "tonnes", "the"]), max_size=12
+    ),
+    st.lists(st.sampled_from(["Aktau", "4,500", "grain", "Tbilisi", "15", "tonnes"]), max_size=12),
+)
+def test_figures_and_names_say_what_the_new_text_added(old: list[str], new: list[str]) -> None:
+    from ortaq.verification import figures_and_names
+
+    old_text, new_text = " ".join(old), " ".join(new)
+    assert figures_and_names(new_text, new_text) == {"added": [], "removed": 0}
+    difference = figures_and_names(old_text, new_text)
+    for written in difference["added"]:
+        assert written.replace(",", "") in new_text.replace(",", "")
+        assert written not in old

@@ -226,3 +226,22 @@ def test_a_translation_is_a_carrier_and_its_readers_are_told(desk: Desk) -> None
     assert carriers.get(translated.item_id) in {"story", "match"}
     told = desk.call("ed-c", "GET", "/api/v1/notifications").json()["notifications"]
     assert [n["review_id"] for n in told] == [review["id"]]
+
+
+def test_the_desk_queue_shows_flags_and_changed_figures(desk: Desk) -> None:
+    review = desk.review().json()
+    desk.store.save(
+        item("urn:a:1", "ma", "en", "Port news today. " + CLAIM_EN.replace("4,200", "4,500"))
+    )
+    arrival = desk.call("ed-b", "POST", "/api/v1/items", content=("Grain\n\n" + CLAIM_EN).encode(),
+                        params={"format": "plaintext"})  # fmt: skip
+    arrived = arrival.json()["results"][0]["id"]
+    queue = desk.call("ed-b", "GET", "/api/v1/reviews/queue").json()
+    assert [(f["id"], f["review"]) for f in queue["flagged"]] == [(arrived, review["id"])]
+    [changed] = queue["changed"]
+    assert (changed["uri"], changed["added"], changed["removed"]) == ("urn:a:1", ["4500"], 1)
+    # mc reads neither: its queue is empty
+    assert desk.call("ed-c", "GET", "/api/v1/reviews/queue").json() == {
+        "flagged": [],
+        "changed": [],
+    }

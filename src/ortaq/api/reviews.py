@@ -28,6 +28,7 @@ from ortaq.verification import (
     ReviewError,
     claim_search,
     claimreview_doc,
+    desk_queue,
     export_feed,
     import_claimreviews,
     propagation,
@@ -134,6 +135,14 @@ def claimreview_feed(store: StoreDep, caller: Caller, request: Request) -> dict[
     """Every review in force the caller may see, as a schema.org ClaimReview feed."""
     audit.record(store, caller.actor, "export", "reviews:claimreview", member=caller.user.member)
     return export_feed(store, caller.viewer, str(request.base_url))
+
+
+@router.get("/reviews/queue")
+def queue(store: StoreDep, caller: Caller, limit: Limit = 50) -> dict[str, Any]:
+    """The desk's queue: items that repeat a reviewed claim (flagged on arrival or found
+    by matching), and corrections that changed a figure or a name (what the current
+    version added, and how many of the earlier version's are gone)."""
+    return desk_queue(store, caller.viewer, limit)
 
 
 @router.post("/reviews/import", responses=documented(400))

@@ -526,3 +526,43 @@ def get_review_by_uri(
     if not uri.startswith(REVIEW_URI) or not number.isdigit() or len(number) > 10:
         return None
     return get_review(store, int(number), viewer, now)
+
+
+def flagged(
+    store: Store, viewer: ViewerLike, limit: int = 50, now: datetime | None = None
+) -> list[Carrier]:
+    """Versions the viewer reads that repeat a reviewed claim without being the reviewed
+    item's own versions, copies or story (`match`), newest flag first."""
+    carriers = schema.review_carriers
+    now = now or store.clock()
+    query = (
+        sa.select(carriers)
+        .where(
+            carriers.c.how == "match",
+            carriers.c.item_id.in_(_readable_ids(store, viewer, now)),
+            carriers.c.review_id.in_(_visible_review_ids(store, viewer, now)),
+        )
+        .order_by(carriers.c.found_at.desc(), carriers.c.item_id.desc())
+        .limit(limit)
+    )
+    with store.engine.connect() as conn:
+        return [
+            Carrier(row.review_id, row.item_id, row.how, float(row.score))
+            for row in conn.execute(query)
+        ]
+
+
+def corrected_ids(
+    store: Store, viewer: ViewerLike, limit: int = 50, now: datetime | None = None
+) -> list[int]:
+    """The newest current versions that correct an earlier one, that the viewer reads."""
+    items = schema.items
+    readable = _readable_ids(store, viewer, now or store.clock())
+    query = (
+        sa.select(items.c.id)
+        .where(items.c.is_current, items.c.version > 1, items.c.id.in_(readable))
+        .order_by(items.c.id.desc())
+        .limit(limit)
+    )
+    with store.engine.connect() as conn:
+        return list(conn.execute(query).scalars())
