@@ -88,7 +88,7 @@ def _reviewing_member(store: Store, caller: Principal, member: str | None) -> st
     return chosen
 
 
-@router.post("/reviews", status_code=201, responses=documented(404))
+@router.post("/reviews", status_code=201, responses=documented(400, 404))
 def create_review(store: StoreDep, caller: Writer, body: ReviewIn) -> dict[str, Any]:
     """Publish a review of a claim (a quoted span, or the whole version) in an item
     version the member may read. Every member that may read an item carrying the claim
@@ -207,7 +207,7 @@ def _change(
     return changed.to_json()
 
 
-@router.post("/reviews/{review_id}/revise", responses=documented(404, 409))
+@router.post("/reviews/{review_id}/revise", responses=documented(400, 404, 409))
 def revise_review(
     store: StoreDep, caller: Writer, review_id: ReviewId, body: DraftIn
 ) -> dict[str, Any]:
@@ -216,7 +216,7 @@ def revise_review(
     return _change(store, caller, review_id, _draft(body), withdraw=False)
 
 
-@router.post("/reviews/{review_id}/withdraw", responses=documented(404, 409))
+@router.post("/reviews/{review_id}/withdraw", responses=documented(400, 404, 409))
 def withdraw_review(
     store: StoreDep, caller: Writer, review_id: ReviewId, body: WithdrawIn
 ) -> dict[str, Any]:
@@ -283,7 +283,7 @@ def notifications(
     }
 
 
-@router.post("/notifications/read")
+@router.post("/notifications/read", responses=documented(400))
 def mark_read(store: StoreDep, caller: Writer, body: ReadIn) -> dict[str, Any]:
     """Mark the member's alerts read (these ids, or all)."""
     if not caller.user.member:
