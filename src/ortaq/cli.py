@@ -31,6 +31,7 @@ from ortaq.ingest import (
 from ortaq.model import Hints, Item, Rejected
 from ortaq.store import Store, StoredItem
 from ortaq.usage import OneLineErrors, UsageProblem
+from ortaq.verification_cli import reviews_app
 from ortaq.viewer import OPERATOR
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ app.add_typer(agreements_app, name="agreements")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(db_app, name="db")
 app.add_typer(search_app, name="search")
+app.add_typer(reviews_app, name="reviews")
 worker_app = typer.Typer(
     help="Feeds in, webhooks out and re-processing, on a schedule (`ortaq worker` runs it)."
 )
@@ -548,6 +550,33 @@ def eval_ner(
     if lang not in CRF_LANGUAGES:
         raise UsageProblem(f"--lang {lang!r}: no trained model (known: {', '.join(CRF_LANGUAGES)})")
     print_json(evaluate_ner(data, lang))
+
+
+@eval_app.command("claims")
+def eval_claims(
+    shared: Annotated[
+        Path,
+        typer.Option(
+            "--shared", help="The shared data folder (../shared).", exists=True, file_okay=False
+        ),
+    ],
+    eval_set: Annotated[
+        Path | None,
+        typer.Option(
+            "--set",
+            help="A claims eval set (default: the one shipped).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    entities: Annotated[
+        bool, typer.Option("--entities/--no-entities", help="Run the stages on every text.")
+    ] = True,
+) -> None:
+    """Claim matching: precision and recall within a language and across languages."""
+    from ortaq.evaluation.claims import DEFAULT_SET, evaluate_claims
+
+    print_json(evaluate_claims(eval_set or DEFAULT_SET, shared.resolve(), entities=entities))
 
 
 @items_app.command("list")

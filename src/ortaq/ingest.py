@@ -7,6 +7,7 @@ quarantine with its reason. One bad input never stops a batch.
 from __future__ import annotations
 
 import hashlib
+import logging
 import sys
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -17,8 +18,10 @@ from ortaq.chain import Chain
 from ortaq.model import Hints, Item, Rejected, Skipped
 from ortaq.store import SaveResult, Store
 from ortaq.store.fulltext import Analysis
+from ortaq.verification import flag_arrival
 
 CHUNK_BYTES = 1 << 20
+log = logging.getLogger(__name__)
 
 OutcomeKind = Literal[
     "new", "version", "unchanged", "status", "refreshed", "skipped", "quarantined"
@@ -177,6 +180,8 @@ def keep_results(
         if isinstance(result, Item):
             analysis = analyses[index] if index < len(analyses) else None
             saved = store.save(result, raw, analysis)  # the bytes stay here; the item names them
+            if saved.status in ("new", "version"):
+                flag_reviewed_claims(store, saved.item_id, result)
             outcomes.append(Outcome(saved.status, hints.source_name, result, saved))
         elif isinstance(result, Skipped):
             outcomes.append(Outcome("skipped", result.source_name, reason=result.reason))
@@ -186,6 +191,16 @@ def keep_results(
         # An input once refused as too large and now read whole (with a raised limit).
         store.quarantine_resolve_unread(hashlib.sha256(raw).hexdigest())
     return outcomes
+
+
+def flag_reviewed_claims(store: Store, item_id: int, item: Item) -> None:
+    """A new version that repeats a reviewed claim is flagged, and its readers told
+    (`ortaq.verification.flag_arrival`). The item is stored either way: a failure here
+    is logged, never a reason to lose it or stop the batch."""
+    try:
+        flag_arrival(store, item_id, item)
+    except Exception:
+        log.exception("flagging reviewed claims in item %s failed", item_id)
 
 
 def quarantine(store: Store, rejected: Rejected, provider: str | None) -> Outcome:

@@ -18,6 +18,7 @@ from ortaq.api import (
     items,
     members,
     problems,
+    reviews,
     sources,
     stories,
     tokens,
@@ -46,6 +47,7 @@ ROUTERS = (
     stories,
     webhooks,
     sources,
+    reviews,
 )
 
 

@@ -25,6 +25,7 @@ from ortaq.exchange.searches import (
     save_search,
 )
 from ortaq.store import Store, StoredItem
+from ortaq.verification import with_reviews
 
 router = APIRouter(prefix="/api/v1", tags=["feeds"], responses=documented(401, 403, 422, 429))
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -69,7 +70,8 @@ def _render(
         format=fmt,
         count=len(items),
     )
-    return Response(output.render_feed(feed, items), media_type=output.media_type)
+    shown = with_reviews(store, items, caller.viewer)  # the desk's banner (ednote)
+    return Response(output.render_feed(feed, shown), media_type=output.media_type)
 
 
 @router.get("/feeds/{fmt}", responses={200: {"content": FEED_CONTENT}})

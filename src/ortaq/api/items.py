@@ -27,6 +27,7 @@ from ortaq.exchange.accounts import Principal
 from ortaq.ingest import Outcome, TooLarge, ingest_bytes, quarantine, read_bounded_async
 from ortaq.model import Hints
 from ortaq.store import Store, StoredItem
+from ortaq.verification import banner
 
 router = APIRouter(prefix="/api/v1", tags=["items"], responses=documented(401, 403, 422, 429))
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -155,7 +156,9 @@ def get_item(store: StoreDep, caller: Caller, item_id: ItemId) -> dict[str, Any]
     if stored is None:
         raise HTTPException(404, f"no item {item_id}")
     _audit_read(store, caller, stored.item.uri, version=stored.item.version)
-    return item_detail(stored)
+    # the desk's banner: reviews of a claim this version carries (ortaq.verification)
+    reviews = banner(store, stored.id, caller.viewer) if stored.access == "full" else []
+    return {**item_detail(stored), "reviews": reviews}
 
 
 @router.get("/items/{item_id}/versions", responses=documented(404))

@@ -40,7 +40,15 @@ from typing import Any
 from ortaq.batch.engines import ChainSpec, Engine, Processed, chunked
 from ortaq.batch.inputs import Record
 from ortaq.evaluation.stories import item_time
-from ortaq.ingest import IngestSummary, Outcome, Source, keep_results, quarantine, read_source
+from ortaq.ingest import (
+    IngestSummary,
+    Outcome,
+    Source,
+    flag_reviewed_claims,
+    keep_results,
+    quarantine,
+    read_source,
+)
 from ortaq.model import Hints, Item, Rejected, Skipped
 from ortaq.store import Store
 from ortaq.store.fulltext import Analysis
@@ -177,18 +185,22 @@ def write_runs(
     for group in chunked(merged, WRITE_GROUP):
         saving = [(item, raw, analysis) for _key, item, raw, analysis in group]
         try:
-            results = store.save_many(saving, refresh=refresh)
+            stored = list(zip(saving, store.save_many(saving, refresh=refresh), strict=True))
         except Exception:  # one bad item must not cost its group: store them one by one
-            results = []
-            for item, raw, analysis in saving:
+            stored = []
+            for entry in saving:
+                item, raw, _analysis = entry
                 try:
-                    results.extend(store.save_many([(item, raw, analysis)], refresh=refresh))
+                    stored.extend((entry, r) for r in store.save_many([entry], refresh=refresh))
                 except Exception as error:
                     name = item.source_name or item.uri
                     reason = f"{name}: could not be stored: {type(error).__name__}: {error}"
                     store.quarantine_add(Rejected(name, reason, raw), item.provider)
                     report.counts["quarantined"] += 1
-        report.counts.update(result.status for result in results)
+        for (item, _raw, _analysis), result in stored:
+            if result.status in ("new", "version"):  # as the one-process door does
+                flag_reviewed_claims(store, result.item_id, item)
+        report.counts.update(result.status for _entry, result in stored)
         if on_written is not None:
             on_written(len(group))
 

@@ -51,8 +51,14 @@ def iso(value: datetime | None) -> str | None:
 
 
 def ednote(stored: StoredItem) -> str | None:
-    """A line for editors: why this is a notice, and what the agreement allows."""
-    parts = []
+    """A line for editors: why this is a notice, what the agreement allows, and the
+    verification desk's reviews of a claim the item carries."""
+    parts = [
+        f"Verification: {r['member']} rates a claim in this item {r['rating']}"
+        f"{' (withdrawn)' if r['status'] == 'withdrawn' else ''}: {r['explanation']} "
+        f"[{r['uri']}]"
+        for r in stored.reviews
+    ]
     item = stored.item
     if stored.access == "embargo":
         parts.append(f"Embargoed until {iso(item.embargoed)}: the text follows when it lifts.")

@@ -28,18 +28,21 @@ from ortaq.exchange.outputs import Ninjs
 from ortaq.exchange.settings import ExchangeSettings
 from ortaq.registry import Registry
 from ortaq.store import Store, StoredItem, outbox
+from ortaq.store import reviews as review_rows
 from ortaq.store import webhooks as hook_rows
 from ortaq.store.webhooks import delete_webhook as delete_webhook
 from ortaq.store.webhooks import get_delivery as get_delivery
 from ortaq.store.webhooks import list_deliveries as list_deliveries
 from ortaq.store.webhooks import list_webhooks as list_webhooks
 from ortaq.store.webhooks import replay as replay
+from ortaq.verification import with_reviews
 from ortaq.viewer import Viewer
 
 SIGNATURE_HEADER = "X-Ortaq-Signature"
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=2)
 NINJS = Ninjs("ninjs3", "3.0")
+REVIEW_EVENT = "review."  # review.published | review.updated | review.withdrawn
 log = logging.getLogger(__name__)
 
 
@@ -186,13 +189,32 @@ def deliver_due(
 def _deliver(run: _Run, delivery: Any) -> None:
     now = run.store.clock()
     viewer = Viewer(delivery["member"], actor=f"webhook:{delivery['webhook_id']}")
+    if delivery["event"].startswith(REVIEW_EVENT):
+        # A review alert: the review as the member may see it now (the same policy).
+        review = review_rows.get_review_by_uri(run.store, delivery["uri"], viewer, now)
+        if review is None:
+            _update(run, delivery, status="skipped", last_error="not_visible")
+            run.report.skipped += 1
+            return
+        _send(run, delivery, review_payload(delivery, review.to_json(history=False)))
+        return
     stored = run.store.get_by_uri(
         delivery["uri"], viewer=viewer, now=now, provider=delivery["provider"]
     )
     if stored is None:
         _not_visible(run, delivery, now)
         return
-    body = payload(delivery, stored)
+    [stored] = with_reviews(run.store, [stored], viewer)  # the desk's banner rides along
+    if _send(run, delivery, payload(delivery, stored)) and stored.access == "embargo":
+        # the text follows when the embargo lifts
+        hook_rows.queue_delivery(
+            run.store, delivery["webhook_id"], "embargo-lifted", delivery["provider"],
+            delivery["uri"], stored.item.embargoed or now,
+        )  # fmt: skip
+
+
+def _send(run: _Run, delivery: Any, body: bytes) -> bool:
+    """POST a signed payload and record the outcome; whether it was delivered."""
     headers = {
         "Content-Type": "application/json",
         SIGNATURE_HEADER: sign(delivery["secret"], body),
@@ -203,20 +225,16 @@ def _deliver(run: _Run, delivery: Any) -> None:
         status = run.transport.post(delivery["url"], body, headers)
     except OutboundError as failure:
         _failed(run, delivery, None, failure.category)
-        return
+        return False
     if not 200 <= status < 300:
         _failed(run, delivery, status, f"http_{status}")
-        return
+        return False
     now = run.store.clock()
     _update(run, delivery, status="delivered", attempts=delivery["attempts"] + 1,
             last_status_code=status, last_error=None, delivered_at=now,
             last_attempt_at=now)  # fmt: skip
     run.report.delivered += 1
-    if stored.access == "embargo":  # the text follows when the embargo lifts
-        hook_rows.queue_delivery(
-            run.store, delivery["webhook_id"], "embargo-lifted", delivery["provider"],
-            delivery["uri"], stored.item.embargoed or now,
-        )  # fmt: skip
+    return True
 
 
 def _failed(run: _Run, delivery: Any, status: int | None, error: str) -> None:
@@ -269,6 +287,12 @@ def payload(delivery: Any, stored: StoredItem) -> bytes:
         "rights": stored.rights.to_json() if stored.rights else None,
         "item": NINJS.document(stored),
     }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def review_payload(delivery: Any, review: dict[str, Any]) -> bytes:
+    """A review event (`review.published`, `review.updated`, `review.withdrawn`)."""
+    body = {"event": delivery["event"], "delivery": delivery["id"], "review": review}
     return json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 

@@ -466,3 +466,79 @@ story_index_snapshots = sa.Table(
     sa.Column("state", sa.LargeBinary, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
+
+# -- the verification desk (0011): reviews of items and claims, alerts ------------------
+
+# A review is one member's rating of a claim in one item version (or of the whole
+# version). Its content lives in `review_revisions`, never updated in place: a revision
+# or a withdrawal adds a row and moves `revision`/`status` here.
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("member", sa.String(100), nullable=False, index=True),  # the reviewing member
+    sa.Column("item_id", sa.Integer, sa.ForeignKey("items.id"), nullable=False, index=True),
+    sa.Column("claim_text", sa.Text, nullable=False),  # the quoted span (or the headline)
+    sa.Column("claim_start", sa.Integer),  # offsets into the version's `Item.text`
+    sa.Column("claim_end", sa.Integer),  # (both NULL: the whole version is reviewed)
+    sa.Column("claim_language", sa.String(12)),
+    sa.Column("revision", sa.Integer, nullable=False),  # the current revision
+    sa.Column("status", sa.String(12), nullable=False),  # published | withdrawn
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+review_revisions = sa.Table(
+    "review_revisions",
+    metadata,
+    sa.Column(
+        "review_id", sa.Integer, sa.ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("action", sa.String(12), nullable=False),  # published | updated | withdrawn
+    sa.Column("rating", sa.String(20), nullable=False),
+    sa.Column("explanation", sa.Text, nullable=False),
+    sa.Column("language", sa.String(12)),
+    sa.Column("evidence", JSONType, nullable=False),  # item uris and http(s) URLs
+    sa.Column("author", sa.String(100), nullable=False),  # the user's username
+    sa.Column("note", sa.Text),  # why it was revised or withdrawn
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
+# The item versions that carry a review's claim: the reviewed version itself, its other
+# versions, its copies, the story's versions that repeat it, and items that arrived later
+# and matched (`how`). Who may see a review is decided on these rows by the item policy.
+review_carriers = sa.Table(
+    "review_carriers",
+    metadata,
+    sa.Column(
+        "review_id", sa.Integer, sa.ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("how", sa.String(12), nullable=False),  # reviewed|version|copy|story|match
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("found_at", UTCDateTime, nullable=False),
+    sa.Index("ix_review_carriers_item_id", "item_id"),
+)
+
+# One alert per member per review revision: the newsroom's notification list (and the
+# webhook deliveries queued with it). The unique key is what makes "told once" hold.
+review_notifications = sa.Table(
+    "review_notifications",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("member", sa.String(100), nullable=False),
+    sa.Column(
+        "review_id", sa.Integer, sa.ForeignKey("reviews.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("event", sa.String(20), nullable=False),  # review.published|updated|withdrawn
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("read_at", UTCDateTime),
+    sa.UniqueConstraint(
+        "member", "review_id", "revision", name="uq_review_notifications_member_review"
+    ),
+    sa.Index("ix_review_notifications_member_id", "member", "id"),
+)

@@ -85,6 +85,9 @@ class StoredItem:
     raw_sha256: str | None
     access: Access = "full"  # full | embargo (notice) | notice (killed or withheld)
     rights: Rights | None = None  # the partner's agreement terms; None for own items
+    # the verification desk's banner (`ortaq.verification.with_reviews`): reviews of a
+    # claim this version carries, as the viewer may see them; outputs show them
+    reviews: tuple[dict[str, Any], ...] = ()
 
 
 def utcnow() -> datetime:
@@ -514,6 +517,16 @@ class Store:
             if len(page) < batch:
                 return
             after = page[-1].id
+
+    def fetch_versions(
+        self, item_ids: Sequence[int], viewer: ViewerLike, now: datetime | None = None
+    ) -> list[StoredItem]:
+        """The versions with these ids (current or not) that the viewer may see."""
+        wanted = [i for i in item_ids if 0 < i <= MAX_ID]
+        if not wanted:
+            return []
+        query = self.visible_items(viewer, now, current_only=False)
+        return self._fetch(query.where(schema.items.c.id.in_(wanted)))
 
     def get(
         self, item_id: int, viewer: ViewerLike, now: datetime | None = None
