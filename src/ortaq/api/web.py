@@ -91,7 +91,7 @@ def current_caller(request: Request) -> WebCaller | None:
     return WebCaller(Principal(user, "write"), session, session_csrf(secret))
 
 
-def _check_csrf(expected: str, submitted: str) -> None:
+def check_csrf(expected: str, submitted: str) -> None:
     if not same_token(expected, submitted):
         raise HTTPException(403, EXPIRED_FORM)
 
@@ -223,7 +223,7 @@ def login_form(request: Request) -> HTMLResponse:
 def login(request: Request, username: Field, password: Field, csrf: Field) -> Response:
     cookies, settings = _cookies(request), get_settings(request)
     nonce = request.cookies.get(cookies.login, "")
-    _check_csrf(login_csrf(settings.secret_key, nonce) if nonce else "", csrf)
+    check_csrf(login_csrf(settings.secret_key, nonce) if nonce else "", csrf)
     store = get_store(request)
     verdict = sign_in(store, username, password, _client(request), settings.sign_in_limits)
     if verdict.user is None:
@@ -253,7 +253,7 @@ def _refusal(request: Request, verdict: Verdict, wrong: str) -> HTMLResponse:
 def logout(request: Request, csrf: Field) -> Response:
     caller = current_caller(request)
     if caller is not None:
-        _check_csrf(caller.csrf, csrf)
+        check_csrf(caller.csrf, csrf)
         store = get_store(request)
         sessions.end(store, caller.session.id, "logout")
         audit.record(
@@ -309,7 +309,7 @@ def change_password(
     caller = current_caller(request)
     if caller is None:
         return RedirectResponse("/login", status_code=303)
-    _check_csrf(caller.csrf, csrf)
+    check_csrf(caller.csrf, csrf)
 
     def again(error: str, status: int, headers: dict[str, str] | None = None) -> HTMLResponse:
         context = {"error": error, "done": False}

@@ -118,26 +118,68 @@ class StoryView:
         return timeline(records)
 
 
+@dataclass(frozen=True)
+class StoryFilter:
+    """Which stories to list: those with a readable version that matches every field
+    given (its language, its sender, a country it is about, its time)."""
+
+    language: str | None = None
+    member: str | None = None
+    country: str | None = None  # ISO code, as the search facets hold it
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        items, facets = schema.items, schema.search_facets
+        found: list[ColumnElement[bool]] = []
+        if self.language:
+            found.append(items.c.language == self.language)
+        if self.member:
+            found.append(items.c.provider == self.member)
+        if self.country:
+            found.append(
+                sa.exists().where(
+                    facets.c.item_id == items.c.id,
+                    facets.c.facet == "country",
+                    facets.c.value == self.country.upper(),
+                )
+            )
+        if self.since:
+            found.append(items.c.versioncreated >= self.since)
+        if self.until:
+            found.append(items.c.versioncreated < self.until)
+        return found
+
+
 def list_stories(
     store: Store,
     viewer: ViewerLike,
     *,
     limit: int = 50,
     before: int | None = None,
+    after: int | None = None,
+    only: StoryFilter | None = None,
     now: datetime | None = None,
 ) -> list[StoryView]:
-    """Stories with a version the viewer may read, newest story first, paged by id.
+    """Stories with a version the viewer may read, newest story first, paged by id
+    (`before`; `after` lists the stories newer than one already shown).
 
     Each story is checked through the policy on its own members, newest first, until
     the page is full: the cost follows the page, not the archive."""
     stories, links, items = schema.stories, schema.story_items, schema.items
     now = now or store.clock()
+    wanted = only.conditions() if only else []
     member = readable(
-        store, viewer, now, [links.c.story_id == stories.c.id, items.c.id == links.c.item_id]
+        store,
+        viewer,
+        now,
+        [links.c.story_id == stories.c.id, items.c.id == links.c.item_id, *wanted],
     )
     query = sa.select(stories.c.id).where(member.exists())
     if before is not None and before <= MAX_NUMBER:
         query = query.where(stories.c.id < before)
+    if after is not None and after <= MAX_NUMBER:
+        query = query.where(stories.c.id > after)
     with store.engine.connect() as conn:
         numbers = list(conn.execute(query.order_by(stories.c.id.desc()).limit(limit)).scalars())
     return _views(store, viewer, now, numbers)
