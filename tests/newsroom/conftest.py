@@ -119,8 +119,16 @@ def free_port() -> int:
         return port
 
 
+@dataclass(frozen=True)
+class LiveServer:
+    base: str  # http://127.0.0.1:<port>
+    store: Store  # the store it serves, for tests that add news while a page is open
+
+
 @pytest.fixture(scope="session")
-def live_server(demo_database: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server(
+    demo_database: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
     """The app under real uvicorn on a free port of 127.0.0.1, on a copy of the demo store."""
     store = copy_store(demo_database, tmp_path_factory.mktemp("live"))
     port = free_port()
@@ -134,7 +142,7 @@ def live_server(demo_database: Path, tmp_path_factory: pytest.TempPathFactory) -
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield LiveServer(f"http://127.0.0.1:{port}", store)
     server.should_exit = True
     thread.join(timeout=10)
     store.close()
@@ -175,6 +183,7 @@ class Newsroom:
     base: str
     name: str
     audited: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # script errors and failed loads
 
     def visit(self, path: str) -> Any:
         response = self.page.goto(self.base + path)
@@ -208,7 +217,7 @@ class Newsroom:
 
 @pytest.fixture
 def newsroom(
-    playwright: Any, live_server: str, tmp_path: Path, request: pytest.FixtureRequest
+    playwright: Any, live_server: LiveServer, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Newsroom]:
     """A fresh chromium profile per test (its own cookies), axe-core injected into every
     page (an init script, which the pages' CSP does not apply to), a screenshot of the last
@@ -226,13 +235,13 @@ def newsroom(
     context.add_init_script(path=str(axe))
     context.set_default_timeout(15_000)
     page = context.pages[0] if context.pages else context.new_page()
-    errors: list[str] = []
+    tab = Newsroom(page, live_server.base, request.node.name)
+    errors = tab.errors
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(  # the pages' CSP allows no inline script or style: a violation is a bug
         "console",
         lambda message: errors.append(message.text) if message.type == "error" else None,
     )
-    tab = Newsroom(page, live_server, request.node.name)
     try:
         yield tab
         assert errors == [], f"script errors in the page: {errors}"

@@ -50,6 +50,9 @@ def test_a_language_filter_keeps_stories_with_a_version_in_it(operator: TestClie
 
 
 def test_member_and_date_filters(operator: TestClient, demo_store: Store) -> None:
+    blank = "?language=&member=&country=&since=&until="  # the form with nothing chosen
+    assert wire_stories(operator, blank) == wire_stories(operator)
+    assert operator.get("/?since=2026-02-31").status_code == 422
     assert wire_stories(operator, "?member=no-such-member") == []
     assert wire_stories(operator, "?since=2100-01-01") == []
     assert wire_stories(operator, "?until=1990-01-01") == []

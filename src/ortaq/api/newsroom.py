@@ -6,7 +6,8 @@ the same access policy as the API; no page decides on its own what a member may 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+import os
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -30,11 +31,28 @@ from ortaq.web.marking import item_lines, search_marks, version_changes
 router = APIRouter(include_in_schema=False)
 SIGN_IN = "/login"
 PAGE = 30  # stories or results per page
+
+
+def poll_seconds() -> int:
+    """How often an open wire asks for new stories (`ORTAQ_WIRE_POLL_SECONDS`)."""
+    return max(1, int(os.environ.get("ORTAQ_WIRE_POLL_SECONDS", "20")))
+
+
 Text = Annotated[str | None, Query(max_length=200)]
 Code = Annotated[str | None, Query(max_length=12, pattern=r"^[A-Za-z-]*$")]
 Slug = Annotated[str | None, Query(max_length=100)]
 Cursor = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
-Day = Annotated[date | None, Query()]
+# A date filter as the form sends it: empty when the field is left blank.
+Day = Annotated[str | None, Query(max_length=10, pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(422, f"{value!r} is no calendar date") from None
 
 
 def _day_start(day: date | None) -> datetime | None:
@@ -52,15 +70,15 @@ def _record(request: Request, caller: WebCaller, target: str, **details: Any) ->
 
 
 def _wire_filter(
-    language: str | None, member: str | None, country: str | None, since: date | None,
-    until: date | None,
+    language: str | None, member: str | None, country: str | None, since: str | None,
+    until: str | None,
 ) -> StoryFilter:  # fmt: skip
-    end = datetime.combine(until, time(0), tzinfo=UTC) if until else None
-    if end is not None:
-        end = end.replace(hour=23, minute=59, second=59)
+    """The wire's filters; `until` includes its whole day."""
+    last = _day(until)
+    end = _day_start(last + timedelta(days=1)) if last else None
     return StoryFilter(
         language=language or None, member=member or None, country=country or None,
-        since=_day_start(since), until=end,
+        since=_day_start(_day(since)), until=end,
     )  # fmt: skip
 
 
@@ -89,6 +107,7 @@ def wire(
     context = {
         "stories": views, "section": "/", "filters": filters, "older": older,
         "newest": newest if before is None else None, "members": store.list_members(),
+        "poll_seconds": poll_seconds(),
         "query_string": "&".join(f"{k}={v}" for k, v in filters.items() if v),
     }  # fmt: skip
     return render(request, "wire.html", context, caller=caller)
@@ -112,7 +131,7 @@ def wire_fresh(
     views = list_stories(get_store(request), caller.principal.viewer, limit=PAGE, after=after,
                          only=only)  # fmt: skip
     newest = max([after, *(parse_story_id(v.id) or 0 for v in views)])
-    context = {"stories": views, "newest": newest, "filters": {
+    context = {"stories": views, "newest": newest, "poll_seconds": poll_seconds(), "filters": {
         "language": language, "member": member, "country": country,
         "since": since, "until": until}}  # fmt: skip
     return render(request, "wire_rows.html", context, caller=caller)
