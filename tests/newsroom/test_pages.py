@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ortaq.api import newsroom
 from ortaq.exchange.searches import list_searches
 from ortaq.store import Store
-from ortaq.store.stories import list_stories
+from ortaq.store.stories import StoryFilter, list_stories
 from ortaq.viewer import Viewer
 from tests.newsroom.conftest import browser_client, copy_store, csrf_of
 
@@ -164,3 +166,32 @@ def test_an_entity_page_has_its_names_items_and_partners(operator: TestClient) -
 
 def test_an_entity_no_readable_item_mentions_is_a_404(operator: TestClient) -> None:
     assert operator.get("/entities/org:nobody", params={"name": "Nobody"}).status_code == 404
+
+
+VIEWERS = ["dala-press", "khaleej-wire", "tassili-info", "volga-wire"]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    viewer=st.sampled_from(VIEWERS),
+    language=st.sampled_from([None, "kk", "ar", "fr", "tr", "az", "ru", "en", "de"]),
+    member=st.sampled_from([None, *VIEWERS, "kopru-haber"]),
+)
+def test_the_wire_filter_keeps_exactly_the_stories_with_a_matching_version(
+    demo_store: Store, viewer: str, language: str | None, member: str | None
+) -> None:
+    """Against the whole list, filtered by hand: a story stays when one version the
+    viewer reads has the language and the sender; summaries list the same versions."""
+    everything = list_stories(demo_store, viewer, limit=500)
+    only = StoryFilter(language=language, member=member)
+    listed = list_stories(demo_store, viewer, limit=500, only=only, summaries=True)
+    expected = [
+        view.id for view in everything
+        if any((language is None or s.item.language == language)
+               and (member is None or s.item.provider == member) for s in view.versions)
+    ]  # fmt: skip
+    assert [view.id for view in listed] == expected
+    full = {view.id: [s.id for s in view.versions] for view in everything}
+    assert all([s.id for s in view.versions] == full[view.id] for view in listed)

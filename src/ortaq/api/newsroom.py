@@ -98,7 +98,9 @@ def wire(
         return RedirectResponse(SIGN_IN, status_code=303)
     store = get_store(request)
     only = _wire_filter(language, member, country, since, until)
-    views = list_stories(store, caller.principal.viewer, limit=PAGE, before=before, only=only)
+    views = list_stories(
+        store, caller.principal.viewer, limit=PAGE, before=before, only=only, summaries=True
+    )
     _record(request, caller, "web:wire", count=len(views))
     older = parse_story_id(views[-1].id) if len(views) == PAGE else None
     newest = parse_story_id(views[0].id) if views else 0
@@ -128,8 +130,10 @@ def wire_fresh(
     if caller is None:
         raise HTTPException(401, "sign in again")
     only = _wire_filter(language, member, country, since, until)
-    views = list_stories(get_store(request), caller.principal.viewer, limit=PAGE, after=after,
-                         only=only)  # fmt: skip
+    views = list_stories(
+        get_store(request), caller.principal.viewer, limit=PAGE, after=after, only=only,
+        summaries=True,
+    )  # fmt: skip
     newest = max([after, *(parse_story_id(v.id) or 0 for v in views)])
     context = {"stories": views, "newest": newest, "poll_seconds": poll_seconds(), "filters": {
         "language": language, "member": member, "country": country,

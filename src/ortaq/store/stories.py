@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from ortaq.store import schema
+from ortaq.store.store import _summary as summary_row
+from ortaq.store.store import _summary_columns as summary_columns
 from ortaq.store.storybook import item_key, story_name
 from ortaq.stories.occasion import item_span
 from ortaq.stories.provenance import timeline, word_diff
@@ -159,13 +161,16 @@ def list_stories(
     before: int | None = None,
     after: int | None = None,
     only: StoryFilter | None = None,
+    summaries: bool = False,
     now: datetime | None = None,
 ) -> list[StoryView]:
     """Stories with a version the viewer may read, newest story first, paged by id
     (`before`; `after` lists the stories newer than one already shown).
 
     Each story is checked through the policy on its own members, newest first, until
-    the page is full: the cost follows the page, not the archive."""
+    the page is full: the cost follows the page, not the archive. With `summaries` the
+    versions carry only a list's fields (headline, language, sender, times), which
+    spares decoding whole items (the newsroom's wire)."""
     stories, links, items = schema.stories, schema.story_items, schema.items
     now = now or store.clock()
     wanted = only.conditions() if only else []
@@ -182,7 +187,7 @@ def list_stories(
         query = query.where(stories.c.id > after)
     with store.engine.connect() as conn:
         numbers = list(conn.execute(query.order_by(stories.c.id.desc()).limit(limit)).scalars())
-    return _views(store, viewer, now, numbers)
+    return _views(store, viewer, now, numbers, summaries=summaries)
 
 
 def get_story(
@@ -233,15 +238,24 @@ def _with_stories(
 
 
 def readable(
-    store: Store, viewer: ViewerLike, now: datetime, where: Sequence[ColumnElement[bool]]
+    store: Store,
+    viewer: ViewerLike,
+    now: datetime,
+    where: Sequence[ColumnElement[bool]],
+    columns: Sequence[ColumnElement[Any]] | None = None,
 ) -> sa.Select[Any]:
     """Versions the viewer may read in full (`Store.visible_items`, the one policy)."""
-    query = store.visible_items(viewer, now, current_only=False, where=where)
+    query = store.visible_items(viewer, now, current_only=False, where=where, columns=columns)
     return query.where(query.selected_columns.access == "full")
 
 
 def _views(
-    store: Store, viewer: ViewerLike, now: datetime, numbers: Sequence[int]
+    store: Store,
+    viewer: ViewerLike,
+    now: datetime,
+    numbers: Sequence[int],
+    *,
+    summaries: bool = False,
 ) -> list[StoryView]:
     """The stories numbered, each with its readable versions and visible copy links."""
     if not numbers:
@@ -254,7 +268,12 @@ def _views(
         members = list(
             conn.execute(sa.select(links.c.item_id).where(links.c.story_id.in_(numbers))).scalars()
         )
-    versions = store._fetch(readable(store, viewer, now, [items.c.id.in_(members)]))
+    wanted = [items.c.id.in_(members)]
+    if summaries:
+        columns = summary_columns()
+        versions = store._fetch(readable(store, viewer, now, wanted, columns), summary_row)
+    else:
+        versions = store._fetch(readable(store, viewer, now, wanted))
     if not versions:
         return []
     with store.engine.connect() as conn:
