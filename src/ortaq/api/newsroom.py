@@ -91,11 +91,14 @@ def wire(
     since: Day = None,
     until: Day = None,
     before: Cursor = None,
+    q: Text = None,
 ) -> Response:
     """The latest stories the member may read, filtered, paged by story id."""
     caller = current_caller(request)
     if caller is None:
         return RedirectResponse(SIGN_IN, status_code=303)
+    if q:  # the search box once lived here: old links land on the search page
+        return RedirectResponse(f"/search?{request.url.query}", status_code=303)
     store = get_store(request)
     only = _wire_filter(language, member, country, since, until)
     views = list_stories(
