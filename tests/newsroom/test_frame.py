@@ -112,3 +112,21 @@ def test_pages_allow_only_this_servers_scripts(dala: TestClient) -> None:
     policy = dala.get("/").headers["content-security-policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "<script>" not in dala.get("/").text  # nothing inline
+
+
+def test_an_unexpected_error_is_a_page_that_tells_nothing_of_its_cause(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr("ortaq.api.newsroom.list_stories", broken)
+    client = browser_client(demo_store, "dala")
+    quiet = TestClient(client.app, base_url="http://testserver", raise_server_exceptions=False)
+    quiet.cookies = client.cookies
+    quiet.headers["Accept"] = "text/html"
+    answer = quiet.get("/")
+    assert answer.status_code == 500 and answer.headers["content-type"].startswith("text/html")
+    assert "Something went wrong" in answer.text and "secret internals" not in answer.text
+    api = quiet.get("/api/v1/stories", headers={"Accept": "application/json"})
+    assert api.headers["content-type"] != "text/html"
