@@ -46,7 +46,7 @@ browser: $(STAMP) $(NODE_STAMP)  ## only the real-browser tests of the newsroom 
 catalogs: $(STAMP)  ## re-extract the interface messages and merge them into every .po catalog
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
 		-o src/ortaq/web/locale/messages.pot src/ortaq
-	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --omit-header \
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete \
 		-i src/ortaq/web/locale/messages.pot -d src/ortaq/web/locale
 
 bench: $(STAMP)
