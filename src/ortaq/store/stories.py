@@ -185,9 +185,53 @@ def list_stories(
         query = query.where(stories.c.id < before)
     if after is not None and after <= MAX_NUMBER:
         query = query.where(stories.c.id > after)
+    query = query.order_by(stories.c.id.desc())
     with store.engine.connect() as conn:
-        numbers = list(conn.execute(query.order_by(stories.c.id.desc()).limit(limit)).scalars())
+        if wanted:
+            numbers = _matching(conn, query, wanted, limit, before=before, after=after)
+        else:
+            numbers = list(conn.execute(query.limit(limit)).scalars())
     return _views(store, viewer, now, numbers, summaries=summaries)
+
+
+CANDIDATES = 500  # stories a filtered page checks through the policy at a time
+
+
+def _matching(
+    conn: sa.Connection,
+    readable_stories: sa.Select[Any],
+    wanted: Sequence[ColumnElement[bool]],
+    limit: int,
+    *,
+    before: int | None,
+    after: int | None,
+) -> list[int]:
+    """A filtered page: the stories with any version that matches, found from the items
+    side first (language and sender are indexed; no policy is needed to rule a story
+    out), then checked through the policy a batch at a time, newest first. Testing
+    every story through the policy until a rare language filled the page took a second
+    at 3,000 items."""
+    links, items = schema.story_items, schema.items
+    candidates = (
+        sa.select(links.c.story_id)
+        .join(items, items.c.id == links.c.item_id)
+        .where(*wanted)
+        .distinct()
+        .order_by(links.c.story_id.desc())
+    )
+    if after is not None and after <= MAX_NUMBER:
+        candidates = candidates.where(links.c.story_id > after)
+    found: list[int] = []
+    ceiling = before if before is not None and before <= MAX_NUMBER else None
+    while len(found) < limit:
+        page = candidates if ceiling is None else candidates.where(links.c.story_id < ceiling)
+        batch = list(conn.execute(page.limit(CANDIDATES)).scalars())
+        if not batch:
+            break
+        checked = readable_stories.where(schema.stories.c.id.in_(batch))
+        found += conn.execute(checked.limit(limit - len(found))).scalars()
+        ceiling = batch[-1]
+    return found
 
 
 def get_story(
