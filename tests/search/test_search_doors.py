@@ -4,6 +4,7 @@ partner's view through a token) and the newsroom's search box."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -103,9 +104,12 @@ def test_newsroom_search_box(store: Store) -> None:
     create_user(store, "reader", "reader-password", "reader", member="mb")
     client = Browser(store, settings())
     assert client.sign_in("reader", "reader-password").status_code == 303
-    page = client.get("/", params={"q": "Алматы"})
+    page = client.get("/search", params={"q": "Алматы"})
     assert page.status_code == 200
-    assert "2 items match" in page.text
-    assert "Almatı&#39;da deprem" in page.text and "Учения в Алматы" in page.text
-    assert "Almaty drill" not in page.text  # mc's item: no agreement with mb
+    assert "Matches you may read: 2" in page.text
+    moved = client.get("/", params={"q": "Алматы"}, follow_redirects=False)  # old links
+    assert moved.headers["location"].startswith("/search?q=")
+    text = re.sub(r"<[^>]+>", "", page.text)  # the matched words are marked
+    assert "Almatı&#39;da deprem" in text and "Учения в Алматы" in text
+    assert "Almaty drill" not in text  # mc's item: no agreement with mb
     assert 'name="q"' in client.get("/").text

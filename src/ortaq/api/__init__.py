@@ -17,6 +17,7 @@ from ortaq.api import (
     feeds,
     items,
     members,
+    newsroom,
     problems,
     reviews,
     sources,
@@ -71,7 +72,7 @@ def create_app(
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
     app.add_middleware(SizeLimit, limit=settings.max_request_bytes, own_limit=items.BOUNDED_UPLOADS)
     app.add_middleware(SecurityHeaders)  # last added runs first: its 413s get headers too
-    problems.install(app)
+    problems.install(app, page=web.error_page, wants_page=web.wants_page)
 
     @app.get("/healthz", tags=["health"])
     def health() -> dict[str, Any]:
@@ -84,4 +85,5 @@ def create_app(
     for module in ROUTERS:
         app.include_router(module.router)
     app.include_router(web.router)
+    app.include_router(newsroom.router)
     return app

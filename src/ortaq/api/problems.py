@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM = "application/problem+json"
@@ -67,15 +68,31 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def install(app: FastAPI) -> None:
+PageRenderer = Callable[[Request, int, str | None], Response]
+
+
+def install(
+    app: FastAPI,
+    *,
+    page: PageRenderer | None = None,
+    wants_page: Callable[[Request], bool] = lambda request: False,
+) -> None:
+    """Problems for the API; for a browser asking for a page, `page` renders the error."""
+
     @app.exception_handler(StarletteHTTPException)
-    async def http_problem(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_problem(request: Request, exc: StarletteHTTPException) -> Response:
         detail = exc.detail if isinstance(exc.detail, str) else None
         headers = dict(exc.headers) if exc.headers else None
+        if page is not None and wants_page(request):
+            response = page(request, exc.status_code, detail)
+            response.headers.update(headers or {})
+            return response
         return problem_response(exc.status_code, detail, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if page is not None and wants_page(request):
+            return page(request, 422, None)
         errors = [
             {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
             for e in exc.errors()
@@ -83,6 +100,8 @@ def install(app: FastAPI) -> None:
         return problem_response(422, "the request does not match the API", errors=errors)
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
+        if page is not None and wants_page(request):
+            return page(request, 500, None)
         return problem_response(500, "an unexpected error; it has been logged")

@@ -176,9 +176,11 @@ def same_token(expected: str, submitted: str) -> bool:
 # -- security headers ----------------------------------------------------------------------
 
 # Pages load only their own stylesheet: no script at all, no inline style, no frames.
+# Pages run only this server's scripts (htmx and the newsroom's own, from /assets and
+# /static) and fetch only from it (htmx fragments, map data): nothing inline, no CDN.
 PAGE_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 # JSON, feeds and exports: nothing to load, and never run as a document if opened.
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; sandbox"

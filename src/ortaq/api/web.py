@@ -1,5 +1,6 @@
-"""The web newsroom: sign-in, the item list, item and story pages as the member sees
-them, and changing one's password.
+"""The web newsroom's frame: sign-in and out, the session behind every page, the page
+renderer (interface language, layout), error pages, the language switcher, the assets,
+and changing one's password. The newsroom's pages are in `ortaq.api.newsroom`.
 
 A session is a row in the database (`ortaq.exchange.sessions`); the cookie carries its
 random secret. Signing out, changing the password or being disabled ends it. Every form
@@ -14,6 +15,7 @@ import base64
 import hashlib
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,7 +24,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from ortaq.api.security import (
     Cookies,
@@ -35,11 +36,22 @@ from ortaq.api.security import (
 from ortaq.exchange import audit, sessions
 from ortaq.exchange.accounts import AccountError, Principal, User, get_user, set_password
 from ortaq.exchange.signin import Client, Verdict, check_credentials, sign_in
-from ortaq.store.stories import get_story, story_of
+from ortaq.web import i18n
+from ortaq.web.assets import (
+    ASSETS,
+    INSTALL_HINT,
+    AssetMissing,
+    asset_path,
+    missing_assets,
+    read_asset,
+)
+from ortaq.web.i18n import N_
 
 WEB = Path(__file__).parents[1] / "web"
-TEMPLATES = Jinja2Templates(directory=str(WEB / "templates"))
-STYLESHEET = (WEB / "static" / "ortaq.css").read_bytes()
+STATIC = {  # the newsroom's own files: served name -> media type
+    "ortaq.css": "text/css",
+    "ortaq.js": "text/javascript",
+}
 router = APIRouter(include_in_schema=False)
 Field = Annotated[str, Form(max_length=300)]
 EXPIRED_FORM = "the form has expired; reload the page and try again"
@@ -67,7 +79,7 @@ def _client(request: Request) -> Client:
     return Client(address, request.headers.get("user-agent"))
 
 
-def _caller(request: Request) -> WebCaller | None:
+def current_caller(request: Request) -> WebCaller | None:
     secret = request.cookies.get(_cookies(request).session, "")
     store, settings = get_store(request), get_settings(request)
     session = sessions.resolve(store, secret, settings.session_lifetime)
@@ -79,28 +91,49 @@ def _caller(request: Request) -> WebCaller | None:
     return WebCaller(Principal(user, "write"), session, session_csrf(secret))
 
 
-def _check_csrf(expected: str, submitted: str) -> None:
+def check_csrf(expected: str, submitted: str) -> None:
     if not same_token(expected, submitted):
         raise HTTPException(403, EXPIRED_FORM)
 
 
-def _page(
+def page_locale(request: Request) -> str:
+    """The interface language: the switcher's cookie, else the browser's preference."""
+    return i18n.choose_locale(
+        request.cookies.get(i18n.LANGUAGE_COOKIE), request.headers.get("accept-language")
+    )
+
+
+def translate(request: Request, message: str, **variables: object) -> str:
+    return i18n.translate(page_locale(request), message, **variables)
+
+
+def _here(request: Request) -> str:
+    """This page's path and query: where the language switcher comes back to."""
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def render(
     request: Request,
     template: str,
-    context: dict[str, object],
+    context: Mapping[str, object],
     *,
     caller: WebCaller | None,
     status: int = 200,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """A page; signed in, its forms carry the session's CSRF token."""
-    csrf = caller.csrf if caller else ""
-    return TEMPLATES.TemplateResponse(
-        request,
-        template,
-        {**context, "caller": caller.principal if caller else None, "csrf": csrf},
-        status_code=status,
-        headers=headers,
+    """A page in the caller's interface language; signed in, its forms carry the
+    session's CSRF token."""
+    frame: dict[str, object] = {
+        "caller": caller.principal if caller else None,
+        "csrf": caller.csrf if caller else "",
+        "here": _here(request),
+        "section": None,
+        "q": "",
+        "assets_missing": missing_assets(),
+    }
+    return i18n.templates(page_locale(request)).TemplateResponse(
+        request, template, {**frame, **context}, status_code=status, headers=headers
     )
 
 
@@ -119,6 +152,53 @@ def _minutes(verdict: Verdict) -> int:
     return max(1, -(-verdict.seconds // 60))
 
 
+# -- error pages ----------------------------------------------------------------------------
+
+ERROR_TITLES = {
+    400: N_("Bad request"),
+    401: N_("Please sign in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Not allowed"),
+    409: N_("Conflict"),
+    413: N_("Too large"),
+    422: N_("Something in the request is not right"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
+    503: N_("Not available"),
+}
+ERROR_MESSAGES = {
+    403: N_("You may not do this, or the form has expired: reload the page and try again."),
+    404: N_("There is nothing here, or nothing you may read."),
+    422: N_("The address or the form holds a value the newsroom cannot use."),
+    500: N_("An unexpected error; it has been logged."),
+}
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page (not the API, not a script): errors become pages."""
+    if request.url.path.startswith("/api/"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def error_page(request: Request, status: int, detail: str | None) -> HTMLResponse:
+    """An HTML error page for a browser, in its language, with the layout around it."""
+    try:
+        caller = current_caller(request)
+    except Exception:  # the error may be the store itself; the page must still show
+        caller = None
+    title = ERROR_TITLES.get(status, ERROR_TITLES[400 if status < 500 else 500])
+    message = ERROR_MESSAGES.get(status, ERROR_MESSAGES[500] if status >= 500 else "")
+    context: dict[str, object] = {
+        "status": status,
+        "title": translate(request, title),
+        "message": translate(request, message) if message else "",
+        "detail": None if status == 500 else detail,  # a 500 says nothing of its cause
+    }
+    return render(request, "error.html", context, caller=caller, status=status)
+
+
 # -- signing in and out ---------------------------------------------------------------------
 
 
@@ -128,13 +208,8 @@ def _login_page(
     """The sign-in form, its token bound to this browser's nonce cookie."""
     cookies, settings = _cookies(request), get_settings(request)
     nonce = request.cookies.get(cookies.login) or secrets.token_urlsafe(24)
-    response = TEMPLATES.TemplateResponse(
-        request,
-        "login.html",
-        {"error": error, "caller": None, "csrf": login_csrf(settings.secret_key, nonce)},
-        status_code=status,
-        headers=headers,
-    )
+    context = {"error": error, "csrf": login_csrf(settings.secret_key, nonce)}
+    response = render(request, "login.html", context, caller=None, status=status, headers=headers)
     cookies.set(response, cookies.login, nonce, samesite="strict")
     return response
 
@@ -148,12 +223,12 @@ def login_form(request: Request) -> HTMLResponse:
 def login(request: Request, username: Field, password: Field, csrf: Field) -> Response:
     cookies, settings = _cookies(request), get_settings(request)
     nonce = request.cookies.get(cookies.login, "")
-    _check_csrf(login_csrf(settings.secret_key, nonce) if nonce else "", csrf)
+    check_csrf(login_csrf(settings.secret_key, nonce) if nonce else "", csrf)
     store = get_store(request)
     verdict = sign_in(store, username, password, _client(request), settings.sign_in_limits)
     if verdict.user is None:
-        return _refusal(request, verdict, "Wrong user name or password.")
-    replaced = _caller(request)  # one browser, one session: a new sign-in ends the old one
+        return _refusal(request, verdict, translate(request, N_("Wrong user name or password.")))
+    replaced = current_caller(request)  # one browser, one session: a new sign-in ends the old one
     if replaced is not None:
         sessions.end(store, replaced.session.id, "logout")
     response = RedirectResponse("/", status_code=303)
@@ -164,7 +239,11 @@ def login(request: Request, username: Field, password: Field, csrf: Field) -> Re
 
 def _refusal(request: Request, verdict: Verdict, wrong: str) -> HTMLResponse:
     if verdict.seconds:
-        message = f"Too many failed sign-ins. Try again in {_minutes(verdict)} minute(s)."
+        message = translate(
+            request,
+            N_("Too many failed sign-ins. Try again in %(minutes)s minute(s)."),
+            minutes=_minutes(verdict),
+        )
         headers = {"Retry-After": str(verdict.seconds)}
         return _login_page(request, message, 429, headers)
     return _login_page(request, wrong, 401)
@@ -172,9 +251,9 @@ def _refusal(request: Request, verdict: Verdict, wrong: str) -> HTMLResponse:
 
 @router.post("/logout")
 def logout(request: Request, csrf: Field) -> Response:
-    caller = _caller(request)
+    caller = current_caller(request)
     if caller is not None:
-        _check_csrf(caller.csrf, csrf)
+        check_csrf(caller.csrf, csrf)
         store = get_store(request)
         sessions.end(store, caller.session.id, "logout")
         audit.record(
@@ -187,68 +266,27 @@ def logout(request: Request, csrf: Field) -> Response:
     return response
 
 
-# -- the newsroom ---------------------------------------------------------------------------
+# -- the interface language -----------------------------------------------------------------
 
 
-@router.get("/", response_class=HTMLResponse)
-def newsroom(request: Request, language: str | None = None, q: str | None = None) -> Response:
-    """The latest items, or with `q` the best matches of a search (same store search
-    as the API and the CLI, under the caller's policy)."""
-    caller = _caller(request)
-    if caller is None:
-        return RedirectResponse("/login", status_code=303)
-    store = get_store(request)
-    query = (q or "").strip()[:500]
-    language = language or None
-    context: dict[str, object] = {"language": language, "q": query}
-    if query:
-        results = store.search(query, viewer=caller.principal.viewer, language=language, limit=100)
-        rows = [hit.stored for hit in results.hits]
-        context.update(total=results.total, facets=results.facets)
-        audit.record(store, caller.user.username, "read", "web:search", member=caller.user.member,
-                     query=query, count=len(rows))  # fmt: skip
-    else:
-        rows = store.list_summaries(limit=200, language=language, viewer=caller.principal.viewer)
-        audit.record(
-            store,
-            caller.user.username,
-            "read",
-            "web:items",
-            member=caller.user.member,
-            count=len(rows),
-        )
-    context["rows"] = rows
-    return _page(request, "index.html", context, caller=caller)
+def _local_path(target: str) -> str:
+    """Only a path on this site (no '//host', no scheme): the switcher is no open redirect."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
 
 
-@router.get("/items/{item_id}", response_class=HTMLResponse)
-def item_page(request: Request, item_id: int) -> Response:
-    caller = _caller(request)
-    if caller is None:
-        return RedirectResponse("/login", status_code=303)
-    store, viewer = get_store(request), caller.principal.viewer
-    stored = store.get(item_id, viewer=viewer) if 0 < item_id < 2**62 else None
-    if stored is None:
-        raise HTTPException(404, f"no item {item_id}")
-    history = store.history(stored.item.uri, viewer=viewer, provider=stored.item.provider)
-    audit.record(store, caller.user.username, "read", stored.item.uri, member=caller.user.member)
-    story = story_of(store, stored.id) if stored.access == "full" else None
-    context = {"stored": stored, "item": stored.item, "history": history, "story": story}
-    return _page(request, "item.html", context, caller=caller)
-
-
-@router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: str) -> Response:
-    caller = _caller(request)
-    if caller is None:
-        return RedirectResponse("/login", status_code=303)
-    store = get_store(request)
-    view = get_story(store, story_id[:40], caller.principal.viewer)
-    if view is None:
-        raise HTTPException(404, f"no story {story_id[:40]}")
-    audit.record(store, caller.user.username, "read", view.id, member=caller.user.member)
-    context = {"story": view, "data": view.to_json(), "timeline": view.timeline()}
-    return _page(request, "story.html", context, caller=caller)
+@router.get("/language/{code}")
+def switch_language(request: Request, code: str, next: str = "/") -> Response:
+    """One click: the cookie remembers the language for a year, then back to the page."""
+    if code not in i18n.LOCALES:
+        raise HTTPException(404, f"no interface language {code[:20]!r}")
+    response = RedirectResponse(_local_path(next[:2000]), status_code=303)
+    response.set_cookie(
+        i18n.LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, path="/",
+        secure=get_settings(request).cookie_secure, httponly=True, samesite="lax",
+    )  # fmt: skip
+    return response
 
 
 # -- changing one's password ----------------------------------------------------------------
@@ -256,10 +294,10 @@ def story_page(request: Request, story_id: str) -> Response:
 
 @router.get("/account/password", response_class=HTMLResponse)
 def password_form(request: Request, changed: bool = False) -> Response:
-    caller = _caller(request)
+    caller = current_caller(request)
     if caller is None:
         return RedirectResponse("/login", status_code=303)
-    return _page(request, "password.html", {"error": None, "done": changed}, caller=caller)
+    return render(request, "password.html", {"error": None, "done": changed}, caller=caller)
 
 
 @router.post("/account/password", response_class=HTMLResponse)
@@ -268,19 +306,19 @@ def change_password(
 ) -> Response:
     """A new password ends every session of the user, this one too; this browser then
     gets a fresh one."""
-    caller = _caller(request)
+    caller = current_caller(request)
     if caller is None:
         return RedirectResponse("/login", status_code=303)
-    _check_csrf(caller.csrf, csrf)
+    check_csrf(caller.csrf, csrf)
 
     def again(error: str, status: int, headers: dict[str, str] | None = None) -> HTMLResponse:
         context = {"error": error, "done": False}
-        return _page(
+        return render(
             request, "password.html", context, caller=caller, status=status, headers=headers
         )
 
     if new != repeat:
-        return again("The two new passwords differ.", 422)
+        return again(translate(request, N_("The two new passwords differ.")), 422)
     store, settings = get_store(request), get_settings(request)
     verdict = check_credentials(
         store, caller.user.username, current, _client(request), settings.sign_in_limits,
@@ -288,9 +326,13 @@ def change_password(
     )  # fmt: skip
     if verdict.user is None:
         if verdict.seconds:
-            minutes = f"Too many wrong passwords. Try again in {_minutes(verdict)} minute(s)."
+            minutes = translate(
+                request,
+                N_("Too many wrong passwords. Try again in %(minutes)s minute(s)."),
+                minutes=_minutes(verdict),
+            )
             return again(minutes, 429, {"Retry-After": str(verdict.seconds)})
-        return again("The current password is wrong.", 401)
+        return again(translate(request, N_("The current password is wrong.")), 401)
     try:
         set_password(store, caller.user.username, new)
     except AccountError as error:
@@ -311,10 +353,39 @@ def _renewed(request: Request, user: User) -> Response:
 # -- assets ---------------------------------------------------------------------------------
 
 
-@router.get("/static/ortaq.css")
-def stylesheet() -> Response:
+@router.get("/static/{name}")
+def static_file(name: str) -> Response:
+    """The newsroom's own stylesheet and script (allow-listed names only)."""
+    media_type = STATIC.get(name)
+    if media_type is None:
+        raise HTTPException(404, "no such file")
     return Response(
-        STYLESHEET, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"}
+        read_asset(WEB / "static" / name),
+        media_type=media_type,
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+@router.get("/assets/{name}")
+def npm_asset(request: Request, name: str) -> Response:
+    """A front-end package's file from node_modules, if its name is on the allow-list."""
+    try:
+        path = asset_path(name)
+    except AssetMissing as missing:
+        detail = translate(
+            request,
+            N_("The front-end package file %(file)s is not installed: %(hint)s."),
+            file=str(missing),
+            hint=INSTALL_HINT,
+        )
+        if wants_page(request):
+            return error_page(request, 503, detail)
+        raise HTTPException(503, detail) from None
+    if path is None:
+        raise HTTPException(404, "no such asset")
+    media_type = ASSETS[name].media_type
+    return Response(
+        read_asset(path), media_type=media_type, headers={"Cache-Control": "public, max-age=86400"}
     )
 
 

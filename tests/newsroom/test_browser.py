@@ -1,0 +1,132 @@
+"""The newsroom in a real browser (Debian's chromium through Playwright): what an editor
+does, checked on every page with axe-core; each test leaves screenshots in
+test-output/browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ortaq.chain import default_chain
+from ortaq.ingest import ingest_bytes
+from ortaq.model import Hints
+from tests.newsroom.conftest import LiveServer, Newsroom
+
+pytestmark = pytest.mark.browser
+CYRILLIC = re.compile("[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+
+
+def test_sign_in_lands_on_the_wire(newsroom: Newsroom) -> None:
+    newsroom.sign_in("dala")
+    page = newsroom.page
+    assert page.url.rstrip("/") == newsroom.base
+    assert page.get_by_role("heading", level=1).inner_text() == "Wire"
+    assert page.locator("header.top").get_by_text(re.compile("dala-press")).count() == 1
+    newsroom.shot("wire")
+
+
+def test_a_wrong_password_is_refused_on_the_page(newsroom: Newsroom) -> None:
+    newsroom.sign_in("dala", "not-the-password")
+    assert newsroom.page.get_by_role("alert").inner_text() == "Wrong user name or password."
+    assert newsroom.errors == [
+        "Failed to load resource: the server responded with a status of 401 (Unauthorized)"
+    ]
+    newsroom.errors.clear()  # the refusal's own status, expected
+
+
+def test_browse_the_wire_filter_and_page(newsroom: Newsroom) -> None:
+    newsroom.sign_in("admin")
+    page = newsroom.page
+    rows = page.locator("#wire-rows tr:not(.poll)")
+    assert rows.count() >= 10
+    page.locator("#f-language").select_option("kk")
+    newsroom.follow(page.get_by_role("button", name="Filter"))
+    assert "language=kk" in page.url
+    for row in range(page.locator("#wire-rows tr:not(.poll)").count()):
+        tags = page.locator("#wire-rows tr:not(.poll)").nth(row).locator(".tag").all_inner_texts()
+        assert "Kazakh" in tags
+    newsroom.shot("kazakh")
+
+
+def test_new_stories_appear_without_reloading(
+    newsroom: Newsroom, live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ORTAQ_WIRE_POLL_SECONDS", "1")
+    newsroom.sign_in("admin")
+    page = newsroom.page
+    page.evaluate("document.body.dataset.loadedOnce = 'yes'")  # gone if the page reloads
+    text = (
+        "A wholly new headline about the Lake Balkhash ferry line\n\n"
+        "ASTANA, 7 December. A ferry line across Lake Balkhash opened on Monday, the "
+        "ministry said, with two crossings a day in the summer months."
+    )
+    hints = Hints(source_name="fresh.txt", provider="dala-press", uri="urn:test:fresh-balkhash")
+    ingest_bytes(live_server.store, default_chain(), text.encode(), hints)
+    fresh = page.locator("#wire-rows").get_by_text("Lake Balkhash ferry line")
+    fresh.wait_for(timeout=15_000)
+    assert page.evaluate("document.body.dataset.loadedOnce") == "yes"
+    newsroom.audit()
+    newsroom.shot("fresh")
+
+
+def test_open_a_story_with_arabic_and_kazakh_versions(newsroom: Newsroom) -> None:
+    newsroom.sign_in("admin")
+    page = newsroom.page
+    rows = page.locator("#wire-rows tr:not(.poll)")
+    both = rows.filter(has=page.locator(".tag", has_text="Arabic")).filter(
+        has=page.locator(".tag", has_text="Kazakh")
+    )
+    assert both.count() >= 1
+    newsroom.follow(both.first.get_by_role("link").first)
+    arabic = page.locator('.versions article[lang="ar"]').first
+    kazakh = page.locator('.versions article[lang="kk"]').first
+    assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert kazakh.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    assert CYRILLIC.search(kazakh.inner_text())
+    newsroom.shot("story")
+    newsroom.follow(arabic.locator("h3 a"))
+    body = page.locator("article.item")
+    assert body.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert page.locator("mark.entity a").count() >= 1
+    newsroom.shot("arabic-item")
+
+
+def test_a_latin_query_finds_a_cyrillic_item(newsroom: Newsroom) -> None:
+    newsroom.sign_in("admin")
+    page = newsroom.page
+    page.locator("#site-search").fill("Almaty")
+    newsroom.follow(page.locator("form.search-box button"))
+    marks = page.locator("ol.results mark").all_inner_texts()
+    assert any(CYRILLIC.search(word) for word in marks), marks
+    newsroom.shot("search")
+    newsroom.follow(page.locator("ol.results li a").first)
+    assert page.locator("article.item").count() == 1
+
+
+def test_switch_to_arabic_mirrors_the_layout(newsroom: Newsroom) -> None:
+    newsroom.sign_in("dala")
+    page = newsroom.page
+    english_brand = page.locator("header .brand").bounding_box()
+    newsroom.follow(page.get_by_role("link", name="العربية"))
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    nav = page.locator("nav.sections")
+    assert nav.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert page.get_by_role("heading", level=1).inner_text() == "الشريط"
+    arabic_brand = page.locator("header .brand").bounding_box()
+    width = page.viewport_size["width"]
+    assert english_brand["x"] < width / 2 < arabic_brand["x"]  # the brand moved to the right
+    newsroom.shot("arabic")
+    newsroom.visit("/search?q=Almaty")  # the choice sticks on the next page
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+
+
+def test_usable_at_phone_width(newsroom: Newsroom) -> None:
+    newsroom.page.set_viewport_size({"width": 375, "height": 800})
+    newsroom.sign_in("dala")
+    page = newsroom.page
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    assert page.locator("#site-search").is_visible()
+    newsroom.shot("phone")
