@@ -283,21 +283,29 @@ class Reading:
     now: datetime
     granted: tuple[Grant, ...]
 
-    @property
-    def topics_matter(self) -> bool:
-        return any(g.topics for g in self.granted)
+    def needs_topics(self, row: Mapping[Any, Any]) -> bool:
+        """Whether the row's media topics can change whose rights come with it: some
+        agreement scoped by topic covers it otherwise."""
+        return row["provider"] != self.viewer.member and any(
+            g.topics and _covers_row_but_topics(g, row) for g in self.granted
+        )
 
 
 ATTRIBUTION_COLUMNS = ("id", "provider", "type", "language", "pubstatus", "embargoed")
 
 
-def _covers_row(grant: Grant, row: Mapping[Any, Any], topics: frozenset[str]) -> bool:
-    """`_covers` for one fetched row (its media topics given)."""
+def _covers_row_but_topics(grant: Grant, row: Mapping[Any, Any]) -> bool:
     return (
         row["provider"] in grant.senders
         and (not grant.kinds or row["type"] in grant.kinds)
         and (not grant.languages or row["language"] in grant.languages)
-        and (not grant.topics or not topics.isdisjoint(grant.topics))
+    )
+
+
+def _covers_row(grant: Grant, row: Mapping[Any, Any], topics: frozenset[str]) -> bool:
+    """`_covers` for one fetched row (its media topics given)."""
+    return _covers_row_but_topics(grant, row) and (
+        not grant.topics or not topics.isdisjoint(grant.topics)
     )
 
 

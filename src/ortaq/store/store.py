@@ -585,7 +585,7 @@ class Store:
             raise TypeError("_fetch runs only queries built by Store.visible_items")
         with self.engine.connect() as conn:
             rows = list(conn.execute(query).mappings())
-            topics = self._topics_of(conn, rows) if reading.topics_matter else {}
+            topics = self._topics_of(conn, [r["id"] for r in rows if reading.needs_topics(r)])
             granting = [
                 granting_agreement(reading, row, topics.get(row["id"], frozenset())) for row in rows
             ]
@@ -596,9 +596,10 @@ class Store:
             for row, agreement in zip(rows, granting, strict=True)
         ]
 
-    def _topics_of(self, conn: Connection, rows: list[Any]) -> dict[int, frozenset[str]]:
+    def _topics_of(self, conn: Connection, ids: list[int]) -> dict[int, frozenset[str]]:
+        if not ids:
+            return {}
         topics = schema.item_topics
-        ids = [row["id"] for row in rows]
         found: dict[int, set[str]] = {}
         query = sa.select(topics.c.item_id, topics.c.code).where(topics.c.item_id.in_(ids))
         for item_id, code in conn.execute(query):
