@@ -146,6 +146,7 @@ READS: dict[str, Read] = {
     "list_summaries": lambda s, v, i, uri, p: s.list_summaries(viewer=v, provider=p),
     "fetch_ids": lambda s, v, i, uri, p: s.fetch_ids([i], v),
     "fetch_summaries": lambda s, v, i, uri, p: s.fetch_summaries([i], v),
+    "fetch_versions": lambda s, v, i, uri, p: s.fetch_versions([i], v),
     "iter_items": lambda s, v, i, uri, p: list(s.iter_items(v)),
     "visible_items": lambda s, v, i, uri, p: visible_rows(s, v),
     "search": lambda s, v, i, uri, p: s.search("wheat", viewer=v),

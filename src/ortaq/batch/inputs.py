@@ -20,12 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import sqlalchemy as sa
-
 from ortaq.ingest import read_source, sources_from_paths
 from ortaq.model import Hints, Rejected
 from ortaq.registry import Registry
-from ortaq.store import Store, schema
+from ortaq.store import Store
 
 
 @dataclass(frozen=True)
@@ -179,26 +177,7 @@ class StoreInput:
     def records(
         self, source: str, hints: Hints, store: Store, limit: int, done: Container[str]
     ) -> Iterator[Record]:
-        items = schema.items
-        query = (
-            sa.select(
-                items.c.raw_sha256,
-                items.c.provider,
-                items.c.source_name,
-                items.c.source_format,
-                sa.func.min(items.c.uri).label("uri"),
-                sa.func.min(items.c.versioncreated).label("published"),
-                sa.func.min(items.c.embargoed).label("embargoed"),
-                sa.func.count().label("items"),
-            )
-            .where(items.c.is_current, items.c.raw_sha256.is_not(None))
-            .group_by(
-                items.c.raw_sha256, items.c.provider, items.c.source_name, items.c.source_format
-            )
-            .order_by(sa.func.min(items.c.id))
-        )
-        with store.engine.connect() as conn:
-            inputs = conn.execute(query).all()
+        inputs = store.stored_inputs()
         for seq, row in enumerate(inputs):
             name = row.source_name or row.uri
             key = f"{row.provider}\x1f{name}\x1f{row.raw_sha256}"

@@ -620,6 +620,32 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(row) for row in conn.execute(query).mappings()]
 
+    def stored_inputs(self) -> list[Any]:
+        """The inputs behind the current versions, oldest first, for re-reading the
+        archive (`ortaq batch --from-store`): one row per kept raw input and publisher,
+        with its source name and format, its first uri, earliest time and embargo, and
+        how many items it gave. An operator's tool: it reads no text and applies no policy."""
+        items = schema.items
+        query = (
+            sa.select(
+                items.c.raw_sha256,
+                items.c.provider,
+                items.c.source_name,
+                items.c.source_format,
+                sa.func.min(items.c.uri).label("uri"),
+                sa.func.min(items.c.versioncreated).label("published"),
+                sa.func.min(items.c.embargoed).label("embargoed"),
+                sa.func.count().label("items"),
+            )
+            .where(items.c.is_current, items.c.raw_sha256.is_not(None))
+            .group_by(
+                items.c.raw_sha256, items.c.provider, items.c.source_name, items.c.source_format
+            )
+            .order_by(sa.func.min(items.c.id))
+        )
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).all())
+
     def raw(self, sha256: str) -> bytes | None:
         raw = schema.raw_documents
         with self.engine.connect() as conn:
