@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -48,7 +49,11 @@ async def nodelay_of_accepted(sock: socket.socket) -> int:
 def test_connections_on_the_shared_socket_get_nodelay() -> None:
     # A socket made as uvicorn's own bind makes it (protocol 0) gets 0 here: asyncio
     # turns the option on only for sockets that say they are TCP.
-    assert asyncio.run(nodelay_of_accepted(listening_socket("127.0.0.1", 0))) == 1
+    sock = listening_socket("127.0.0.1", 0)
+    # A thread of its own: another test's browser (Playwright's sync API) may keep an
+    # event loop running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        assert thread.submit(asyncio.run, nodelay_of_accepted(sock)).result(timeout=60) == 1
 
 
 def test_two_workers_serve_the_same_store(tmp_path: Path) -> None:
