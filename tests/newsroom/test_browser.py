@@ -130,3 +130,25 @@ def test_usable_at_phone_width(newsroom: Newsroom) -> None:
     assert overflow <= 1
     assert page.locator("#site-search").is_visible()
     newsroom.shot("phone")
+
+
+def test_open_the_map_and_follow_an_arc_to_its_evidence(newsroom: Newsroom) -> None:
+    newsroom.sign_in("dala")
+    newsroom.follow(newsroom.page.get_by_role("link", name="Map", exact=True))
+    page = newsroom.page
+    page.wait_for_selector("#map[data-ready]")
+    assert int(page.locator("#map").get_attribute("data-ready") or "0") >= 1
+    assert page.locator("#map path.leaflet-interactive").count() >= 5  # country shapes drawn
+    assert page.locator("#network canvas").count() >= 1  # Cytoscape drew the network
+    newsroom.shot("map")
+    page.locator("#map path.arc").first.click(force=True)
+    evidence = page.locator(".leaflet-popup-content a.arc-evidence").first
+    evidence.wait_for()
+    newsroom.follow(evidence)
+    assert re.search(r"/items/\d+#cooperation$", page.url)
+    assert page.locator("#cooperation").is_visible()
+    assert page.locator("#cooperation + dd q").count() >= 1  # the evidence sentence
+    newsroom.shot("evidence")
+    page.go_back()
+    newsroom.follow(page.locator("table.events a.evidence").first)  # the table's way
+    assert "#cooperation" in page.url
