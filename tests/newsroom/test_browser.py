@@ -152,3 +152,34 @@ def test_open_the_map_and_follow_an_arc_to_its_evidence(newsroom: Newsroom) -> N
     page.go_back()
     newsroom.follow(page.locator("table.events a.evidence").first)  # the table's way
     assert "#cooperation" in page.url
+
+
+def test_publish_with_an_embargo_a_partner_cannot_read_before_its_time(
+    newsroom: Newsroom,
+) -> None:
+    newsroom.sign_in("dala")
+    page = newsroom.page
+    newsroom.follow(page.get_by_role("link", name="Publish", exact=True))
+    page.get_by_label("Headline").fill("Caspian ports agree a joint timetable")
+    page.locator("#p-body").fill(
+        "BAKU, 7 December. The ports of Aktau and Baku signed a memorandum on a joint "
+        "ferry timetable, the Kazakh transport ministry said on Monday."
+    )
+    page.locator("#p-language").select_option("en")
+    page.locator("#p-embargo").fill("2031-01-01T09:00")
+    page.get_by_role("button", name="Preview how Ortaq reads it").click()
+    preview = page.locator("#preview")
+    preview.get_by_text("Dateline").wait_for()
+    assert "Baku" in preview.inner_text()
+    newsroom.audit()
+    newsroom.shot("preview")
+    newsroom.follow(page.get_by_role("button", name="Send", exact=True))
+    item_path = page.url.removeprefix(newsroom.base)
+    assert page.locator("p.embargo").is_visible()
+    assert "joint ferry timetable" in page.locator("article.item").inner_text()
+    newsroom.page.context.clear_cookies()  # sign out; the partner signs in
+    newsroom.sign_in("khaleej")
+    newsroom.visit(item_path)
+    assert "joint ferry timetable" not in page.content()
+    assert page.locator("p.embargo").get_by_text("The text follows").is_visible()
+    newsroom.shot("partner")

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ortaq.api.cooperation import visible_reports
+from ortaq.api.desk import may_edit
 from ortaq.api.security import get_store
 from ortaq.api.web import WebCaller, check_csrf, current_caller, render, translate
 from ortaq.cooperation.graph import Aggregated, build_graph, filter_events, graph_of, pairs_of
@@ -170,7 +171,7 @@ def item_page(request: Request, item_id: int) -> Response:
         "stored": stored, "item": stored.item, "history": history, "story": story,
         "lines": item_lines(stored.item), "events": stored.item.stage_data.get("cooperation", []),
         "changes": changes, "previous": earlier[-1] if earlier else None,
-        "now": store.clock(),
+        "now": store.clock(), "can_edit": stored.access == "full" and may_edit(caller, stored),
     }  # fmt: skip
     return render(request, "item.html", context, caller=caller)
 
