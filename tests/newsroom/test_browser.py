@@ -183,3 +183,27 @@ def test_publish_with_an_embargo_a_partner_cannot_read_before_its_time(
     assert "joint ferry timetable" not in page.content()
     assert page.locator("p.embargo").get_by_text("The text follows").is_visible()
     newsroom.shot("partner")
+
+
+def test_create_an_agreement_and_see_a_partners_view_change(newsroom: Newsroom) -> None:
+    newsroom.sign_in("admin")
+    page = newsroom.page
+    newsroom.follow(page.get_by_role("link", name="Admin", exact=True))
+    form = page.locator("form[action='/admin/agreements']")
+    form.get_by_label("Slug").fill("caspian-to-khaleej")
+    form.get_by_label("Title").fill("Caspian Ledger to Khaleej Wire")
+    form.locator("fieldset", has_text="Senders").get_by_label("Caspian Ledger").check()
+    form.locator("fieldset", has_text="Receivers").get_by_label("Khaleej Wire").check()
+    newsroom.follow(form.get_by_role("button", name="Save the draft and preview"))
+    added = page.locator("#added-rows a")
+    assert added.count() >= 1
+    first = added.first.get_attribute("href")
+    assert first is not None
+    newsroom.shot("preview")
+    newsroom.follow(page.get_by_role("button", name="Activate"))
+    page.context.clear_cookies()
+    newsroom.sign_in("khaleej")
+    response = newsroom.visit(first)  # the partner reads it now that the agreement is active
+    assert response.status == 200
+    assert page.locator("article.item h1").count() == 1
+    newsroom.shot("partner")

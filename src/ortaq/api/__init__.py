@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI
 
 from ortaq import __version__
 from ortaq.api import (
+    admin,
     agreements,
     audit_log,
     cooperation,
@@ -45,6 +46,7 @@ ROUTERS = (
     agreements,
     feeds,
     audit_log,
+    admin,
     cooperation,
     desk,
     stories,
@@ -89,4 +91,5 @@ def create_app(
     app.include_router(web.router)
     app.include_router(newsroom.router)
     app.include_router(desk.router)
+    app.include_router(admin.router)
     return app
