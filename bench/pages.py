@@ -5,7 +5,8 @@ SQLite store; the app runs in this process behind Starlette's TestClient, so a r
 time is the server's own work (routing, the store's policy-bound reads, rendering in the
 interface language) without a network in between. Each page is asked `--repeat` times
 after one warm-up: the wire, the wire filtered by language, the wire's polling fragment,
-an item, a story, a search with a Latin query for Cyrillic text, and an entity.
+an item, a story, a search with a Latin query for Cyrillic text, an entity, the
+cooperation map and (for an editor) the publish form.
 
 With `--items N` (N > 0) the same pages are measured again on the store of bench/api.py
 (N pseudo-articles from real text over 50 members and 200 agreements) as its reader of
@@ -75,7 +76,10 @@ def pages_of(client: TestClient, query: str) -> dict[str, str]:
         "item": item,
         "story": story,
         "search": f"/search?q={query}",
+        "map": "/map",
     }
+    if client.get("/publish").status_code == 200:  # an editor's desk (a reader has none)
+        pages["publish"] = "/publish"
     entity = first_link(client, item, "entity")
     if entity:
         pages["entity"] = entity

@@ -211,8 +211,10 @@ def test_stories_list_show_and_rebuild(run) -> None:  # type: ignore[no-untyped-
     listed = json_lines(run("stories", "list", "--json").stdout)
     assert {i["uri"]: s["id"] for s in listed for i in s["items"]} == assigned
     story = listed[0]["id"]
-    shown = json_lines(run("stories", "show", story).stdout)[0]
+    shown = json_lines(run("stories", "show", story, "--json").stdout)[0]
     assert shown["id"] == story and shown["timeline"]["first"]["first_appearance"]
+    assert story in run("stories", "list").stdout  # the readable table, by default
+    assert shown["timeline"]["first"]["member"] in run("stories", "show", story).stdout
     assert run("stories", "show", "story-999999").exit_code == 2
     report = json_lines(run("stories", "rebuild").stdout)[0]
     assert report["kept"] == report["stories"] == len(listed) and report["gone"] == 0

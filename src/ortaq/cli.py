@@ -30,6 +30,13 @@ from ortaq.ingest import (
 )
 from ortaq.model import Hints, Item, Rejected
 from ortaq.store import Store, StoredItem
+from ortaq.summaries import (
+    cooperation_table,
+    entities_table,
+    reading_table,
+    stories_table,
+    timeline_table,
+)
 from ortaq.usage import OneLineErrors, UsageProblem
 from ortaq.verification_cli import reviews_app
 from ortaq.viewer import OPERATOR
@@ -88,6 +95,28 @@ worker_app = typer.Typer(
 app.add_typer(worker_app, name="worker")
 
 err = Console(stderr=True, soft_wrap=True)
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from ortaq import __version__
+
+        print(f"ortaq {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """Ortaq: a news exchange for partner media organisations."""
+
+
 PROGRESS_THRESHOLD = 20  # batches larger than this get a progress bar on a terminal
 PARALLEL_MIN_INPUTS = 32  # fewer inputs are read in this process (no pool to start)
 
@@ -333,9 +362,14 @@ def linked_chain(settings: Settings) -> Chain:
 
 
 def print_items(
-    paths: list[str], chain: Chain, report: Callable[[Item], dict[str, Any]], as_json: bool
+    paths: list[str],
+    chain: Chain,
+    report: Callable[[Item], dict[str, Any]],
+    as_json: bool,
+    summary: Callable[[dict[str, Any]], Table],
 ) -> None:
-    """Run inputs through the chain (no database) and print one report per item."""
+    """Run inputs through the chain (no database) and print one report per item: a
+    readable table of it, or with --json the report itself."""
     failed = False
     for source in sources_from_paths(readable_paths(paths), chain.max_input_bytes):
         raw, hints = read_source(source), Hints(source_name=source.name)
@@ -345,7 +379,7 @@ def print_items(
                 if as_json:
                     print_json(report(outcome))
                 else:
-                    Console().print_json(json.dumps(report(outcome), ensure_ascii=False))
+                    Console().print(summary(report(outcome)))
             elif isinstance(outcome, Rejected):
                 failed = True
                 err.print(f"[red]rejected[/] {outcome.reason}", highlight=False)
@@ -364,7 +398,7 @@ def read_command(
     from ortaq.read import Reading
 
     chain = chain_for(Settings.from_env())
-    print_items(paths, chain, lambda item: Reading(item).to_json(), as_json)
+    print_items(paths, chain, lambda item: Reading(item).to_json(), as_json, reading_table)
 
 
 @app.command("entities")
@@ -383,7 +417,7 @@ def entities_command(
             "mentions": [m.to_json() for m in item.mentions or ()],
         }
 
-    print_items(paths, linked_chain(Settings.from_env()), report, as_json)
+    print_items(paths, linked_chain(Settings.from_env()), report, as_json, entities_table)
 
 
 @app.command("cooperation")
@@ -400,7 +434,7 @@ def cooperation_command(
             "events": item.stage_data.get("cooperation", []),
         }
 
-    print_items(paths, linked_chain(Settings.from_env()), report, as_json)
+    print_items(paths, linked_chain(Settings.from_env()), report, as_json, cooperation_table)
 
 
 # The gold-folder layout every `ortaq eval` over real articles reads (docs/evaluation.md).
@@ -786,17 +820,11 @@ def stories_list(
         page = list_stories(
             store, OPERATOR, limit=min(200, limit - shown) if limit else 200, before=before
         )
-        for view in page:
-            data = view.to_json()
-            if as_json:
-                print_json(data)
-            else:
-                titles = " | ".join(
-                    f"[{i['language']}] {i['headline'] or '(no headline)'}"[:70]
-                    for i in data["items"][:3]
-                )
-                languages = ",".join(data["languages"])
-                print(f"{data['id']}\t{len(data['items'])} items\t{languages}\t{titles}")
+        if as_json:
+            for view in page:
+                print_json(view.to_json())
+        elif page:
+            Console().print(stories_table(view.to_json() for view in page))
         shown += len(page)
         if not page:
             return
@@ -806,6 +834,7 @@ def stories_list(
 @stories_app.command("show")
 def stories_show(
     story_id: Annotated[str, typer.Argument(help="A story id from 'ortaq stories list'.")],
+    as_json: Annotated[bool, typer.Option("--json", help="The story as JSON.")] = False,
 ) -> None:
     """One story's provenance: who published which version when, copies, corrections."""
     from ortaq.store.stories import get_story
@@ -813,7 +842,11 @@ def stories_show(
     found = get_story(open_store(), story_id, OPERATOR)
     if found is None:
         raise UsageProblem(f"{story_id!r}: no such story")
-    print_json({**found.to_json(), "timeline": found.timeline()})
+    data = {**found.to_json(), "timeline": found.timeline()}
+    if as_json:
+        print_json(data)
+    else:
+        Console().print(timeline_table(data))
 
 
 @stories_app.command("rebuild")

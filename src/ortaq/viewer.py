@@ -8,7 +8,7 @@ so a forgotten argument fails closed instead of reading as the operator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class MissingViewer(TypeError):
@@ -17,11 +17,22 @@ class MissingViewer(TypeError):
 
 @dataclass(frozen=True)
 class Viewer:
-    """A member (by slug) or the platform operator; `actor` names them in the audit log."""
+    """A member (by slug) or the platform operator; `actor` names them in the audit log.
+
+    `assuming` names draft agreements that this read treats as active (the operator's
+    preview of what a partner would see under an agreement before it takes effect): the
+    one policy runs unchanged, only the agreements it reads include them. Only the
+    admin screens set it; a member's own reads never do.
+    """
 
     member: str | None
     operator: bool = False
     actor: str = "anonymous"  # the username or token name, for the audit log
+    assuming: tuple[str, ...] = ()  # agreement slugs read as if active
+
+    def assuming_agreement(self, slug: str) -> Viewer:
+        """This viewer as it would read with agreement `slug` in force."""
+        return replace(self, assuming=(*self.assuming, slug), actor=f"preview:{self.actor}")
 
     @classmethod
     def as_operator(cls, actor: str = "operator") -> Viewer:

@@ -130,3 +130,80 @@ def test_usable_at_phone_width(newsroom: Newsroom) -> None:
     assert overflow <= 1
     assert page.locator("#site-search").is_visible()
     newsroom.shot("phone")
+
+
+def test_open_the_map_and_follow_an_arc_to_its_evidence(newsroom: Newsroom) -> None:
+    newsroom.sign_in("dala")
+    newsroom.follow(newsroom.page.get_by_role("link", name="Map", exact=True))
+    page = newsroom.page
+    page.wait_for_selector("#map[data-ready]")
+    assert int(page.locator("#map").get_attribute("data-ready") or "0") >= 1
+    assert page.locator("#map path.leaflet-interactive").count() >= 5  # country shapes drawn
+    assert page.locator("#network canvas").count() >= 1  # Cytoscape drew the network
+    newsroom.shot("map")
+    page.locator("#map path.arc").first.click(force=True)
+    evidence = page.locator(".leaflet-popup-content a.arc-evidence").first
+    evidence.wait_for()
+    newsroom.follow(evidence)
+    assert re.search(r"/items/\d+#cooperation$", page.url)
+    assert page.locator("#cooperation").is_visible()
+    assert page.locator("#cooperation + dd q").count() >= 1  # the evidence sentence
+    newsroom.shot("evidence")
+    page.go_back()
+    newsroom.follow(page.locator("table.events a.evidence").first)  # the table's way
+    assert "#cooperation" in page.url
+
+
+def test_publish_with_an_embargo_a_partner_cannot_read_before_its_time(
+    newsroom: Newsroom,
+) -> None:
+    newsroom.sign_in("dala")
+    page = newsroom.page
+    newsroom.follow(page.get_by_role("link", name="Publish", exact=True))
+    page.get_by_label("Headline").fill("Caspian ports agree a joint timetable")
+    page.locator("#p-body").fill(
+        "BAKU, 7 December. The ports of Aktau and Baku signed a memorandum on a joint "
+        "ferry timetable, the Kazakh transport ministry said on Monday."
+    )
+    page.locator("#p-language").select_option("en")
+    page.locator("#p-embargo").fill("2031-01-01T09:00")
+    page.get_by_role("button", name="Preview how Ortaq reads it").click()
+    preview = page.locator("#preview")
+    preview.get_by_text("Dateline").wait_for()
+    assert "Baku" in preview.inner_text()
+    newsroom.audit()
+    newsroom.shot("preview")
+    newsroom.follow(page.get_by_role("button", name="Send", exact=True))
+    item_path = page.url.removeprefix(newsroom.base)
+    assert page.locator("p.embargo").is_visible()
+    assert "joint ferry timetable" in page.locator("article.item").inner_text()
+    newsroom.page.context.clear_cookies()  # sign out; the partner signs in
+    newsroom.sign_in("khaleej")
+    newsroom.visit(item_path)
+    assert "joint ferry timetable" not in page.content()
+    assert page.locator("p.embargo").get_by_text("The text follows").is_visible()
+    newsroom.shot("partner")
+
+
+def test_create_an_agreement_and_see_a_partners_view_change(newsroom: Newsroom) -> None:
+    newsroom.sign_in("admin")
+    page = newsroom.page
+    newsroom.follow(page.get_by_role("link", name="Admin", exact=True))
+    form = page.locator("form[action='/admin/agreements']")
+    form.get_by_label("Slug").fill("caspian-to-khaleej")
+    form.get_by_label("Title").fill("Caspian Ledger to Khaleej Wire")
+    form.locator("fieldset", has_text="Senders").get_by_label("Caspian Ledger").check()
+    form.locator("fieldset", has_text="Receivers").get_by_label("Khaleej Wire").check()
+    newsroom.follow(form.get_by_role("button", name="Save the draft and preview"))
+    added = page.locator("#added-rows a")
+    assert added.count() >= 1
+    first = added.first.get_attribute("href")
+    assert first is not None
+    newsroom.shot("preview")
+    newsroom.follow(page.get_by_role("button", name="Activate"))
+    page.context.clear_cookies()
+    newsroom.sign_in("khaleej")
+    response = newsroom.visit(first)  # the partner reads it now that the agreement is active
+    assert response.status == 200
+    assert page.locator("article.item h1").count() == 1
+    newsroom.shot("partner")

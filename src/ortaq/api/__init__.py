@@ -11,9 +11,11 @@ from fastapi import Depends, FastAPI
 
 from ortaq import __version__
 from ortaq.api import (
+    admin,
     agreements,
     audit_log,
     cooperation,
+    desk,
     feeds,
     items,
     members,
@@ -44,7 +46,9 @@ ROUTERS = (
     agreements,
     feeds,
     audit_log,
+    admin,
     cooperation,
+    desk,
     stories,
     webhooks,
     sources,
@@ -86,4 +90,6 @@ def create_app(
         app.include_router(module.router)
     app.include_router(web.router)
     app.include_router(newsroom.router)
+    app.include_router(desk.router)
+    app.include_router(admin.router)
     return app

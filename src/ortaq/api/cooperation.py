@@ -27,6 +27,7 @@ from ortaq.cooperation.graph import (
     to_graphml,
 )
 from ortaq.store import Store
+from ortaq.store.store import ViewerLike
 from ortaq.store.stories import readable_with_stories
 
 router = APIRouter(
@@ -44,17 +45,24 @@ CSV, GRAPHML = "text/csv", "application/graphml+xml"
 TEXT = {"schema": {"type": "string"}}  # the other `format`s, besides JSON
 
 
-def visible_graph(store: Store, caller: Caller) -> Graph:
-    """Every event of every item the caller may read in full, aggregated: an event that
-    several items of one story report counts once, with all of them as sources."""
-    reported = []
-    readable = sorted(readable_with_stories(store, caller.viewer), key=lambda r: r[0].id)
-    for stored, story in readable:  # in arrival order: the first report comes first
+def visible_reports(store: Store, viewer: ViewerLike) -> tuple[list[Reported], dict[str, int]]:
+    """Every event of every item the viewer may read in full, in arrival order (the first
+    report comes first), and each reporting item's uri -> its stored id (the evidence's
+    page)."""
+    reported, ids = [], {}
+    for stored, story in sorted(readable_with_stories(store, viewer), key=lambda r: r[0].id):
         item = stored.item
         when = item.versioncreated.date().isoformat() if item.versioncreated else None
         for event in item.stage_data.get("cooperation", []):
             reported.append(Reported(event, item.uri, story or f"item-{stored.id}", when))
-    return build_graph(reported)
+            ids[item.uri] = stored.id
+    return reported, ids
+
+
+def visible_graph(store: Store, caller: Caller) -> Graph:
+    """Every event of every item the caller may read in full, aggregated: an event that
+    several items of one story report counts once, with all of them as sources."""
+    return build_graph(visible_reports(store, caller.viewer)[0])
 
 
 def _filtered(

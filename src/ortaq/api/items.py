@@ -182,7 +182,7 @@ async def publish(
     format: Annotated[str | None, Query(max_length=40, description="force an input format")] = None,
 ) -> dict[str, Any]:
     """Publish items: the body goes through the chain; bad input is quarantined (422)."""
-    member = _publishing_member(store, caller, provider)
+    member = publishing_member(store, caller, provider)
     return await _ingest_body(
         request, store, caller, Hints(provider=member, uri=uri, format=format)
     )
@@ -198,7 +198,7 @@ async def correct(
     request: Request, store: StoreDep, caller: Writer, item_id: ItemId
 ) -> dict[str, Any]:
     """A new version of an item (same uri); it reaches every partner through every door."""
-    stored = await run_in_threadpool(_own_item, store, caller, item_id)
+    stored = await run_in_threadpool(own_item, store, caller, item_id)
     hints = Hints(provider=stored.item.provider, uri=stored.item.uri)
     return await _ingest_body(request, store, caller, hints)
 
@@ -211,7 +211,7 @@ def kill(
     change: Annotated[StatusChange | None, Body()] = None,
 ) -> dict[str, Any]:
     """Cancel an item: partners keep a notice (pubstatus canceled) and lose the text."""
-    return _set_status(store, caller, item_id, "kill", change)
+    return set_status(store, caller, item_id, "kill", change)
 
 
 @router.post("/items/{item_id}/withhold", responses=documented(400, 404))
@@ -221,10 +221,10 @@ def withhold(
     item_id: ItemId,
     change: Annotated[StatusChange | None, Body()] = None,
 ) -> dict[str, Any]:
-    return _set_status(store, caller, item_id, "withhold", change)
+    return set_status(store, caller, item_id, "withhold", change)
 
 
-def _publishing_member(store: Store, caller: Principal, provider: str | None) -> str:
+def publishing_member(store: Store, caller: Principal, provider: str | None) -> str:
     """Who owns what this request publishes: the caller's member, or for an operator the
     member named explicitly, which must exist."""
     if is_operator(caller):
@@ -240,7 +240,7 @@ def _publishing_member(store: Store, caller: Principal, provider: str | None) ->
     return caller.user.member
 
 
-def _own_item(store: Store, caller: Principal, item_id: ItemId) -> StoredItem:
+def own_item(store: Store, caller: Principal, item_id: ItemId) -> StoredItem:
     stored = store.get(item_id, viewer=caller.viewer)
     if stored is None:
         raise HTTPException(404, f"no item {item_id}")
@@ -248,10 +248,10 @@ def _own_item(store: Store, caller: Principal, item_id: ItemId) -> StoredItem:
     return stored
 
 
-def _set_status(
+def set_status(
     store: Store, caller: Principal, item_id: ItemId, action: str, change: StatusChange | None
 ) -> dict[str, Any]:
-    stored = _own_item(store, caller, item_id)
+    stored = own_item(store, caller, item_id)
     item, note = stored.item, change.note if change else None
     (store.kill if action == "kill" else store.withhold)(item.uri, note, provider=item.provider)
     audit.record(store, caller.actor, action, item.uri, member=item.provider, note=note)
@@ -272,7 +272,7 @@ async def _ingest_body(
         refused = await anyio.to_thread.run_sync(_refuse, store, caller, error, hints)
         raise refused from None
     return await anyio.to_thread.run_sync(
-        _ingest, chain, store, caller, raw, hints, limiter=limiter
+        ingest_raw, chain, store, caller, raw, hints, limiter=limiter
     )
 
 
@@ -301,7 +301,7 @@ def _refuse(store: Store, caller: Principal, error: TooLarge, hints: Hints) -> H
     return HTTPException(413, f"quarantined (record {outcome.quarantine_id}): {outcome.reason}")
 
 
-def _ingest(
+def ingest_raw(
     chain: Chain, store: Store, caller: Principal, raw: bytes, hints: Hints
 ) -> dict[str, Any]:
     name = f"api:{hashlib.sha256(raw).hexdigest()[:16]}"

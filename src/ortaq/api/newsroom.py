@@ -10,11 +10,15 @@ import os
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
+import pycountry
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ortaq.api.cooperation import visible_reports
+from ortaq.api.desk import may_edit
 from ortaq.api.security import get_store
 from ortaq.api.web import WebCaller, check_csrf, current_caller, render, translate
+from ortaq.cooperation.graph import Aggregated, build_graph, filter_events, graph_of, pairs_of
 from ortaq.exchange import audit
 from ortaq.exchange.searches import list_searches, save_search
 from ortaq.store.store import StoredItem
@@ -167,7 +171,7 @@ def item_page(request: Request, item_id: int) -> Response:
         "stored": stored, "item": stored.item, "history": history, "story": story,
         "lines": item_lines(stored.item), "events": stored.item.stage_data.get("cooperation", []),
         "changes": changes, "previous": earlier[-1] if earlier else None,
-        "now": store.clock(),
+        "now": store.clock(), "can_edit": stored.access == "full" and may_edit(caller, stored),
     }  # fmt: skip
     return render(request, "item.html", context, caller=caller)
 
@@ -302,3 +306,84 @@ def entity_page(
     context = {"entity_id": entity_id, "name": name, "names": sorted(names), "items": items,
                "partners": partners}  # fmt: skip
     return render(request, "entity.html", context, caller=caller)
+
+
+# -- the cooperation map --------------------------------------------------------------------
+
+EventKind = Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_]*$")]
+
+
+def _country_number(code: str | None) -> str | None:
+    """ISO 3166 numeric code: world-atlas names its shapes by it."""
+    found = pycountry.countries.get(alpha_2=code.upper()) if code else None
+    return str(found.numeric) if found else None
+
+
+def _arcs(events: list[Aggregated], ids: dict[str, int]) -> list[dict[str, Any]]:
+    """One arc per pair of countries that an event links (organisations at their
+    country), with each event's evidence pages: what the map script draws."""
+    arcs: dict[tuple[str, str], dict[str, Any]] = {}
+    for event in events:
+        for a, b in pairs_of(event.parties):
+            countries = (_party_country(event, a), _party_country(event, b))
+            ends = sorted({c for c in countries if c})
+            if len(ends) != 2:
+                continue  # one country (two of its organisations) or an unknown one
+            numbers = [_country_number(end) for end in ends]
+            if None in numbers:
+                continue
+            arc = arcs.setdefault(
+                (ends[0], ends[1]), {"ends": ends, "shapes": numbers, "events": []}
+            )
+            arc["events"].append({
+                "type": event.type, "status": event.status, "when": event.when,
+                "evidence": sorted({ids[uri] for uri in event.sources if uri in ids}),
+            })  # fmt: skip
+    return list(arcs.values())
+
+
+def _party_country(event: Aggregated, party_id: str) -> str | None:
+    found = next((p.get("country") for p in event.parties if p["id"] == party_id), None)
+    return str(found) if found else None
+
+
+def _network(events: list[Aggregated]) -> dict[str, Any]:
+    """The organisations' network: the graph's edges with an organisation (or group) on
+    one end, with the nodes they join; edges between two countries are the map's arcs."""
+    drawn = graph_of(events).to_json()
+    kinds = {node["id"]: node["kind"] for node in drawn["nodes"]}
+    edges = [
+        e
+        for e in drawn["edges"]
+        if kinds[e["source"]] != "country" or kinds[e["target"]] != "country"
+    ]
+    used = {end for edge in edges for end in (edge["source"], edge["target"])}
+    nodes = [node for node in drawn["nodes"] if node["id"] in used]
+    return {"nodes": nodes, "edges": edges}
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(
+    request: Request,
+    type: EventKind = None,
+    status: EventKind = None,
+    since: Day = None,
+    until: Day = None,
+) -> Response:
+    """The cooperation events between countries on a world map, the organisations'
+    network and a table of the same events: from the items the member may read in full
+    (the cooperation API's reads, under the same policy), each linked to its evidence."""
+    caller = current_caller(request)
+    if caller is None:
+        return RedirectResponse(SIGN_IN, status_code=303)
+    reported, ids = visible_reports(get_store(request), caller.principal.viewer)
+    every = build_graph(reported).events
+    shown = filter_events(every, None, type or None, status or None, since or None, until or None)
+    _record(request, caller, "web:map", count=len(shown))
+    context = {
+        "section": "/map", "events": shown, "ids": ids,
+        "filters": {"type": type, "status": status, "since": since, "until": until},
+        "types": sorted({e.type for e in every}), "statuses": sorted({e.status for e in every}),
+        "drawing": {"arcs": _arcs(shown, ids), "network": _network(shown)},
+    }  # fmt: skip
+    return render(request, "map.html", context, caller=caller)

@@ -51,6 +51,7 @@ WEB = Path(__file__).parents[1] / "web"
 STATIC = {  # the newsroom's own files: served name -> media type
     "ortaq.css": "text/css",
     "ortaq.js": "text/javascript",
+    "ortaq-map.js": "text/javascript",
 }
 router = APIRouter(include_in_schema=False)
 Field = Annotated[str, Form(max_length=300)]

@@ -114,7 +114,7 @@ def aggregate(reported: Iterable[Reported]) -> list[Aggregated]:
     return sorted(events, key=lambda a: (a.when or "", a.type, a.key))
 
 
-def _pairs(parties: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+def pairs_of(parties: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
     """Edges of one event: every pair of parties on different sides, sorted ids."""
     out = set()
     for i, a in enumerate(parties):
@@ -185,7 +185,7 @@ def graph_of(events: list[Aggregated]) -> Graph:
                     "country": p.get("country"),
                 },
             )
-        for pair in _pairs(event.parties):
+        for pair in pairs_of(event.parties):
             edges.setdefault(pair, []).append(event)
     return Graph(nodes, edges, events)
 

@@ -9,6 +9,7 @@ explicitly (`ortaq.viewer.OPERATOR`). The rule:
 * The platform operator sees every version of every item.
 * A member sees every version of its own items (items.provider == member slug).
 * Any other member sees only the *current* version, and only if an agreement is in force
+  (or a draft the read assumes active: `Viewer.assuming`, the admin preview)
   at the time of the read (status active, valid_from <= now < valid_to) under which the
   provider sends, the viewer receives, and the item is in scope (content kind, language,
   IPTC media topic; a dimension with no values allows all). Then:
@@ -113,6 +114,7 @@ def _grant_queries() -> tuple[sa.Select[Any], sa.Select[Any]]:
     )
     member = sa.bindparam("member", type_=sa.String())
     now = sa.bindparam("now", type_=agreements.c.valid_from.type)
+    assumed = sa.bindparam("assumed", expanding=True, type_=sa.String())  # Viewer.assuming
     receiving = parties.alias("receiving")
     in_force = (
         sa.select(agreements.c.id)
@@ -120,7 +122,7 @@ def _grant_queries() -> tuple[sa.Select[Any], sa.Select[Any]]:
         .where(
             receiving.c.member == member,
             receiving.c.receives,
-            agreements.c.status == "active",
+            sa.or_(agreements.c.status == "active", agreements.c.slug.in_(assumed)),
             sa.or_(agreements.c.valid_from.is_(None), agreements.c.valid_from <= now),
             sa.or_(agreements.c.valid_to.is_(None), agreements.c.valid_to > now),
         )
@@ -138,14 +140,15 @@ def _grant_queries() -> tuple[sa.Select[Any], sa.Select[Any]]:
 
 
 def grants(conn: Connection, viewer: Viewer, now: datetime) -> list[Grant]:
-    """The agreements in force at `now` under which the viewer receives, oldest first.
+    """The agreements in force at `now` under which the viewer receives, oldest first
+    (with the drafts the viewer assumes active: `Viewer.assuming`).
 
     An agreement under which nobody sends lets nothing through and is left out.
     """
     if viewer.operator or not viewer.member:
         return []
     senders_query, scopes_query = _grant_queries()
-    values = {"member": viewer.member, "now": now}
+    values = {"member": viewer.member, "now": now, "assumed": list(viewer.assuming)}
     embargo: dict[int, EmbargoHandling] = {}
     senders: dict[int, list[str]] = {}
     for row in conn.execute(senders_query, values):
