@@ -14,6 +14,7 @@ from ortaq.api import (
     agreements,
     audit_log,
     cooperation,
+    desk,
     feeds,
     items,
     members,
@@ -45,6 +46,7 @@ ROUTERS = (
     feeds,
     audit_log,
     cooperation,
+    desk,
     stories,
     webhooks,
     sources,
@@ -86,4 +88,5 @@ def create_app(
         app.include_router(module.router)
     app.include_router(web.router)
     app.include_router(newsroom.router)
+    app.include_router(desk.router)
     return app
