@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ortaq.chain import default_chain
 from ortaq.exchange.audit import entries
@@ -119,16 +121,43 @@ def test_readers_and_forged_forms_cannot_write(
     assert review is not None and review.revision == 1
 
 
-def test_a_span_outside_the_text_is_refused_with_the_reason(
+def test_a_refused_review_shows_the_form_again_with_the_reason(
     demo_store: Store, dala: TestClient
 ) -> None:
     item_id = shared_item(demo_store)
     form = dala.get(f"/desk/review?item={item_id}").text
     answer = dala.post("/desk/reviews", data={
-        "item": str(item_id), "rating": "false", "explanation": "x", "csrf": csrf_of(form),
-        "start": "0", "end": "999999",
+        "item": str(item_id), "rating": "false", "explanation": "Kept as written.",
+        "csrf": csrf_of(form), "start": "0", "end": "999999",
     })  # fmt: skip
-    assert answer.status_code == 422 and "outside the text" in answer.text
+    assert answer.status_code == 422 and 'role="alert"' in answer.text
+    assert "outside the text" in answer.text and ">Kept as written.</textarea>" in answer.text
+    assert rows.list_reviews(demo_store, Viewer.as_operator()) == []
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(span=st.tuples(st.integers(-3, 400), st.integers(-3, 400)))
+def test_any_span_is_reviewed_as_selected_or_refused(
+    demo_store: Store, dala: TestClient, span: tuple[int, int]
+) -> None:
+    """Whatever offsets a form sends, the review holds exactly that span of the text, or
+    the form comes back refused; nothing else."""
+    item_id = shared_item(demo_store)
+    text = demo_store.get(item_id, DALA).item.text  # type: ignore[union-attr]
+    start, end = span
+    form = dala.get(f"/desk/review?item={item_id}").text
+    answer = dala.post("/desk/reviews", data={
+        "item": str(item_id), "rating": "unproven", "explanation": "span", "csrf": csrf_of(form),
+        "start": str(start), "end": str(end),
+    }, follow_redirects=False)  # fmt: skip
+    if 0 <= start < end <= len(text):
+        assert answer.status_code == 303
+        review_id = int(answer.headers["location"].rsplit("/", 1)[1])
+        review = rows.get_review(demo_store, review_id, DALA)
+        assert review is not None and review.claim.text == text[start:end]
+    else:
+        assert answer.status_code == 422
 
 
 def test_a_member_sees_only_the_reviews_it_may_see(

@@ -8,6 +8,7 @@ one policy): a page never decides on its own what a member may see or write.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -15,10 +16,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ortaq.api.reviews import WRITERS, ClaimIn, change_review, publish_review, withdraw_as
 from ortaq.api.security import get_store, is_operator
-from ortaq.api.web import check_csrf, current_caller, render, translate
+from ortaq.api.web import WebCaller, check_csrf, current_caller, render, translate
 from ortaq.exchange.accounts import Principal
 from ortaq.store import reviews as rows
-from ortaq.store.reviews import RATINGS
+from ortaq.store.reviews import RATINGS, Review
 from ortaq.verification import Draft, claim_timeline, desk_queue
 from ortaq.web.i18n import N_
 
@@ -65,12 +66,36 @@ def desk(request: Request) -> Response:
     store, viewer = get_store(request), caller.principal.viewer
     queue = desk_queue(store, viewer)
     reviews = rows.list_reviews(store, viewer, limit=50)
-    context = {"section": "/desk", "queue": queue, "reviews": reviews,
+    member = caller.user.member
+    unread = len(rows.notifications(store, member, unread=True, limit=100)) if member else 0
+    context = {"section": "/desk", "queue": queue, "reviews": reviews, "unread": unread,
                "may_review": may_review(caller.principal)}  # fmt: skip
     return render(request, "desk.html", context, caller=caller)
 
 
 # -- the review form ------------------------------------------------------------------------
+
+
+EMPTY_FORM = {"rating": "", "explanation": "", "language": "", "evidence": "", "quote": "",
+              "start": "", "end": "", "member": ""}  # fmt: skip
+
+
+def _form_page(
+    request: Request, caller: WebCaller, item: int, values: dict[str, str], error: str | None
+) -> HTMLResponse:
+    """The review form on a version the member reads in full; after a refusal, the form
+    again with the reason and what the editor wrote."""
+    if not may_review(caller.principal):
+        raise HTTPException(403, translate(request, N_("Only a member's editors write reviews.")))
+    store = get_store(request)
+    stored = store.get(item, caller.principal.viewer)
+    if stored is None or stored.access != "full":
+        raise HTTPException(404, f"no item {item}")
+    members = store.list_members() if is_operator(caller.principal) else []
+    context = {"section": "/desk", "stored": stored, "item": stored.item, "ratings": RATINGS,
+               "members": members, "values": values, "error": error}  # fmt: skip
+    return render(request, "review_form.html", context, caller=caller,
+                  status=422 if error else 200)  # fmt: skip
 
 
 @router.get("/desk/review", response_class=HTMLResponse)
@@ -79,15 +104,7 @@ def review_form(request: Request, item: ItemId) -> Response:
     caller = current_caller(request)
     if caller is None:
         return RedirectResponse(SIGN_IN, status_code=303)
-    if not may_review(caller.principal):
-        raise HTTPException(403, translate(request, N_("Only a member's editors write reviews.")))
-    stored = get_store(request).get(item, caller.principal.viewer)
-    if stored is None or stored.access != "full":
-        raise HTTPException(404, f"no item {item}")
-    members = get_store(request).list_members() if is_operator(caller.principal) else []
-    context = {"section": "/desk", "stored": stored, "item": stored.item, "ratings": RATINGS,
-               "members": members}  # fmt: skip
-    return render(request, "review_form.html", context, caller=caller)
+    return _form_page(request, caller, item, EMPTY_FORM, None)
 
 
 @router.post("/desk/reviews")
@@ -104,15 +121,26 @@ def create(
     evidence: Optional = "",
     member: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    """Publish the review through the API's door (the same checks, alerts and audit)."""
+    """Publish the review through the API's door (the same checks, alerts and audit); a
+    refused review shows the form again with the reason."""
     caller = current_caller(request)
     if caller is None:
         return RedirectResponse(SIGN_IN, status_code=303)
     check_csrf(caller.csrf, csrf)
-    claim = ClaimIn(text=quote or None, start=_offset(start), end=_offset(end))
-    draft = _draft(rating, explanation, language, evidence, "")
-    store = get_store(request)
-    review = publish_review(store, caller.principal, item, draft, claim, member or None)
+    # Not validated as the API's body: the offsets are checked against the text itself
+    # (`verification.claim_span`), which names what is wrong with them.
+    claim = ClaimIn.model_construct(text=quote or None, start=_offset(start), end=_offset(end))
+    try:
+        draft = _draft(rating, explanation, language, evidence, "")
+        review = publish_review(get_store(request), caller.principal, item, draft, claim,
+                                member or None)  # fmt: skip
+    except HTTPException as refused:
+        if refused.status_code != 422:
+            raise
+        values = {"rating": rating, "explanation": explanation, "language": language,
+                  "evidence": evidence, "quote": quote, "start": start, "end": end,
+                  "member": member}  # fmt: skip
+        return _form_page(request, caller, item, values, str(refused.detail))
     return RedirectResponse(f"/desk/reviews/{review.id}", status_code=303)
 
 
@@ -134,10 +162,23 @@ def review_page(request: Request, review_id: int) -> Response:
         or (principal.user.member == review.member and principal.user.role in WRITERS)
     )
     context: dict[str, Any] = {
-        "section": "/desk", "review": review, "timeline": claim_timeline(store, review, viewer),
-        "writable": writable, "ratings": RATINGS,
+        "section": "/desk", "review": review,
+        "timeline": [{**e, "at": datetime.fromisoformat(e["time"])}
+                     for e in claim_timeline(store, review, viewer)],
+        "writable": writable, "ratings": RATINGS, "values": _values(review),
     }  # fmt: skip
     return render(request, "review.html", context, caller=caller)
+
+
+def _values(review: Review) -> dict[str, str]:
+    """The revise form starts from the current revision."""
+    current = review.current
+    return {
+        "rating": current.rating,
+        "explanation": current.explanation,
+        "language": current.language or "",
+        "evidence": "\n".join(current.evidence),
+    }
 
 
 @router.post("/desk/reviews/{review_id}/revise")
@@ -184,9 +225,10 @@ def notifications(request: Request) -> Response:
         raise HTTPException(403, translate(request, N_("Alerts are a member's.")))
     store, viewer = get_store(request), caller.principal.viewer
     alerts = [
-        (alert, rows.get_review(store, alert["review_id"], viewer))
+        ({**alert, "at": datetime.fromisoformat(alert["created_at"])},
+         rows.get_review(store, alert["review_id"], viewer))
         for alert in rows.notifications(store, member, limit=100)
-    ]
+    ]  # fmt: skip
     context = {"section": "/notifications", "alerts": alerts}
     return render(request, "notifications.html", context, caller=caller)
 
