@@ -16,10 +16,12 @@ from ortaq.ingest import ingest_bytes
 from ortaq.model import Hints
 from ortaq.store import Store
 from ortaq.store import reviews as rows
+from ortaq.verification import desk_queue
 from ortaq.viewer import Viewer
 from tests.newsroom.conftest import browser_client, csrf_of
 
 REVIEW_LINK = re.compile(r'href="/desk/reviews/(\d+)"')
+ITEM_LINK = re.compile(r'href="/items/(\d+)"')
 DALA, KHALEEJ = Viewer("dala-press", actor="test"), Viewer("khaleej-wire", actor="test")
 
 
@@ -197,3 +199,42 @@ def test_pages_ask_to_sign_in(demo_store: Store) -> None:
     for path in ("/desk", "/desk/review?item=1", "/desk/reviews/1", "/notifications"):
         answer = anonymous.get(path, follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"] == "/login"
+
+
+def ingest(store: Store, provider: str, uri: str, text: str) -> int:
+    hints = Hints(source_name=f"{uri}.txt", provider=provider, uri=uri)
+    (outcome,) = ingest_bytes(store, default_chain(), text.encode(), hints)
+    assert outcome.saved is not None, outcome.reason
+    return outcome.saved.item_id
+
+
+def test_the_queue_lists_arrivals_repeating_a_claim_and_changed_figures(
+    demo_store: Store, dala: TestClient
+) -> None:
+    claim = "The Astana book fair drew 48,000 visitors in three days, the organisers said."
+    reviewed = ingest(demo_store, "dala-press", "urn:test:fair", (
+        f"Astana book fair closes\n\nASTANA, 7 December. {claim} Publishers from nine "
+        "countries took part."
+    ))  # fmt: skip
+    review_through_the_form(dala, reviewed, quote=claim)
+    arrival = ingest(demo_store, "xezer-xeber", "urn:test:fair-copy", (
+        f"Book fair in Astana ends\n\nBAKU, 8 December. {claim} Azerbaijani publishers "
+        "brought two hundred titles."
+    ))  # fmt: skip
+    corrected = ingest(demo_store, "dala-press", "urn:test:fair", (
+        "Astana book fair closes\n\nASTANA, 7 December. The Astana book fair drew 24,000 "
+        "visitors in three days, Aigerim Sadykova said. Publishers from nine countries "
+        "took part."
+    ))  # fmt: skip
+    queue = desk_queue(demo_store, DALA)
+    flagged = {entry["id"] for entry in queue["flagged"]}
+    changed = {entry["id"]: entry for entry in queue["changed"]}
+    assert arrival in flagged and corrected in changed
+    assert "24000" in changed[corrected]["added"]  # figures are shown normalised
+
+    page = dala.get("/desk").text
+    flagged_part, rest = page.split('id="changed"', 1)
+    changed_part = rest.split('id="reviews"', 1)[0]
+    assert {int(i) for i in ITEM_LINK.findall(flagged_part)} == flagged
+    assert {int(i) for i in ITEM_LINK.findall(changed_part)} == set(changed)
+    assert "Sadykova" in changed_part and "24000" in changed_part
