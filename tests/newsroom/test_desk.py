@@ -66,6 +66,7 @@ def test_a_review_reaches_the_member_that_received_the_item(
 
     page = dala.get(f"/desk/reviews/{review_id}").text
     assert "khaleej-wire" in page  # the timeline names who received it
+    assert 'href="https://example.org/fact-check"' in page
     assert f'action="/desk/reviews/{review_id}/revise"' in page
 
     item_page = khaleej.get(f"/items/{item_id}").text
@@ -238,3 +239,11 @@ def test_the_queue_lists_arrivals_repeating_a_claim_and_changed_figures(
     assert {int(i) for i in ITEM_LINK.findall(flagged_part)} == flagged
     assert {int(i) for i in ITEM_LINK.findall(changed_part)} == set(changed)
     assert "Sadykova" in changed_part and "24000" in changed_part
+
+
+def test_the_desk_in_arabic_and_reviews_that_do_not_exist(dala: TestClient) -> None:
+    arabic = dala.get("/language/ar?next=/desk")
+    assert arabic.status_code == 200 and '<html lang="ar" dir="rtl">' in arabic.text
+    assert "مكتب التحقق" in arabic.text  # the heading, from the Arabic catalog
+    for review_id in ("0", "999999", str(2**40)):
+        assert dala.get(f"/desk/reviews/{review_id}").status_code == 404
