@@ -6,7 +6,10 @@ time is the server's own work (routing, the store's policy-bound reads, renderin
 interface language) without a network in between. Each page is asked `--repeat` times
 after one warm-up: the wire, the wire filtered by language, the wire's polling fragment,
 an item, a story, a search with a Latin query for Cyrillic text, an entity, the
-cooperation map and (for an editor) the publish form.
+cooperation map and (for an editor) the publish form; on the demo corpus also the
+verification desk's pages after a review of that item (the desk's queue, the review
+with its history and claim timeline, the member's alerts; the item page then carries
+the review's banner).
 
 With `--items N` (N > 0) the same pages are measured again on the store of bench/api.py
 (N pseudo-articles from real text over 50 members and 200 agreements) as its reader of
@@ -34,6 +37,8 @@ from ortaq.chain import default_chain
 from ortaq.demo import load_demo
 from ortaq.exchange.settings import ExchangeSettings
 from ortaq.store import Store
+from ortaq.verification import Draft, publish
+from ortaq.viewer import Viewer
 
 sys.path.insert(0, str(Path(__file__).parent))
 import api as generated
@@ -86,6 +91,14 @@ def pages_of(client: TestClient, query: str) -> dict[str, str]:
     return pages
 
 
+def desk_pages(store: Store, item_page: str) -> dict[str, str]:
+    """Review the measured item as its reader's member, so the desk's pages have content."""
+    item_id = int(item_page.rsplit("/", 1)[1])
+    draft = Draft("misleading", "A bench review of the measured item.")
+    review = publish(store, Viewer.as_operator(), "dala-press", item_id, draft)
+    return {"desk": "/desk", "review": f"/desk/reviews/{review.id}", "alerts": "/notifications"}
+
+
 def measure(client: TestClient, pages: dict[str, str], repeat: int) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name, path in pages.items():
@@ -117,7 +130,9 @@ def main() -> None:
         store = Store.open(f"sqlite:///{folder}/demo.db")
         load_demo(store, default_chain())
         client = signed_in(store, "dala", "ortaq-demo")
-        result["demo"] = measure(client, pages_of(client, "Almaty"), args.repeat)
+        pages = pages_of(client, "Almaty")
+        pages.update(desk_pages(store, pages["item"]))
+        result["demo"] = measure(client, pages, args.repeat)
         store.close()
         if args.items > 0:
             url = f"sqlite:///{folder}/large.db"

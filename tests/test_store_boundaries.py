@@ -111,6 +111,7 @@ def test_the_viewer_depends_on_nothing() -> None:
         "__future__.annotations",
         "dataclasses",
         "dataclasses.dataclass",
+        "dataclasses.replace",
     }
 
 

@@ -333,6 +333,17 @@ def propagation(store: Store, item_id: int, viewer: ViewerLike) -> dict[str, Any
     return out
 
 
+def claim_timeline(store: Store, review: Review, viewer: ViewerLike) -> list[dict[str, Any]]:
+    """Where a reviewed claim travelled, oldest first: each carrier the viewer may read in
+    full, with its publisher, time, how it carries the claim and who received it."""
+    found = rows.carriers(store, review.id)
+    how = {c.item_id: [{"review": review.id, "how": c.how, "score": c.score}] for c in found}
+    readable = [s for s in store.fetch_versions(sorted(how), viewer) if s.access == "full"]
+    readers = _readers_by_item(store, {s.id for s in readable})
+    entries = [_entry(s, readers, how) for s in readable]
+    return sorted(entries, key=lambda entry: (entry["time"], entry["id"]))
+
+
 def _readers_by_item(store: Store, ids: set[int]) -> dict[int, list[str]]:
     """For each version, the members that may read it in full now (the one policy)."""
     readers: dict[int, list[str]] = {i: [] for i in ids}

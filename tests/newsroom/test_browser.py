@@ -11,9 +11,15 @@ import pytest
 from ortaq.chain import default_chain
 from ortaq.ingest import ingest_bytes
 from ortaq.model import Hints
+from ortaq.viewer import Viewer
 from tests.newsroom.conftest import LiveServer, Newsroom
 
 pytestmark = pytest.mark.browser
+SELECT = """(claim) => {
+  const text = document.getElementById("claim-source").firstChild;
+  const start = text.data.indexOf(claim);
+  document.getSelection().setBaseAndExtent(text, start, text, start + claim.length);
+}"""
 CYRILLIC = re.compile("[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 
 
@@ -207,3 +213,50 @@ def test_create_an_agreement_and_see_a_partners_view_change(newsroom: Newsroom) 
     assert response.status == 200
     assert page.locator("article.item h1").count() == 1
     newsroom.shot("partner")
+
+
+def test_review_an_item_and_the_receiving_member_is_told(
+    newsroom: Newsroom, live_server: LiveServer
+) -> None:
+    """The issue's desk test: Dala Press's editor reviews a claim selected in its item's
+    text; Khaleej Wire, which received the item, sees the banner and the alert."""
+    text = (
+        "Dala Press counts visitors to the Astana book fair\n\n"
+        "ASTANA, 7 December. The Astana book fair drew 48,000 visitors in three days, "
+        "the organisers said, twice as many as last year."
+    )
+    hints = Hints(source_name="fair.txt", provider="dala-press", uri="urn:test:desk-book-fair")
+    (outcome,) = ingest_bytes(live_server.store, default_chain(), text.encode(), hints)
+    assert outcome.saved is not None
+    item_id = outcome.saved.item_id
+    khaleej = Viewer("khaleej-wire", actor="test")
+    received = live_server.store.get(item_id, khaleej)
+    if received is None or received.access != "full":
+        pytest.fail("the demo agreements no longer give Khaleej Wire Dala Press's news")
+
+    newsroom.sign_in("dala")
+    page = newsroom.page
+    newsroom.visit(f"/items/{item_id}")
+    newsroom.follow(page.get_by_role("link", name="Review this item"))
+    claim = "drew 48,000 visitors in three days"
+    page.evaluate(SELECT, claim)  # as an editor selects it with the mouse
+    page.wait_for_function("document.getElementById('claim-end').value !== ''")
+    assert page.locator("#claim-quote").input_value() == claim
+    page.get_by_label("Misleading").check()
+    page.get_by_label("Explanation", exact=True).fill("The organisers counted 24,000 tickets.")
+    newsroom.follow(page.get_by_role("button", name="Publish the review"))
+    assert re.search(r"/desk/reviews/\d+$", page.url)
+    assert "khaleej-wire" in page.locator("table[aria-labelledby=timeline]").inner_text()
+    newsroom.shot("review")
+
+    newsroom.sign_in("khaleej")  # a new sign-in in this browser ends Dala's session
+    other = newsroom
+    other.visit(f"/items/{item_id}")
+    banner = other.page.get_by_role("note")
+    assert claim in banner.inner_text() and "Misleading" in banner.inner_text()
+    other.visit("/notifications")
+    alert = other.page.locator("ol.alerts li.unread")
+    assert alert.count() == 1 and "dala-press" in alert.inner_text()
+    other.follow(other.page.get_by_role("button", name="Mark read"))
+    assert other.page.locator("ol.alerts li.unread").count() == 0
+    other.shot("alert")

@@ -21,6 +21,7 @@ from ortaq.api import (
     members,
     newsroom,
     problems,
+    publish,
     reviews,
     sources,
     stories,
@@ -46,9 +47,7 @@ ROUTERS = (
     agreements,
     feeds,
     audit_log,
-    admin,
     cooperation,
-    desk,
     stories,
     webhooks,
     sources,
@@ -90,6 +89,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(web.router)
     app.include_router(newsroom.router)
+    app.include_router(publish.router)
     app.include_router(desk.router)
     app.include_router(admin.router)
     return app

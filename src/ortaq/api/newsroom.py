@@ -15,7 +15,8 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ortaq.api.cooperation import visible_reports
-from ortaq.api.desk import may_edit
+from ortaq.api.desk import may_review
+from ortaq.api.publish import may_edit
 from ortaq.api.security import get_store
 from ortaq.api.web import WebCaller, check_csrf, current_caller, render, translate
 from ortaq.cooperation.graph import Aggregated, build_graph, filter_events, graph_of, pairs_of
@@ -29,6 +30,7 @@ from ortaq.store.stories import (
     parse_story_id,
     story_of,
 )
+from ortaq.verification import banner
 from ortaq.web.i18n import N_
 from ortaq.web.marking import item_lines, search_marks, version_changes
 
@@ -172,6 +174,8 @@ def item_page(request: Request, item_id: int) -> Response:
         "lines": item_lines(stored.item), "events": stored.item.stage_data.get("cooperation", []),
         "changes": changes, "previous": earlier[-1] if earlier else None,
         "now": store.clock(), "can_edit": stored.access == "full" and may_edit(caller, stored),
+        "reviews": banner(store, stored.id, viewer) if stored.access == "full" else [],
+        "may_review": stored.access == "full" and may_review(caller.principal),
     }  # fmt: skip
     return render(request, "item.html", context, caller=caller)
 

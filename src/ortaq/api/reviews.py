@@ -22,7 +22,7 @@ from ortaq.exchange import audit
 from ortaq.exchange.accounts import Principal, Role
 from ortaq.store import Store
 from ortaq.store import reviews as rows
-from ortaq.store.reviews import RATINGS
+from ortaq.store.reviews import RATINGS, Review
 from ortaq.verification import (
     Draft,
     ReviewError,
@@ -80,7 +80,9 @@ def _draft(body: DraftIn) -> Draft:
     return Draft(body.rating, body.explanation, body.language, tuple(body.evidence), body.note)
 
 
-def _reviewing_member(store: Store, caller: Principal, member: str | None) -> str:
+def reviewing_member(store: Store, caller: Principal, member: str | None) -> str:
+    """The member a review is written for: the caller's own, or the one an operator
+    names; the caller must be that member's editor or admin."""
     chosen = member if is_operator(caller) else caller.user.member
     if not chosen or store.get_member(chosen) is None:
         raise HTTPException(422, "name an existing member")
@@ -88,25 +90,38 @@ def _reviewing_member(store: Store, caller: Principal, member: str | None) -> st
     return chosen
 
 
+def publish_review(
+    store: Store,
+    caller: Principal,
+    item_id: int,
+    draft: Draft,
+    claim: ClaimIn,
+    member: str | None = None,
+) -> Review:
+    """Publish a review as the caller's member (operators name one), audited: the one
+    door of the API and the newsroom's desk."""
+    chosen = reviewing_member(store, caller, member)
+    try:
+        review = publish(
+            store, caller.viewer, chosen, item_id, draft,
+            quote=claim.text, start=claim.start, end=claim.end,
+        )  # fmt: skip
+    except LookupError:
+        raise HTTPException(404, f"no item {item_id}") from None
+    except ReviewError as error:
+        raise HTTPException(422, str(error)) from None
+    audit.record(store, caller.actor, "review", review.uri, member=chosen, item=item_id,
+                 rating=draft.rating)  # fmt: skip
+    return review
+
+
 @router.post("/reviews", status_code=201, responses=documented(400, 404))
 def create_review(store: StoreDep, caller: Writer, body: ReviewIn) -> dict[str, Any]:
     """Publish a review of a claim (a quoted span, or the whole version) in an item
     version the member may read. Every member that may read an item carrying the claim
     is told (notification and `review.published` webhook)."""
-    member = _reviewing_member(store, caller, body.member)
     claim = body.claim or ClaimIn()
-    try:
-        review = publish(
-            store, caller.viewer, member, body.item_id, _draft(body),
-            quote=claim.text, start=claim.start, end=claim.end,
-        )  # fmt: skip
-    except LookupError:
-        raise HTTPException(404, f"no item {body.item_id}") from None
-    except ReviewError as error:
-        raise HTTPException(422, str(error)) from None
-    audit.record(store, caller.actor, "review", review.uri, member=member, item=body.item_id,
-                 rating=body.rating)  # fmt: skip
-    return review.to_json()
+    return publish_review(store, caller, body.item_id, _draft(body), claim, body.member).to_json()
 
 
 @router.get("/reviews")
@@ -155,7 +170,7 @@ async def import_reviews(
     """Import ClaimReview JSON-LD (one, a list, an @graph or a DataFeed): each claim is
     published as the member's review on the item an appearance names, else on its best
     match in the archive; claims found nowhere are reported."""
-    chosen = _reviewing_member(store, caller, member)
+    chosen = reviewing_member(store, caller, member)
     try:
         docs = claimreview.parse(await request.body(), "request body")
     except claimreview.ClaimReviewError as error:
@@ -190,9 +205,10 @@ def get_claimreview(
     return claimreview.to_jsonld(doc)
 
 
-def _change(
+def change_review(
     store: Store, caller: Principal, review_id: int, draft: Draft, withdraw: bool
-) -> dict[str, Any]:
+) -> Review:
+    """Revise or withdraw a member's review, audited (the API's and the desk's door)."""
     review = rows.get_review(store, review_id, caller.viewer)
     if review is None:
         raise HTTPException(404, f"no review {review_id}")
@@ -204,7 +220,7 @@ def _change(
     action = "withdraw" if withdraw else "revise"
     audit.record(store, caller.actor, action, changed.uri, member=review.member,
                  revision=changed.revision)  # fmt: skip
-    return changed.to_json()
+    return changed
 
 
 @router.post("/reviews/{review_id}/revise", responses=documented(400, 404, 409))
@@ -213,7 +229,7 @@ def revise_review(
 ) -> dict[str, Any]:
     """A new revision of the member's review (the earlier ones stay in its history);
     everyone who carried the claim is told (`review.updated`)."""
-    return _change(store, caller, review_id, _draft(body), withdraw=False)
+    return change_review(store, caller, review_id, _draft(body), withdraw=False).to_json()
 
 
 @router.post("/reviews/{review_id}/withdraw", responses=documented(400, 404, 409))
@@ -221,7 +237,11 @@ def withdraw_review(
     store: StoreDep, caller: Writer, review_id: ReviewId, body: WithdrawIn
 ) -> dict[str, Any]:
     """Withdraw the member's review (kept on record; `review.withdrawn` is sent)."""
-    return _change(store, caller, review_id, Draft(RATINGS[0], "-", note=body.note), withdraw=True)
+    return withdraw_as(store, caller, review_id, body.note).to_json()
+
+
+def withdraw_as(store: Store, caller: Principal, review_id: int, note: str | None) -> Review:
+    return change_review(store, caller, review_id, Draft(RATINGS[0], "-", note=note), withdraw=True)
 
 
 @router.get("/items/{item_id}/propagation", responses=documented(404))
