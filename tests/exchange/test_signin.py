@@ -302,7 +302,7 @@ def test_every_post_form_carries_the_session_token(store: Store, clock: Clock) -
             if 'method="post"' in form:
                 forms += 1
                 assert f'name="csrf" value="{token}"' in form, (path, form)
-    assert forms == 4  # sign out on three pages, change password
+    assert forms == 5  # sign out on three pages, kill on the item page, change password
 
 
 # -- cookies and headers -----------------------------------------------------------------
