@@ -5,7 +5,8 @@ entity the entities stage found (its id, and the name keys of its name as writte
 as resolved, so an id spelt two ways still meets itself), a number with the magnitude
 word after it normalised ("48 thousand", "48 мың", "48 ألف" and "48,000" are one
 anchor), a day of a month, and, at a lower weight, a capitalised word no entity covers
-(a name the entities stage missed). An anchor has several keys, any one of which
+(a name the entities stage missed; a `name`, weighed as an entity, in a text the
+entities stage did not read at all). An anchor has several keys, any one of which
 another text may carry; the keys are the stories stage's cross-language keys
 (`ortaq.stories.features`), so the story linker's counts weigh them.
 
@@ -28,7 +29,8 @@ MAGNITUDES = Path(__file__).parent / "data" / "magnitudes.json"
 PREFIX_MIN = 3  # a magnitude word this long also matches inflected ("мыңнан", "milyonluq")
 YEARS = range(1800, 2200)  # a four-digit number in this range is also a year key
 
-ENTITY, NUMBER, DATE, WORD = "entity", "number", "date", "word"
+ENTITY, NAME, NUMBER, DATE, WORD = "entity", "name", "number", "date", "word"
+STRONG = (ENTITY, NAME, NUMBER)  # anchors that tell a claim from small talk
 
 _NUMBER_THEN_WORD = re.compile(
     r"(\d+(?:[ \u00a0\u202f.,'’]\d{3})*(?:[.,]\d+)?)[ \u00a0\u202f]?([^\W\d_]+\.?)?"
@@ -41,7 +43,7 @@ _EASTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789
 class Anchor:
     """One thing a text names: the keys any of which another text may carry."""
 
-    kind: str  # entity | number | date | word
+    kind: str  # entity | name | number | date | word
     keys: frozenset[str]
 
 
@@ -115,13 +117,14 @@ def _mention_keys(entity_id: str | None, names: tuple[str, ...]) -> frozenset[st
 
 
 def anchors(
-    text: str, language: str | None, mentions: Sequence[Mention] = (), start: int = 0
+    text: str, language: str | None, mentions: Sequence[Mention] | None = None, start: int = 0
 ) -> tuple[Anchor, ...]:
     """The anchors of `text`; `mentions` are the entities stage's mentions inside it
-    (offsets into the text `start` is the offset of)."""
+    (offsets into the text `start` is the offset of), None if the stage did not run."""
     found: list[Anchor] = []
     covered: list[tuple[int, int]] = []
-    for mention in mentions:
+    word_kind = NAME if mentions is None else WORD
+    for mention in mentions or ():
         names = tuple(dict.fromkeys(n for n in (mention.text, mention.canonical) if n))
         keys = _mention_keys(mention.entity_id, names)
         if keys:
@@ -137,7 +140,7 @@ def anchors(
             continue
         keys = frozenset(name_keys_of_word(word, language))
         if keys:
-            found.append(Anchor(WORD, keys))
+            found.append(Anchor(word_kind, keys))
     return tuple(dict.fromkeys(found))
 
 

@@ -27,7 +27,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ortaq.claims.anchors import ENTITY, NUMBER, WORD, Anchor, anchors
+from ortaq.claims.anchors import STRONG as STRONG_ANCHORS
+from ortaq.claims.anchors import WORD, Anchor, anchors
 from ortaq.model import Item, Mention
 from ortaq.read.normalise import match_key
 from ortaq.read.segment import sentences
@@ -63,9 +64,9 @@ class MatchSettings:
     # P 0.94 R 0.93. Across languages the thresholds were tuned on the odd-numbered
     # claims of that set and are reported on the even-numbered ones.
     within: float = 0.5  # share of the claim's weighted stems and shingles
-    across: float = 0.58  # IDF-weighted anchor overlap, both ways (see `across_score`)
+    across: float = 0.56  # IDF-weighted anchor overlap, both ways (see `across_score`)
     across_anchors: int = 2  # anchors of the claim the passage must carry
-    word_weight: float = 0.25  # a capitalised word no entity covers, against an entity
+    word_weight: float = 0.5  # a capitalised word no entity covers, against an entity
     claim_side: float = 1.0  # beta of the F-measure: the claim's side weighs beta² times
 
 
@@ -98,17 +99,18 @@ class Match:
 def keys_of(
     text: str,
     language: str | None,
-    mentions: Sequence[Mention] = (),
+    mentions: Sequence[Mention] | None = None,
     start: int = 0,
 ) -> Passage:
     """The matching keys of a claim or passage text; `mentions` are the entities stage's
-    mentions inside it (their ids, and the name keys of their names: Arabic has no
+    mentions inside it, None if that stage did not read it (their ids, and the name
+    keys of their names: Arabic has no
     capitals to tell a name by, the entities stage does)."""
     stems = frozenset(s for s in analyse(text, language) if len(s) >= 2 and not s.isdigit())
     words = match_key(text, language).split()
     grams = frozenset(" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
-    ids = tuple(sorted({m.entity_id for m in mentions if m.entity_id}))
-    names = tuple(sorted({m.canonical or m.text for m in mentions}))
+    ids = tuple(sorted({m.entity_id for m in mentions or () if m.entity_id}))
+    names = tuple(sorted({m.canonical or m.text for m in mentions or ()}))
     found = anchors(text, language, mentions, start)
     cross = frozenset(_cross(text, language, ids, names)).union(*(a.keys for a in found))
     return Passage(start, start + len(text), language, stems, grams, cross, found)
@@ -128,7 +130,10 @@ def within(mentions: Sequence[Mention], start: int, end: int) -> list[Mention]:
 
 
 def passages(
-    text: str, language: str | None, mentions: Sequence[Mention] = (), window: int = WINDOW
+    text: str,
+    language: str | None,
+    mentions: Sequence[Mention] | None = None,
+    window: int = WINDOW,
 ) -> list[Passage]:
     """Every sentence of `text` (paragraphs one a line) and every run of up to `window`
     neighbouring sentences, with offsets into `text` and the mentions inside each."""
@@ -143,7 +148,7 @@ def passages(
             if first + size > len(spans):
                 break
             start, end = spans[first][0], spans[first + size - 1][1]
-            inside = within(mentions, start, end)
+            inside = None if mentions is None else within(mentions, start, end)
             found.append(keys_of(text[start:end], language, inside, start=start))
             if len(found) >= MAX_PASSAGES:
                 return found
@@ -188,12 +193,12 @@ def across_score(
     F-measure (`claim_side` is its beta). Both ways, because the claim's anchors alone
     are often found in any sentence about the same people: a translation also says
     little else. 0 unless the passage carries `across_anchors` of the claim's anchors
-    (or all of them, if it has fewer) and at least one entity or number."""
+    (or all of them, if it has fewer) and at least one entity, name or number."""
     carried = [a for a in claim.anchors if a.keys & passage.cross]
     needed = min(settings.across_anchors, len(claim.anchors))
     if not carried or len(carried) < needed:
         return 0.0
-    if not any(a.kind in (ENTITY, NUMBER) for a in carried):
+    if not any(a.kind in STRONG_ANCHORS for a in carried):
         return 0.0
     forward = _coverage(claim.anchors, passage.cross, settings, idf)
     backward = _coverage(passage.anchors, claim.cross, settings, idf)
@@ -263,7 +268,7 @@ def match_text(
 
 def item_passages(item: Item) -> list[Passage]:
     """The passages of a stored item's text, with its entity mentions."""
-    return passages(item.text, item.language, item.mentions or ())
+    return passages(item.text, item.language, item.mentions)
 
 
 def query_words(claim_text: str, language: str | None, limit: int = 8) -> list[str]:
