@@ -244,8 +244,10 @@ def review_keys(store: Store, review: Review) -> Passage:
     if mentions is None:
         return claim_keys(claim.text, claim.language)
     if claim.start is not None and claim.end is not None:
-        mentions = tuple(within(mentions, claim.start, claim.end))
-    elif stored is not None and stored.item.headline:
+        # the mentions' offsets are the version's: the claim starts at claim.start
+        inside = tuple(within(mentions, claim.start, claim.end))
+        return keys_of(claim.text, claim.language, inside, start=claim.start)
+    if stored is not None and stored.item.headline:
         mentions = tuple(within(mentions, 0, len(stored.item.headline)))
     return keys_of(claim.text, claim.language, mentions)
 
