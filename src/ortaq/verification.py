@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from ortaq.chain import default_chain
 from ortaq.claims import claimreview
 from ortaq.claims.matching import (
     DEFAULT,
@@ -32,7 +33,7 @@ from ortaq.claims.matching import (
     query_words,
     within,
 )
-from ortaq.model import Item
+from ortaq.model import IngestError, Item
 from ortaq.read.normalise import match_key
 from ortaq.store import Store, StoredItem
 from ortaq.store import reviews as rows
@@ -50,6 +51,7 @@ EVENTS = {
     "withdrawn": "review.withdrawn",
 }
 CANDIDATES_PER_WORD = 200
+CLAIM_URI = "urn:ortaq:claim"  # the uri of a claim text read by the chain (never stored)
 
 
 class ReviewError(ValueError):
@@ -237,13 +239,29 @@ def archive_idf(store: Store) -> Weights:
 def review_keys(store: Store, review: Review) -> Passage:
     """The claim's matching keys, with the entities the reviewed version names in it."""
     stored = store.get(review.item_id, OPERATOR)
-    mentions = stored.item.mentions or () if stored is not None else ()
+    mentions = stored.item.mentions if stored is not None else None
     claim = review.claim
+    if mentions is None:
+        return claim_keys(claim.text, claim.language)
     if claim.start is not None and claim.end is not None:
-        mentions = tuple(within(mentions, claim.start, claim.end))
-    elif stored is not None and stored.item.headline:
+        # the mentions' offsets are the version's: the claim starts at claim.start
+        inside = tuple(within(mentions, claim.start, claim.end))
+        return keys_of(claim.text, claim.language, inside, start=claim.start)
+    if stored is not None and stored.item.headline:
         mentions = tuple(within(mentions, 0, len(stored.item.headline)))
     return keys_of(claim.text, claim.language, mentions)
+
+
+def claim_keys(text: str, language: str | None) -> Passage:
+    """The matching keys of a claim typed or imported as text: the chain's stages read it
+    first (pure, no I/O), so its entities and their ids are anchors as in stored items.
+    A text the chain refuses is matched on its words alone."""
+    try:
+        draft = Item(uri=CLAIM_URI, body=[text], language=language)
+        item = default_chain().refine(draft, len(text.encode()))
+    except IngestError:
+        return keys_of(text, language)
+    return keys_of(text, item.language or language, item.mentions)
 
 
 def _all_versions(store: Store, ids: Sequence[int]) -> list[StoredItem]:
@@ -265,7 +283,7 @@ def claim_search(
     words, in any script; each is then matched sentence by sentence."""
     if not text.strip():
         return []
-    claim = keys or keys_of(text[:MAX_CLAIM], language)
+    claim = keys or claim_keys(text[:MAX_CLAIM], language)
     idf = archive_idf(store)
     candidate_ids: set[int] = set()
     for word in query_words(text[:MAX_CLAIM], language):

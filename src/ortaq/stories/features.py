@@ -201,6 +201,11 @@ def _word_keys(word: str, language: str | None, capitalised: bool) -> tuple[str,
     return tuple(dict.fromkeys(keys))
 
 
+def name_keys_of_word(word: str, language: str | None) -> tuple[str, ...]:
+    """The name-skeleton keys (``s:`` ``q:``) of a capitalised word as written."""
+    return tuple(k for k in _word_keys(word, language, True) if k.startswith(("s:", "q:")))
+
+
 def _name_keys(name: str, language: str | None) -> list[str]:
     keys = []
     for stem in _name_stems(name, language):
