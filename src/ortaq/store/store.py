@@ -8,7 +8,7 @@ policy lives in one place.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +19,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from ortaq.model import Item, Rejected, contract_fields
-from ortaq.store import fulltext, schema
+from ortaq.store import bulk, fulltext, schema
+from ortaq.store.bulk import BulkVersion
 from ortaq.store.migrate import current_revision, upgrade
 from ortaq.store.policy import (
     ATTRIBUTION_COLUMNS,
@@ -237,6 +238,11 @@ class Store:
         self._event(conn, item, version, kind)
         status: SaveStatus = "new" if current is None else "version"
         return SaveResult(status, item_id, item.uri, version, story_name(placement.story))
+
+    def bulk_load(self, versions: Iterable[BulkVersion]) -> int:
+        """Benchmarks only: write versions whose stories are already decided, many rows
+        a statement, into an empty store (`ortaq.store.bulk`); returns how many."""
+        return bulk.bulk_load(self, versions)
 
     def _refresh_derived(
         self, conn: Connection, item_id: int, item: Item, analysis: fulltext.Analysis | None
