@@ -57,6 +57,7 @@ from ortaq.store import schema
 
 if TYPE_CHECKING:
     from ortaq.model import Item
+    from ortaq.store.policy import Reading
     from ortaq.store.store import Store, StoredItem, ViewerLike
 
 OUTSIDE_METADATA = frozenset({"search_index", "search_documents"})
@@ -68,7 +69,7 @@ WINDOW = 1000  # matches the policy is checked on at a time, best first
 # costs with the archive (PostgreSQL reads each matching document to rank it), so
 # relevance orders the newest CANDIDATES matches, and pages by relevance end with
 # them (`complete` is False then); pages newest first go on to every match.
-CANDIDATES = 2000
+CANDIDATES = 1000
 
 
 def outside_metadata(name: str | None) -> bool:
@@ -514,7 +515,7 @@ def search(
     the match, and only rows whose access is `full` are kept, so a notice's or an
     embargoed item's text never matches for a partner."""
     after = decode_cursor(cursor, order) if cursor else None
-    now = now or store.clock()
+    reading = store.reading(viewer, now)  # the agreements in force, once per search
     filters = _filters(language, member, country)
     with store.engine.connect() as conn:
         query = prepared(conn, text, language)
@@ -531,11 +532,11 @@ def search(
         # for the policy on every match.
         while examined < len(candidates) and len(rows) <= limit:
             window = candidates[examined : examined + WINDOW]
-            rows.extend(_visible_rows(conn, store, window, viewer, now, filters))
+            rows.extend(_visible_rows(conn, store, window, reading, filters))
             examined += len(window)
     complete = examined >= len(candidates) and not more
     page = rows[:limit]
-    by_id = {s.id: s for s in store.fetch_summaries([r.id for r in page], viewer, now)}
+    by_id = {s.id: s for s in store.fetch_summaries([r.id for r in page], reading)}
     hits = [Hit(by_id[r.id], r.score) for r in page if r.id in by_id]
     next_cursor = encode_cursor(page[-1], order) if len(rows) > limit else None
     return SearchResults(hits, len(rows), _facets(rows), next_cursor, complete)
@@ -583,8 +584,7 @@ def _visible_rows(
     conn: Connection,
     store: Store,
     window: Sequence[tuple[float, int]],
-    viewer: ViewerLike,
-    now: datetime,
+    reading: Reading,
     filters: Sequence[ColumnElement[bool]],
 ) -> list[_Row]:
     """The window's matches the viewer may read in full, in the window's order.
@@ -593,7 +593,7 @@ def _visible_rows(
     join with the index, SQLite would walk every current item through the policy."""
     items, facets = schema.items, schema.search_facets
     scores = {item_id: score for score, item_id in window}
-    base = store.visible_items(viewer, now, where=[items.c.id.in_(list(scores)), *filters])
+    base = store.visible_items(reading, where=[items.c.id.in_(list(scores)), *filters])
     countries = (
         sa.select(sa.func.aggregate_strings(facets.c.value, " "))
         .where(facets.c.item_id == items.c.id, facets.c.facet == "country")

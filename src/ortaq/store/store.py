@@ -339,9 +339,17 @@ class Store:
 
     # -- reading items -------------------------------------------------------------
 
+    def reading(self, viewer: ViewerLike, now: datetime | None = None) -> Reading:
+        """The viewer's agreements in force at `now`, read once: a request that runs
+        several policy queries (a search's windows and its page, a story page's list
+        and its versions) passes this as their viewer instead of reading them again."""
+        who, now = Viewer.of(viewer), now or self.clock()
+        with self.engine.connect() as conn:
+            return Reading(who, now, tuple(grants(conn, who, now)))
+
     def visible_items(
         self,
-        viewer: ViewerLike,
+        viewer: ViewerLike | Reading,
         now: datetime | None = None,
         *,
         current_only: bool = True,
@@ -362,10 +370,8 @@ class Store:
 
         `columns` selects only some item columns (a list's summaries), not whole rows.
         """
-        who, now = Viewer.of(viewer), now or self.clock()
-        with self.engine.connect() as conn:
-            reading = Reading(who, now, tuple(grants(conn, who, now)))
-        rule = visibility(who, now, reading.granted)
+        reading = viewer if isinstance(viewer, Reading) else self.reading(viewer, now)
+        rule = visibility(reading.viewer, reading.now, reading.granted)
         if columns is None:
             selected: list[Any] = [schema.items]
         else:  # `_fetch` needs what decides whose rights come with a row
@@ -502,7 +508,7 @@ class Store:
         return self._fetch(query)
 
     def fetch_summaries(
-        self, item_ids: Sequence[int], viewer: ViewerLike, now: datetime | None = None
+        self, item_ids: Sequence[int], viewer: ViewerLike | Reading, now: datetime | None = None
     ) -> list[StoredItem]:
         """`fetch_ids` for lists (search hits): only the columns a summary shows."""
         if not item_ids:

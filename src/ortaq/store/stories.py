@@ -27,6 +27,7 @@ from ortaq.stories.occasion import item_span
 from ortaq.stories.provenance import timeline, word_diff
 
 if TYPE_CHECKING:
+    from ortaq.store.policy import Reading
     from ortaq.store.store import Store, StoredItem, ViewerLike
 
 STORY_ID = re.compile(r"story-([1-9][0-9]{0,9})")
@@ -173,10 +174,11 @@ def list_stories(
     spares decoding whole items (the newsroom's wire)."""
     stories, links, items = schema.stories, schema.story_items, schema.items
     now = now or store.clock()
+    reading = store.reading(viewer, now)  # the agreements in force, once per page
     wanted = only.conditions() if only else []
     member = readable(
         store,
-        viewer,
+        reading,
         now,
         [links.c.story_id == stories.c.id, items.c.id == links.c.item_id, *wanted],
     )
@@ -191,7 +193,7 @@ def list_stories(
             numbers = _matching(conn, query, wanted, limit, before=before, after=after)
         else:
             numbers = list(conn.execute(query.limit(limit)).scalars())
-    return _views(store, viewer, now, numbers, summaries=summaries)
+    return _views(store, reading, now, numbers, summaries=summaries)
 
 
 CANDIDATES = 500  # stories a filtered page checks through the policy at a time
@@ -283,7 +285,7 @@ def _with_stories(
 
 def readable(
     store: Store,
-    viewer: ViewerLike,
+    viewer: ViewerLike | Reading,
     now: datetime,
     where: Sequence[ColumnElement[bool]],
     columns: Sequence[ColumnElement[Any]] | None = None,
@@ -295,7 +297,7 @@ def readable(
 
 def _views(
     store: Store,
-    viewer: ViewerLike,
+    viewer: ViewerLike | Reading,
     now: datetime,
     numbers: Sequence[int],
     *,
