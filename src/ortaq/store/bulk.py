@@ -203,27 +203,21 @@ def _insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     names = ", ".join(columns)
     with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-        processors = [_copy_value(table.c[name]) for name in columns]
+        processors = [_copy_value(table.c[name], conn.dialect) for name in columns]
         for row in rows:
             copy.write_row(
                 [convert(row[name]) for name, convert in zip(columns, processors, strict=True)]
             )
 
 
-def _copy_value(column: sa.Column[Any]) -> Any:
+def _copy_value(column: sa.Column[Any], dialect: Any) -> Any:
     """How COPY gets a column's Python value: JSON as text, times as the type stores them."""
-    if isinstance(column.type, sa.JSON) or column.type.__class__.__name__ == "JSONB":
+    kind = column.type
+    if isinstance(kind, sa.JSON):
         return lambda value: None if value is None else json.dumps(value, ensure_ascii=False)
-    if isinstance(column.type, schema.UTCDateTime):
-        return lambda value: column.type.process_bind_param(value, _POSTGRES)
+    if isinstance(kind, schema.UTCDateTime):
+        return lambda value: kind.process_bind_param(value, dialect)
     return lambda value: value
-
-
-class _Dialect:
-    name = "postgresql"
-
-
-_POSTGRES = _Dialect()
 
 
 def versions_of(store: Store, batch: int = CHUNK) -> Iterator[BulkVersion]:
