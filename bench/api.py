@@ -374,7 +374,9 @@ def build(url: str, count: int, seed: int) -> Corpus:
 
 
 def reuse(url: str) -> Corpus:
-    """A store `build` made earlier (`--store`): fresh tokens for its reader and operator.
+    """A store made earlier (`--store`): fresh tokens for its reader and operator. A
+    store bench/scale.py bulk-loaded (`--generated N --store URL`, its members are
+    bench/api.py's slugs) gets the two users the first time.
 
     Its agreements' validity was set relative to when it was built, so a store reused
     days later has fewer in force; the count is reported as found.
@@ -383,7 +385,10 @@ def reuse(url: str) -> Corpus:
     try:
         reader, operator = get_user(store, "bench-reader"), get_user(store, "bench-operator")
         if reader is None or operator is None:
-            raise SystemExit(f"{url} was not built by bench/api.py (no bench users)")
+            if store.get_member(VIEWER) is None:
+                raise SystemExit(f"{url} was not built by bench/api.py or bench/scale.py")
+            reader = create_user(store, "bench-reader", "bench-password", "reader", member=VIEWER)
+            operator = create_user(store, "bench-operator", "bench-password", "operator")
         _, member_token = create_token(store, reader.id, "bench")
         _, operator_token = create_token(store, operator.id, "bench-operator")
         items = store.count_items()

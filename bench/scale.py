@@ -20,9 +20,19 @@ story (as that member), over `--rounds` rounds after a warm-up; PostgreSQL (a
 throw-away server, tests/postgres.py) gets the same rows copied (bench/search.py's
 `copy_to`) unless `--no-postgresql`.
 
-`bench/scale.py --items 1000000` is the million-item run. It is long: measured here (2
-cores shared with other jobs, load 9-15) the chain read 6.5 items/s in one process and
-the writer stored 7-10 items/s, so a million items are days on such a machine; on a
+`--generated N --store URL` skips the batch and measures reads at any size: a store at
+URL (a SQLite file or a PostgreSQL database) that holds no items gets N generated
+versions, the 50 members and 200 agreements through `Store.bulk_load` (the writer's
+rows, the stories and copies the generator decided; minutes instead of days), and is
+kept for later runs; a store that has items is measured as it is. It prints the build
+(`scale.bulk_load`), the reads (`scale.reads`: item list, search, stories, and one
+request of the cooperation map, which reads every readable item), and, with
+`--explain`, the plans of the three slowest statements those reads ran
+(`scale.explain`: EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite).
+
+`bench/scale.py --items 1000000` is the million-item run through the batch. It is long:
+measured here (2 cores shared with other jobs, load 9-15) the chain read 6.5 items/s in
+one process and the writer stored 7-10 items/s, so a million items are days on such a machine; on a
 cluster the reading scales with the workers and the one writer is the bound
 (docs/batch.md).
 """
@@ -41,6 +51,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/postgres.py
 
@@ -154,6 +166,101 @@ def measure_reads(url: str, rounds: int) -> dict[str, Any]:
     }
 
 
+class StatementLog:
+    """Every statement an engine runs, with its parameters and duration (`--explain`)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.runs: list[tuple[float, str, Any]] = []
+        sa.event.listen(engine, "before_cursor_execute", self.before)
+        sa.event.listen(engine, "after_cursor_execute", self.after)
+
+    def before(self, conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        conn.info.setdefault("ortaq_started", []).append(time.perf_counter())
+
+    def after(self, conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        started = conn.info["ortaq_started"].pop()
+        self.runs.append((1000 * (time.perf_counter() - started), statement, params))
+
+    def slowest(self, count: int) -> list[tuple[float, str, Any]]:
+        """The slowest run of each of the `count` slowest distinct statements."""
+        found: dict[str, tuple[float, str, Any]] = {}
+        for run in sorted(self.runs, key=lambda r: -r[0]):
+            if run[1].lstrip().upper().startswith(("SELECT", "WITH")):
+                found.setdefault(run[1], run)
+            if len(found) == count:
+                break
+        return list(found.values())
+
+
+def explain(url: str, log: StatementLog, count: int = 3) -> Iterator[dict[str, Any]]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            for ms, statement, params in log.slowest(count):
+                cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                if engine.dialect.name == "postgresql":
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
+                    plan = [row[0] for row in cursor.fetchall()]
+                else:
+                    cursor.execute("EXPLAIN QUERY PLAN " + statement, params)
+                    plan = [" " * 2 * row[1] + str(row[3]) for row in cursor.fetchall()]
+                cursor.close()
+                yield {"ms": round(ms, 2), "statement": " ".join(statement.split())[:2000],
+                       "plan": plan}  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+def time_cooperation(url: str) -> dict[str, Any]:
+    """One request of the cooperation map's data as the member: every event of every
+    item it may read in full (`ortaq.api.cooperation.visible_reports`)."""
+    from ortaq.api.cooperation import visible_reports
+
+    store = Store.open(url, migrate=False)
+    try:
+        started = time.perf_counter()
+        reports, _ids = visible_reports(store, VIEWER)
+        return {"ms": round(1000 * (time.perf_counter() - started), 1), "events": len(reports)}
+    finally:
+        store.close()
+
+
+def generated_store(args: argparse.Namespace) -> None:
+    """`--generated N --store URL`: build (when empty) and measure a bulk-loaded store."""
+    from ortaq.benchdata import bulk_versions
+
+    common = {
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "backend": sa.engine.make_url(args.store).get_backend_name(),
+    }
+    store = Store.open(args.store)
+    try:
+        if store.count_items(current_only=False) == 0:
+            load = round(os.getloadavg()[0], 2)
+            started = time.perf_counter()
+            add_exchange(store, args.seed)
+            written = store.bulk_load(bulk_versions(args.generated, args.seed))
+            seconds = time.perf_counter() - started
+            emit({**common, "bench": "scale.bulk_load", "versions": written,
+                  "seconds": round(seconds, 1), "versions_per_s": round(written / seconds, 1),
+                  "loadavg_1m_before": load})  # fmt: skip
+        versions = store.count_items(current_only=False)
+        items = store.count_items()
+    finally:
+        store.close()
+    load = round(os.getloadavg()[0], 2)
+    log = StatementLog(sa.engine.Engine)  # every engine's statements, the store's included
+    reads = measure_reads(args.store, args.rounds)
+    cooperation = time_cooperation(args.store) if args.cooperation else None
+    emit({**common, "bench": "scale.reads", "versions": versions, "items": items,
+          **reads, "cooperation": cooperation, "loadavg_1m_before": load,
+          "loadavg_1m_after": round(os.getloadavg()[0], 2)})  # fmt: skip
+    if args.explain:
+        for plan in explain(args.store, log):
+            emit({**common, "bench": "scale.explain", "versions": versions, **plan})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=2000)
@@ -163,7 +270,16 @@ def main() -> None:
     parser.add_argument("--no-ray", action="store_true", help="the local engine only")
     parser.add_argument("--no-postgresql", action="store_true", help="SQLite only")
     parser.add_argument("--no-baseline", action="store_true", help="skip the one-process run")
+    parser.add_argument("--generated", type=int, help="bulk-load this many versions")
+    parser.add_argument("--store", help="the store to build (if empty) and measure")
+    parser.add_argument("--explain", action="store_true", help="plans of the 3 slowest")
+    parser.add_argument(
+        "--cooperation", action="store_true", help="also time one cooperation map request"
+    )
     args = parser.parse_args()
+    if args.store:
+        generated_store(args)
+        return
 
     root = Path(tempfile.mkdtemp(prefix="ortaq-scale-", dir="/tmp"))
     try:

@@ -151,6 +151,7 @@ READS: dict[str, Read] = {
     "iter_items": lambda s, v, i, uri, p: list(s.iter_items(v)),
     "visible_items": lambda s, v, i, uri, p: visible_rows(s, v),
     "search": lambda s, v, i, uri, p: s.search("wheat", viewer=v),
+    "reading": lambda s, v, i, uri, p: s.reading(v),
     "list_stories": lambda s, v, i, uri, p: story_reads.list_stories(s, v),
     "get_story": lambda s, v, i, uri, p: story_reads.get_story(s, f"story-{i}", v),
     "version_diff": lambda s, v, i, uri, p: story_reads.version_diff(

@@ -23,17 +23,22 @@ the platform itself; it reads only local files and never the network.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ortaq.config import ItemLimits
+from ortaq.model import Derived, Hints, Item
 from ortaq.read.segment import sentences
+from ortaq.search_terms import MAX_DOCUMENT_WORDS, Document, Word, analyse_words
 from ortaq.store import Store
+from ortaq.store.bulk import BulkVersion
+from ortaq.store.fulltext import Analysis, analyse
 
 if TYPE_CHECKING:
     from ortaq.exchange.agreements import Agreement
@@ -285,7 +290,6 @@ def bulk_load(
     from ortaq.batch import run_batch
     from ortaq.batch.engines import ChainSpec, LocalEngine
     from ortaq.batch.inputs import JsonlInput, Record
-    from ortaq.model import Hints
 
     with tempfile.TemporaryDirectory(prefix="ortaq-bench-") as temp:
         dump = Path(temp) / "items.jsonl"
@@ -301,3 +305,184 @@ def bulk_load(
         finally:
             engine.close()
     return report.as_dict()
+
+
+# -- stores of any size, fast (`Store.bulk_load`) ------------------------------------------
+
+KILL_SHARE = 0.01  # items a member cancels (partners see a notice)
+WITHHOLD_SHARE = 0.005
+EMBARGO_SHARE = 0.05  # items sent under an embargo of 2-72 hours
+PHOTO_SHARE = 0.05
+MEDIATOPICS = ("01000000", "04000000", "07000000", "11000000", "13000000", "15000000")
+
+
+def read_articles(shared: Path = SHARED) -> dict[str, Item]:
+    """The development set's articles read once by the whole chain (entities, dates,
+    countries), by file name: the stories' retellings reuse what the chain found."""
+    from ortaq.chain import process
+
+    read: dict[str, Item] = {}
+    for article in realnews(shared):
+        text = "\n".join([article.headline, *article.paragraphs]) + "\n"
+        hints = Hints(source_name=article.name, format="plaintext", language=article.language)
+        read[article.name] = process(text.encode("utf-8"), hints)
+    return read
+
+
+def bulk_versions(
+    count: int,
+    seed: int = 0,
+    *,
+    days: int = 30,
+    now: datetime | None = None,
+    shared: Path = SHARED,
+) -> Iterator[BulkVersion]:
+    """`count` stored versions for `Store.bulk_load`, with the decisions the writer would
+    make (current version, story, copy link), ending at `now` over `days` days.
+
+    The same exchange as `generate`: the development set's stories retold by members
+    of each language (the chain's reading of each article, once), partners' near-copies
+    in the same story, corrections (a new version in its item's story), and everyday
+    items of real sentences, each a story of its own; some items killed, withheld,
+    embargoed, or photos; IPTC media topics and the countries their language suggests."""
+    rng = random.Random(seed)
+    pool = sentence_pool(shared)
+    articles = realnews(shared)
+    read = read_articles(shared)
+    analysed = {name: analyse(item) for name, item in read.items()}  # a retelling's text
+    groups: dict[str, list[Article]] = {}
+    for article in articles:
+        groups.setdefault(article.group, []).append(article)
+    slugs = member_slugs()
+    by_language = {lang: [s for s in slugs if member_language(s) == lang] for lang in LANGUAGES}
+    weights = [1.0 / (rank + 1) ** 0.6 for rank in range(len(slugs))]
+    end = now or datetime.now(UTC)
+    start = end - timedelta(days=days)
+    step = days * 86400.0 / max(count, 1)
+    made, story = 0, 0
+    recent: list[BulkVersion] = []  # current versions a correction may replace
+    while made < count:
+        moment = start + timedelta(seconds=made * step)
+        roll = rng.random()
+        if roll < STORY_SHARE:
+            story += 1
+            for article in groups[rng.choice(sorted(groups))]:
+                if made >= count:
+                    break
+                provider = rng.choice(by_language.get(article.language) or slugs)
+                when = min(moment + timedelta(minutes=rng.uniform(0, 360)), end)
+                item = _retold(rng, read[article.name], provider, made, when)
+                told = BulkVersion(made + 1, item, story, analysis=analysed[article.name])
+                recent.append(told)
+                yield told
+                made += 1
+                if made < count and rng.random() < COPY_SHARE / STORY_SHARE:
+                    copy = _near_copy(rng, item, slugs, made, when, end)
+                    yield BulkVersion(made + 1, copy, story, None, told.item_id,
+                                      round(rng.uniform(0.8, 0.98), 3))  # fmt: skip
+                    made += 1
+        elif roll < STORY_SHARE + CORRECTION_SHARE and recent:
+            original = recent.pop(rng.randrange(len(recent)))
+            lang_pool = pool.get(original.item.language or "en", pool["en"])
+            body = [*original.item.body[:-1], rng.choice(lang_pool)]
+            when = min((original.item.versioncreated or moment) + timedelta(hours=2), end)
+            fixed = replace(original.item, body=body, version=original.item.version + 1,
+                            versioncreated=when)  # fmt: skip
+            corrected = BulkVersion(made + 1, fixed, original.story, original.item_id)
+            recent.append(corrected)
+            yield corrected
+            made += 1
+        else:
+            story += 1
+            provider = rng.choices(slugs, weights)[0]
+            item = _everyday(rng, pool, provider, made, moment)
+            everyday = BulkVersion(made + 1, item, story, analysis=_everyday_analysis(item))
+            if rng.random() < 0.1:
+                recent.append(everyday)
+            yield everyday
+            made += 1
+        del recent[:-200]
+
+
+@functools.lru_cache(maxsize=100_000)
+def _sentence_words(sentence: str, language: str | None) -> tuple[Word, ...]:
+    return analyse_words(sentence, language)
+
+
+def _everyday_analysis(item: Item) -> Analysis:
+    """`fulltext.analyse(item)` of an item of pool sentences, from each sentence's words
+    (the analysis splits at white space, so the body's words are its sentences' words)."""
+    body = [word for sentence in item.body for word in _sentence_words(sentence, item.language)]
+    document = Document(
+        _sentence_words(item.headline or "", item.language)[:MAX_DOCUMENT_WORDS],
+        (),
+        tuple(body[:MAX_DOCUMENT_WORDS]),
+    )
+    return Analysis(document, frozenset())
+
+
+def _statuses(rng: random.Random, item: Item, when: datetime) -> Item:
+    roll = rng.random()
+    item.pubstatus = (
+        "canceled" if roll < KILL_SHARE
+        else "withheld" if roll < KILL_SHARE + WITHHOLD_SHARE
+        else "usable"
+    )  # fmt: skip
+    if rng.random() < EMBARGO_SHARE:
+        item.embargoed = when + timedelta(hours=rng.uniform(2, 72))
+    item.subjects = [{"code": f"medtop:{rng.choice(MEDIATOPICS)}", "scheme": "mediatopic"}]
+    return item
+
+
+def _retold(rng: random.Random, read: Item, provider: str, made: int, when: datetime) -> Item:
+    """A member's retelling of a development-set article: the chain's reading of it."""
+    item = replace(
+        read,
+        uri=f"urn:ortaq-bench:{provider}:{made}",
+        provider=provider,
+        version=1,
+        firstcreated=when,
+        versioncreated=when,
+        source_name=f"{provider}-{made}.txt",
+    )
+    return _statuses(rng, item, when)
+
+
+def _near_copy(
+    rng: random.Random, told: Item, slugs: list[str], made: int, when: datetime, end: datetime
+) -> Item:
+    """A partner's copy: a sentence dropped and a credit added (as `_copy` makes it)."""
+    provider = rng.choice(slugs)
+    body = list(told.body)
+    if len(body) > 2:
+        body.pop(rng.randrange(1, len(body)))
+    body.append(f"({(told.headline or '').split()[0] if told.headline else ''} / {told.provider})")
+    later = min(when + timedelta(minutes=rng.uniform(5, 60)), end)
+    item = replace(told, uri=f"urn:ortaq-bench:{provider}:{made}", provider=provider,
+                   body=body, firstcreated=later, versioncreated=later,
+                   source_name=f"{provider}-{made}.txt")  # fmt: skip
+    return _statuses(rng, item, later)
+
+
+def _everyday(
+    rng: random.Random, pool: dict[str, list[str]], provider: str, made: int, when: datetime
+) -> Item:
+    """4-8 real sentences of the member's language (the chain's language, no entities)."""
+    language = member_language(provider)
+    texts = pool.get(language, pool["en"])
+    chosen = [rng.choice(texts) for _ in range(rng.randint(4, 8))]
+    countries = [COUNTRIES[language]] if rng.random() < 0.6 else []
+    item = Item(
+        uri=f"urn:ortaq-bench:{provider}:{made}",
+        headline=chosen[0],
+        body=chosen[1:],
+        language=language,
+        type="photo" if rng.random() < PHOTO_SHARE else "text",
+        firstcreated=when,
+        versioncreated=when,
+        provider=provider,
+        source_name=f"{provider}-{made}.txt",
+        source_format="plaintext",
+        derived={"countries": Derived(countries, "bench", 1)},
+    )
+    return _statuses(rng, item, when)

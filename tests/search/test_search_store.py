@@ -261,6 +261,38 @@ def test_a_broad_query_checks_the_policy_on_the_best_matches_a_window_at_a_time(
     assert sorted(seen) == sorted(f"w{n}" for n in range(10))
 
 
+def test_a_broad_query_ranks_the_newest_candidates(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More matches than CANDIDATES: relevance orders the newest CANDIDATES and its pages
+    end with them (`complete` is False); newest-first pages reach every match."""
+    from ortaq.store import fulltext
+
+    monkeypatch.setattr(fulltext, "CANDIDATES", 6)
+    for n in range(10):
+        store.save(item(f"c{n}", f"Summit {n}", ["Summit" + " summit" * (n % 3) + "."], "en"))
+    with_filler(store)
+    ids = {s.item.uri: s.id for s in store.list_items(limit=50, viewer=OPERATOR)}
+    newest_six = sorted((ids[f"c{n}"] for n in range(10)), reverse=True)[:6]
+
+    def walk(order: str) -> tuple[list[int], list[float], bool]:
+        seen, scores, complete, cursor = [], [], True, None
+        while True:
+            page = store.search("summit", limit=4, cursor=cursor, order=order, viewer=OPERATOR)  # type: ignore[arg-type]
+            seen += [h.stored.id for h in page.hits]
+            scores += [h.score for h in page.hits]
+            complete = complete and page.complete
+            if page.next_cursor is None:
+                return seen, scores, complete
+            cursor = page.next_cursor
+
+    ranked, scores, complete = walk("relevance")
+    assert sorted(ranked) == sorted(newest_six) and not complete
+    assert scores == sorted(scores, reverse=True)
+    newest, _scores, _complete = walk("newest")
+    assert newest == sorted((ids[f"c{n}"] for n in range(10)), reverse=True)
+
+
 def test_a_bad_cursor_is_a_clear_error(store: Store) -> None:
     with pytest.raises(ValueError, match="cursor"):
         store.search("drill", cursor="not-a-cursor", viewer=OPERATOR)

@@ -39,6 +39,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -57,6 +58,7 @@ from ortaq.store import schema
 
 if TYPE_CHECKING:
     from ortaq.model import Item
+    from ortaq.store.policy import Reading
     from ortaq.store.store import Store, StoredItem, ViewerLike
 
 OUTSIDE_METADATA = frozenset({"search_index", "search_documents"})
@@ -64,6 +66,11 @@ FACETS = ("language", "member", "country")
 Order = Literal["relevance", "newest"]
 REINDEX_BATCH = 500
 WINDOW = 1000  # matches the policy is checked on at a time, best first
+# Matches a search ranks: the newest this many. Ranking every match of a broad query
+# costs with the archive (PostgreSQL reads each matching document to rank it), so
+# relevance orders the newest CANDIDATES matches, and pages by relevance end with
+# them (`complete` is False then); pages newest first go on to every match.
+CANDIDATES = 1000
 
 
 def outside_metadata(name: str | None) -> bool:
@@ -96,6 +103,12 @@ class FullTextIndex(Protocol):
 
     def matching(self, query: Query) -> sa.Subquery:
         """(item_id, score) of the items matching `query`; a higher score is better."""
+        ...
+
+    def newest(self, query: Query, limit: int, before: int | None) -> sa.Select[Any]:
+        """(item_id, score) of the newest `limit` matches (ids below `before`), newest
+        first, scored: only these are ranked, so a broad query costs the same at any
+        archive size."""
         ...
 
     def planned(self, conn: Connection) -> AbstractContextManager[None]:
@@ -166,6 +179,19 @@ class Fts5Index:
             "FROM search_index WHERE search_index MATCH :match"
         ).bindparams(match=fts5_expression(query))
         return statement.columns(item_id=sa.Integer, score=sa.Float).subquery("matched")
+
+    def newest(self, query: Query, limit: int, before: int | None) -> sa.Select[Any]:
+        # FTS5 walks its matches in rowid order (DESC too): bm25 runs on the rows kept
+        weights = ", ".join(str(w) for w in self.WEIGHTS)
+        below = "AND rowid < :before " if before is not None else ""
+        statement = sa.text(
+            f"SELECT rowid AS item_id, -bm25(search_index, {weights}) AS score "
+            f"FROM search_index WHERE search_index MATCH :match {below}"
+            "ORDER BY rowid DESC LIMIT :limit"
+        ).bindparams(match=fts5_expression(query), limit=limit)
+        if before is not None:
+            statement = statement.bindparams(before=before)
+        return sa.select(statement.columns(item_id=sa.Integer, score=sa.Float).subquery())
 
     def planned(self, conn: Connection) -> AbstractContextManager[None]:
         return nullcontext()  # a MATCH always goes through the FTS5 table's own index
@@ -239,6 +265,25 @@ class TsvectorIndex:
             "FROM search_documents WHERE document @@ CAST(:match AS tsquery)"
         ).bindparams(match=tsquery_expression(query))
         return statement.columns(item_id=sa.Integer, score=sa.Float).subquery("matched")
+
+    def newest(self, query: Query, limit: int, before: int | None) -> sa.Select[Any]:
+        """The newest matches from the GIN index alone (item ids, no document read),
+        then ts_rank_cd on those only: ranking reads (detoasts) each document, which
+        cost 326 ms for the 4,270 matches of 'TÜRKİYE' at 25,000 items (bench/scale.py
+        --explain) and grows with the archive. The matches are a MATERIALIZED CTE so
+        that the planner cannot walk the primary key backwards testing every document
+        for the match instead (2.1 s for 'Almaty' at 100,000 items)."""
+        below = "AND item_id < :before " if before is not None else ""
+        statement = sa.text(
+            "WITH matched AS MATERIALIZED (SELECT item_id FROM search_documents "
+            f"WHERE document @@ CAST(:match AS tsquery) {below}) "
+            "SELECT d.item_id, ts_rank_cd(d.document, CAST(:match AS tsquery)) AS score "
+            "FROM search_documents AS d JOIN (SELECT item_id FROM matched "
+            "ORDER BY item_id DESC LIMIT :limit) AS newest ON newest.item_id = d.item_id"
+        ).bindparams(match=tsquery_expression(query), limit=limit)
+        if before is not None:
+            statement = statement.bindparams(before=before)
+        return sa.select(statement.columns(item_id=sa.Integer, score=sa.Float).subquery())
 
     @contextmanager
     def planned(self, conn: Connection) -> Iterator[None]:
@@ -412,8 +457,9 @@ class SearchResults:
     total: int  # matches the viewer may read in full among those examined
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     next_cursor: str | None = None
-    # False when the query matched more than the window of best matches examined: then
-    # total and facets count the best ones only (pages still reach every match).
+    # False when total and facets count only some matches: the query matched more than
+    # the CANDIDATES ranked (pages by relevance end with them), or more than the
+    # windows of best matches examined (pages still reach every one of those).
     complete: bool = True
 
 
@@ -472,13 +518,14 @@ def search(
     the match, and only rows whose access is `full` are kept, so a notice's or an
     embargoed item's text never matches for a partner."""
     after = decode_cursor(cursor, order) if cursor else None
-    now = now or store.clock()
+    reading = store.reading(viewer, now)  # the agreements in force, once per search
     filters = _filters(language, member, country)
     with store.engine.connect() as conn:
         query = prepared(conn, text, language)
         if query.empty:
             return SearchResults([], 0, {name: {} for name in FACETS})
-        candidates = _candidates(conn, query, order)
+        before = after[1] if after is not None and order == "newest" else None
+        candidates, more = _candidates(conn, query, order, before)
         if after is not None:
             candidates = [c for c in candidates if _is_after(c, after, order)]
         rows: list[_Row] = []
@@ -488,30 +535,32 @@ def search(
         # for the policy on every match.
         while examined < len(candidates) and len(rows) <= limit:
             window = candidates[examined : examined + WINDOW]
-            rows.extend(_visible_rows(conn, store, window, viewer, now, filters))
+            rows.extend(_visible_rows(conn, store, window, reading, filters))
             examined += len(window)
-    complete = examined >= len(candidates)
+    complete = examined >= len(candidates) and not more
     page = rows[:limit]
-    by_id = {s.id: s for s in store.fetch_summaries([r.id for r in page], viewer, now)}
+    by_id = {s.id: s for s in store.fetch_summaries([r.id for r in page], reading)}
     hits = [Hit(by_id[r.id], r.score) for r in page if r.id in by_id]
     next_cursor = encode_cursor(page[-1], order) if len(rows) > limit else None
     return SearchResults(hits, len(rows), _facets(rows), next_cursor, complete)
 
 
-def _candidates(conn: Connection, query: Query, order: Order) -> list[tuple[float, int]]:
-    """(score, id) of every match in the index, in the order asked for (no policy yet:
-    the index alone answers fast, in the database's own code)."""
+def _candidates(
+    conn: Connection, query: Query, order: Order, before: int | None
+) -> tuple[list[tuple[float, int]], bool]:
+    """(score, id) of the newest CANDIDATES matches below `before`, in the order asked
+    for (no policy yet: the index alone answers fast, in the database's own code), and
+    whether more matched."""
     index = index_for(conn.dialect.name)
     with index.planned(conn):
-        found = [
-            (float(score or 0.0), item_id)
-            for item_id, score in conn.execute(sa.select(index.matching(query)))
-        ]
+        statement = index.newest(query, CANDIDATES + 1, before)
+        found = [(float(score or 0.0), item_id) for item_id, score in conn.execute(statement)]
+    found.sort(key=lambda c: -c[1])
+    more = len(found) > CANDIDATES
+    found = found[:CANDIDATES]
     if order == "relevance":
         found.sort(key=lambda c: (-c[0], -c[1]))
-    else:
-        found.sort(key=lambda c: -c[1])
-    return found
+    return found, more
 
 
 def _filters(
@@ -538,8 +587,7 @@ def _visible_rows(
     conn: Connection,
     store: Store,
     window: Sequence[tuple[float, int]],
-    viewer: ViewerLike,
-    now: datetime,
+    reading: Reading,
     filters: Sequence[ColumnElement[bool]],
 ) -> list[_Row]:
     """The window's matches the viewer may read in full, in the window's order.
@@ -548,7 +596,8 @@ def _visible_rows(
     join with the index, SQLite would walk every current item through the policy."""
     items, facets = schema.items, schema.search_facets
     scores = {item_id: score for score, item_id in window}
-    base = store.visible_items(viewer, now, where=[items.c.id.in_(list(scores)), *filters])
+    wanted = one_of_ids(conn.dialect.name, items.c.id, list(scores))
+    base = store.visible_items(reading, where=[wanted, *filters])
     countries = (
         sa.select(sa.func.aggregate_strings(facets.c.value, " "))
         .where(facets.c.item_id == items.c.id, facets.c.facet == "country")
@@ -562,6 +611,17 @@ def _visible_rows(
         for row in conn.execute(statement)
     }
     return [found[item_id] for _score, item_id in window if item_id in found]
+
+
+def one_of_ids(dialect: str, column: Any, ids: list[int]) -> ColumnElement[bool]:
+    """`column IN ids` as one parameter (a PostgreSQL array, a JSON array read by
+    SQLite's json_each): a window of 1,000 ids as 1,000 parameters cost SQLAlchemy more
+    to expand on every execution than the database took to run it (bench/scale.py)."""
+    if dialect == "postgresql":
+        array = sa.bindparam("ids", ids, type_=postgresql.ARRAY(sa.Integer))
+        return column == sa.any_(array)  # type: ignore[no-any-return]
+    listed = sa.func.json_each(sa.bindparam("ids", json.dumps(ids), type_=sa.String))
+    return column.in_(sa.select(sa.column("value", sa.Integer)).select_from(listed))  # type: ignore[no-any-return]
 
 
 def _facets(rows: Sequence[_Row]) -> dict[str, dict[str, int]]:

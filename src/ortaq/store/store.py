@@ -8,7 +8,7 @@ policy lives in one place.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +19,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from ortaq.model import Item, Rejected, contract_fields
-from ortaq.store import fulltext, schema
+from ortaq.store import bulk, fulltext, schema
+from ortaq.store.bulk import BulkVersion
 from ortaq.store.migrate import current_revision, upgrade
 from ortaq.store.policy import (
     ATTRIBUTION_COLUMNS,
@@ -238,6 +239,11 @@ class Store:
         status: SaveStatus = "new" if current is None else "version"
         return SaveResult(status, item_id, item.uri, version, story_name(placement.story))
 
+    def bulk_load(self, versions: Iterable[BulkVersion]) -> int:
+        """Benchmarks only: write versions whose stories are already decided, many rows
+        a statement, into an empty store (`ortaq.store.bulk`); returns how many."""
+        return bulk.bulk_load(self, versions)
+
     def _refresh_derived(
         self, conn: Connection, item_id: int, item: Item, analysis: fulltext.Analysis | None
     ) -> bool:
@@ -333,9 +339,17 @@ class Store:
 
     # -- reading items -------------------------------------------------------------
 
+    def reading(self, viewer: ViewerLike, now: datetime | None = None) -> Reading:
+        """The viewer's agreements in force at `now`, read once: a request that runs
+        several policy queries (a search's windows and its page, a story page's list
+        and its versions) passes this as their viewer instead of reading them again."""
+        who, now = Viewer.of(viewer), now or self.clock()
+        with self.engine.connect() as conn:
+            return Reading(who, now, tuple(grants(conn, who, now)))
+
     def visible_items(
         self,
-        viewer: ViewerLike,
+        viewer: ViewerLike | Reading,
         now: datetime | None = None,
         *,
         current_only: bool = True,
@@ -356,10 +370,8 @@ class Store:
 
         `columns` selects only some item columns (a list's summaries), not whole rows.
         """
-        who, now = Viewer.of(viewer), now or self.clock()
-        with self.engine.connect() as conn:
-            reading = Reading(who, now, tuple(grants(conn, who, now)))
-        rule = visibility(who, now, reading.granted)
+        reading = viewer if isinstance(viewer, Reading) else self.reading(viewer, now)
+        rule = visibility(reading.viewer, reading.now, reading.granted)
         if columns is None:
             selected: list[Any] = [schema.items]
         else:  # `_fetch` needs what decides whose rights come with a row
@@ -496,7 +508,7 @@ class Store:
         return self._fetch(query)
 
     def fetch_summaries(
-        self, item_ids: Sequence[int], viewer: ViewerLike, now: datetime | None = None
+        self, item_ids: Sequence[int], viewer: ViewerLike | Reading, now: datetime | None = None
     ) -> list[StoredItem]:
         """`fetch_ids` for lists (search hits): only the columns a summary shows."""
         if not item_ids:

@@ -27,6 +27,7 @@ from ortaq.stories.occasion import item_span
 from ortaq.stories.provenance import timeline, word_diff
 
 if TYPE_CHECKING:
+    from ortaq.store.policy import Reading
     from ortaq.store.store import Store, StoredItem, ViewerLike
 
 STORY_ID = re.compile(r"story-([1-9][0-9]{0,9})")
@@ -173,10 +174,11 @@ def list_stories(
     spares decoding whole items (the newsroom's wire)."""
     stories, links, items = schema.stories, schema.story_items, schema.items
     now = now or store.clock()
+    reading = store.reading(viewer, now)  # the agreements in force, once per page
     wanted = only.conditions() if only else []
     member = readable(
         store,
-        viewer,
+        reading,
         now,
         [links.c.story_id == stories.c.id, items.c.id == links.c.item_id, *wanted],
     )
@@ -187,14 +189,11 @@ def list_stories(
         query = query.where(stories.c.id > after)
     query = query.order_by(stories.c.id.desc())
     with store.engine.connect() as conn:
-        if wanted:
-            numbers = _matching(conn, query, wanted, limit, before=before, after=after)
-        else:
-            numbers = list(conn.execute(query.limit(limit)).scalars())
-    return _views(store, viewer, now, numbers, summaries=summaries)
+        numbers = _matching(conn, query, wanted, limit, before=before, after=after)
+    return _views(store, reading, now, numbers, summaries=summaries)
 
 
-CANDIDATES = 500  # stories a filtered page checks through the policy at a time
+CANDIDATES = 500  # stories a page checks through the policy at a time
 
 
 def _matching(
@@ -206,29 +205,36 @@ def _matching(
     before: int | None,
     after: int | None,
 ) -> list[int]:
-    """A filtered page: the stories with any version that matches, found from the items
-    side first (language and sender are indexed; no policy is needed to rule a story
-    out), then checked through the policy a batch at a time, newest first. Testing
-    every story through the policy until a rare language filled the page took a second
-    at 3,000 items."""
-    links, items = schema.story_items, schema.items
-    candidates = (
-        sa.select(links.c.story_id)
-        .join(items, items.c.id == links.c.item_id)
-        .where(*wanted)
-        .distinct()
-        .order_by(links.c.story_id.desc())
-    )
+    """A page of stories, checked through the policy a batch of candidates at a time,
+    newest first. Filtered, the candidates are the stories with any version that
+    matches, found from the items side first (language and sender are indexed; no
+    policy is needed to rule a story out): testing every story through the policy until
+    a rare language filled the page took a second at 3,000 items. Unfiltered, they are
+    the newest stories: as one EXISTS over all of them, PostgreSQL ran the policy on
+    every readable item first (a hash of 26,644 stories, 390 ms at 100,000 items)."""
+    links, items, stories = schema.story_items, schema.items, schema.stories
+    if wanted:
+        candidates = (
+            sa.select(links.c.story_id)
+            .join(items, items.c.id == links.c.item_id)
+            .where(*wanted)
+            .distinct()
+            .order_by(links.c.story_id.desc())
+        )
+        number = links.c.story_id
+    else:
+        candidates = sa.select(stories.c.id).order_by(stories.c.id.desc())
+        number = stories.c.id
     if after is not None and after <= MAX_NUMBER:
-        candidates = candidates.where(links.c.story_id > after)
+        candidates = candidates.where(number > after)
     found: list[int] = []
     ceiling = before if before is not None and before <= MAX_NUMBER else None
     while len(found) < limit:
-        page = candidates if ceiling is None else candidates.where(links.c.story_id < ceiling)
+        page = candidates if ceiling is None else candidates.where(number < ceiling)
         batch = list(conn.execute(page.limit(CANDIDATES)).scalars())
         if not batch:
             break
-        checked = readable_stories.where(schema.stories.c.id.in_(batch))
+        checked = readable_stories.where(stories.c.id.in_(batch))
         found += conn.execute(checked.limit(limit - len(found))).scalars()
         ceiling = batch[-1]
     return found
@@ -283,7 +289,7 @@ def _with_stories(
 
 def readable(
     store: Store,
-    viewer: ViewerLike,
+    viewer: ViewerLike | Reading,
     now: datetime,
     where: Sequence[ColumnElement[bool]],
     columns: Sequence[ColumnElement[Any]] | None = None,
@@ -295,7 +301,7 @@ def readable(
 
 def _views(
     store: Store,
-    viewer: ViewerLike,
+    viewer: ViewerLike | Reading,
     now: datetime,
     numbers: Sequence[int],
     *,
