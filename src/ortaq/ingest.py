@@ -17,7 +17,7 @@ from typing import BinaryIO, Literal
 from ortaq.chain import Chain
 from ortaq.model import Hints, Item, Rejected, Skipped
 from ortaq.store import SaveResult, Store
-from ortaq.store.fulltext import Analysis
+from ortaq.store.prepared import Prepared
 from ortaq.verification import flag_arrival
 
 CHUNK_BYTES = 1 << 20
@@ -171,15 +171,16 @@ def keep_results(
     results: Sequence[Item | Skipped | Rejected],
     raw: bytes,
     hints: Hints,
-    analyses: Sequence[Analysis | None] = (),
+    prepared: Sequence[Prepared | None] = (),
 ) -> list[Outcome]:
     """What the chain made of one input, kept: items stored, rejections quarantined.
-    `analyses`: each result's search analysis, when the engine worked it out."""
+    `prepared`: each result's `Prepared` (search analysis, story input), when the
+    engine worked it out."""
     outcomes: list[Outcome] = []
     for index, result in enumerate(results):
         if isinstance(result, Item):
-            analysis = analyses[index] if index < len(analyses) else None
-            saved = store.save(result, raw, analysis)  # the bytes stay here; the item names them
+            ready = prepared[index] if index < len(prepared) else None
+            saved = store.save(result, raw, ready)  # the bytes stay here; the item names them
             if saved.status in ("new", "version"):
                 flag_reviewed_claims(store, saved.item_id, result)
             outcomes.append(Outcome(saved.status, hints.source_name, result, saved))

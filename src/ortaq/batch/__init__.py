@@ -51,14 +51,14 @@ from ortaq.ingest import (
 )
 from ortaq.model import Hints, Item, Rejected, Skipped
 from ortaq.store import Store
-from ortaq.store.fulltext import Analysis
+from ortaq.store.prepared import Prepared
 
 WRITE_GROUP = 100  # items per transaction of the writer
 PICKLE_GROUP = 16  # entries per pickle in a run file: the merge holds one group per run
 UNDATED = float("inf")
 
 SortKey = tuple[float, int, int]  # time (seconds), record seq, item index in the record
-Entry = tuple[SortKey, Item, bytes, Analysis | None]
+Entry = tuple[SortKey, Item, bytes, Prepared | None]
 
 
 @dataclass
@@ -143,7 +143,7 @@ def keep_run(store: Store, work_dir: Path, processed: list[Processed], report: B
             if isinstance(outcome, Item):
                 assert isinstance(raw, bytes), "an item comes from bytes"
                 key = sort_key(outcome, record.seq, index)
-                entries.append((key, outcome, raw, done.analysis(index)))
+                entries.append((key, outcome, raw, done.prepared_for(index)))
             elif isinstance(outcome, Skipped):
                 counts["skipped"] += 1
             else:
@@ -183,13 +183,13 @@ def write_runs(
     """Every kept item, in one publication-time order, through the store's one writer."""
     merged = heapq.merge(*(read_run(run) for run in _runs(work_dir)), key=lambda e: e[0])
     for group in chunked(merged, WRITE_GROUP):
-        saving = [(item, raw, analysis) for _key, item, raw, analysis in group]
+        saving = [(item, raw, prepared) for _key, item, raw, prepared in group]
         try:
             stored = list(zip(saving, store.save_many(saving, refresh=refresh), strict=True))
         except Exception:  # one bad item must not cost its group: store them one by one
             stored = []
             for entry in saving:
-                item, raw, _analysis = entry
+                item, raw, _prepared = entry
                 try:
                     stored.extend((entry, r) for r in store.save_many([entry], refresh=refresh))
                 except Exception as error:
@@ -197,7 +197,7 @@ def write_runs(
                     reason = f"{name}: could not be stored: {type(error).__name__}: {error}"
                     store.quarantine_add(Rejected(name, reason, raw), item.provider)
                     report.counts["quarantined"] += 1
-        for (item, _raw, _analysis), result in stored:
+        for (item, _raw, _prepared), result in stored:
             if result.status in ("new", "version"):  # as the one-process door does
                 flag_reviewed_claims(store, result.item_id, item)
         report.counts.update(result.status for _entry, result in stored)
@@ -231,7 +231,7 @@ def ingest_in_parallel(
         if isinstance(raw, Rejected):
             outcomes = [quarantine(store, raw, hints.provider)]
         else:
-            outcomes = keep_results(store, done.outcomes, raw, done.record.hints, done.analyses)
+            outcomes = keep_results(store, done.outcomes, raw, done.record.hints, done.prepared)
         for outcome in outcomes:
             summary.outcomes.append(outcome)
             if on_outcome is not None:
