@@ -172,15 +172,18 @@ def keep_results(
     raw: bytes,
     hints: Hints,
     prepared: Sequence[Prepared | None] = (),
+    stored: Iterator[SaveResult] | None = None,
 ) -> list[Outcome]:
     """What the chain made of one input, kept: items stored, rejections quarantined.
     `prepared`: each result's `Prepared` (search analysis, story input), when the
-    engine worked it out."""
+    engine worked it out; `stored`: the items' results when the caller has stored them
+    already (a block of inputs in one transaction), one per item, in order."""
     outcomes: list[Outcome] = []
     for index, result in enumerate(results):
         if isinstance(result, Item):
             ready = prepared[index] if index < len(prepared) else None
-            saved = store.save(result, raw, ready)  # the bytes stay here; the item names them
+            # the bytes stay here; the item names them
+            saved = next(stored) if stored is not None else store.save(result, raw, ready)
             if saved.status in ("new", "version"):
                 flag_reviewed_claims(store, saved.item_id, result)
             outcomes.append(Outcome(saved.status, hints.source_name, result, saved))

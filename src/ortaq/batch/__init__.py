@@ -50,10 +50,11 @@ from ortaq.ingest import (
     read_source,
 )
 from ortaq.model import Hints, Item, Rejected, Skipped
-from ortaq.store import Store
+from ortaq.store import SaveResult, Store
 from ortaq.store.prepared import Prepared
 
 WRITE_GROUP = 100  # items per transaction of the writer
+INGEST_BLOCK = 32  # inputs `ortaq ingest` on the pool stores per transaction
 PICKLE_GROUP = 16  # entries per pickle in a run file: the merge holds one group per run
 UNDATED = float("inf")
 
@@ -218,7 +219,7 @@ def ingest_in_parallel(
 ) -> IngestSummary:
     """`ingest_sources` with the chain on the engine: the inputs are read here, run on
     the workers, and stored here, one writer, in the order the sources come (as the
-    one-process door stores them)."""
+    one-process door stores them), a block of inputs per transaction."""
     summary = IngestSummary()
 
     def records() -> Iterator[Record]:
@@ -226,14 +227,43 @@ def ingest_in_parallel(
             own = replace(hints, source_name=source.name)
             yield Record(seq, source.name, read_source(source), own)
 
-    for done in engine.process(records(), spec):
-        raw = done.record.raw
-        if isinstance(raw, Rejected):
-            outcomes = [quarantine(store, raw, hints.provider)]
-        else:
-            outcomes = keep_results(store, done.outcomes, raw, done.record.hints, done.prepared)
-        for outcome in outcomes:
+    for block in chunked(engine.process(records(), spec), INGEST_BLOCK):
+        for outcome in keep_block(store, block, hints):
             summary.outcomes.append(outcome)
             if on_outcome is not None:
                 on_outcome(outcome)
     return summary
+
+
+def keep_block(store: Store, block: list[Processed], hints: Hints) -> list[Outcome]:
+    """A block of processed inputs kept: every item stored in one transaction, in input
+    order (`Store.save_many`), then each input's outcomes as `keep_results` gives them.
+    A block whose transaction fails is kept input by input, as the one-process door
+    keeps them (so a failure is the one that door would meet)."""
+    entries = [
+        (outcome, done.record.raw, done.prepared_for(index))
+        for done in block
+        if isinstance(done.record.raw, bytes)
+        for index, outcome in enumerate(done.outcomes)
+        if isinstance(outcome, Item)
+    ]
+    stored: Iterator[SaveResult] | None
+    try:
+        stored = iter(store.save_many(entries))
+    except Exception:
+        stored = None  # kept input by input below
+    outcomes: list[Outcome] = []
+    for done in block:
+        raw = done.record.raw
+        if isinstance(raw, Rejected):
+            outcomes.append(quarantine(store, raw, hints.provider))
+            continue
+        outcomes += keep_results(
+            store,
+            done.outcomes,
+            raw,
+            done.record.hints,
+            done.prepared,
+            stored,
+        )
+    return outcomes

@@ -223,7 +223,8 @@ class Store:
         raw_sha = self._raw_reference(conn, item, raw)
         item.version = version
         row = _item_row(item, raw_sha, content_hash, self.clock())
-        item_id = _new_id(conn.execute(items.insert().values(**row)))
+        # values as parameters, not `.values(...)`: one statement compiled once for all
+        item_id = _new_id(conn.execute(items.insert(), row))
         # The search index follows the current version, in the same transaction.
         fulltext.unindex_items(conn, [current.id] if current is not None else [])
         fulltext.index_items(conn, [(item_id, item)], [analysis])
@@ -299,14 +300,15 @@ class Store:
         self, conn: Connection, item: Item, version: int, kind: str, note: str | None = None
     ) -> None:
         conn.execute(
-            schema.item_events.insert().values(
-                provider=item.provider,
-                uri=item.uri,
-                version=version,
-                kind=kind,
-                note=note,
-                at=self.clock(),
-            )
+            schema.item_events.insert(),
+            {
+                "provider": item.provider,
+                "uri": item.uri,
+                "version": version,
+                "kind": kind,
+                "note": note,
+                "at": self.clock(),
+            },
         )
 
     def _raw_reference(self, conn: Connection, item: Item, raw: bytes | None) -> str | None:

@@ -160,6 +160,8 @@ class StoryBook:
         # copy signatures by (version id, content hash, language): a version's text
         # never changes, and the hash tells a rolled-back id given again to other text
         self.signatures: OrderedDict[SignatureKey, TextSignature] = OrderedDict()
+        # the transaction that holds the log's lock and has brought the replica up to it
+        self._holder: sa.RootTransaction | None = None
 
     # -- assignment at ingest ---------------------------------------------------------
 
@@ -173,8 +175,7 @@ class StoryBook:
         """Place a version just stored on `conn` (inside its transaction). `item` is the
         version as stored (else it is read back), `prepared` its `StoryInput` when the
         engine worked it out."""
-        head = lock_head(conn, self.clock())
-        replica = self._caught_up(conn, head)
+        replica = self._locked(conn)
         if item is None:
             version = read_versions(conn, schema.items.c.id == item_id)[0]
         else:
@@ -183,7 +184,7 @@ class StoryBook:
         number = decide(replica.index, version, features=ready.features)
         earlier = self._earlier_members(conn, number, version)
         placement = self._with_copy(conn, version, number, earlier, ready.signature)
-        seq = head.seq + 1
+        seq = replica.seq + 1
         write_stories(conn, replica.index, [number], self.clock())
         write_placements(conn, [placement], seq)
         advance_head(conn, seq, replica.index.next_story, self.clock())
@@ -191,6 +192,21 @@ class StoryBook:
         if seq - replica.snapshot_seq >= max(self.snapshot_min, seq // SNAPSHOT_SHARE):
             write_snapshot(conn, replica, self.clock())
         return placement
+
+    def _locked(self, conn: Connection) -> Replica:
+        """The replica, caught up, with the log's lock held by `conn`'s transaction.
+
+        A transaction that has placed a version holds the lock from then on (no other
+        writer can move the log), so a batch's further versions in it go on without
+        taking the lock and checking the log again; a new or rolled-back transaction
+        takes and checks it as usual."""
+        transaction = conn.get_transaction()
+        held = self._holder
+        if held is not None and held is transaction and held.is_active and self.replica is not None:
+            return self.replica
+        replica = self._caught_up(conn, lock_head(conn, self.clock()))
+        self._holder = transaction
+        return replica
 
     def _with_copy(
         self,
