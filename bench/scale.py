@@ -20,7 +20,7 @@ story (as that member), over `--rounds` rounds after a warm-up; PostgreSQL (a
 throw-away server, tests/postgres.py) gets the same rows copied (bench/search.py's
 `copy_to`) unless `--no-postgresql`.
 
-`bench/scale.py --items 1000000` is the million-item run. It is long: measured here (2
+`bench/scale.py --items 1000000` is the million-item run. It is long: measured earlier (2
 cores shared with other jobs, load 9-15) the chain read 6.5 items/s in one process and
 the writer stored 7-10 items/s, so a million items are days on such a machine; on a
 cluster the reading scales with the workers and the one writer is the bound
