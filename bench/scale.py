@@ -31,7 +31,7 @@ request of the cooperation map, which reads every readable item), and, with
 (`scale.explain`: EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite).
 
 `bench/scale.py --items 1000000` is the million-item run through the batch. It is long:
-measured here (2 cores shared with other jobs, load 9-15) the chain read 6.5 items/s in
+measured earlier (2 cores shared with other jobs, load 9-15) the chain read 6.5 items/s in
 one process and the writer stored 7-10 items/s, so a million items are days on such a machine; on a
 cluster the reading scales with the workers and the one writer is the bound
 (docs/batch.md).

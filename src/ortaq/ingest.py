@@ -17,7 +17,7 @@ from typing import BinaryIO, Literal
 from ortaq.chain import Chain
 from ortaq.model import Hints, Item, Rejected, Skipped
 from ortaq.store import SaveResult, Store
-from ortaq.store.fulltext import Analysis
+from ortaq.store.prepared import Prepared
 from ortaq.verification import flag_arrival
 
 CHUNK_BYTES = 1 << 20
@@ -171,15 +171,19 @@ def keep_results(
     results: Sequence[Item | Skipped | Rejected],
     raw: bytes,
     hints: Hints,
-    analyses: Sequence[Analysis | None] = (),
+    prepared: Sequence[Prepared | None] = (),
+    stored: Iterator[SaveResult] | None = None,
 ) -> list[Outcome]:
     """What the chain made of one input, kept: items stored, rejections quarantined.
-    `analyses`: each result's search analysis, when the engine worked it out."""
+    `prepared`: each result's `Prepared` (search analysis, story input), when the
+    engine worked it out; `stored`: the items' results when the caller has stored them
+    already (a block of inputs in one transaction), one per item, in order."""
     outcomes: list[Outcome] = []
     for index, result in enumerate(results):
         if isinstance(result, Item):
-            analysis = analyses[index] if index < len(analyses) else None
-            saved = store.save(result, raw, analysis)  # the bytes stay here; the item names them
+            ready = prepared[index] if index < len(prepared) else None
+            # the bytes stay here; the item names them
+            saved = next(stored) if stored is not None else store.save(result, raw, ready)
             if saved.status in ("new", "version"):
                 flag_reviewed_claims(store, saved.item_id, result)
             outcomes.append(Outcome(saved.status, hints.source_name, result, saved))

@@ -25,10 +25,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from ortaq.batch import job_directory, run_batch
+from ortaq.batch import ingest_in_parallel, job_directory, run_batch
 from ortaq.batch.engines import ChainSpec, Engine, LocalEngine
 from ortaq.batch.inputs import JsonlInput, Record
 from ortaq.benchdata import generate
+from ortaq.ingest import Source
 from ortaq.model import Hints
 from ortaq.store import Store, schema
 
@@ -302,4 +303,38 @@ def test_ingest_of_a_folder_on_the_pool_stores_what_one_process_stores(
         finally:
             store.close()
     assert len(states[0]["versions"]) == 40
+    assert states[0] == states[1]
+
+
+def test_a_block_whose_transaction_fails_is_stored_input_by_input(
+    tmp_path: Path, shared: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool's ingest stores a block of inputs per transaction; when that fails, each
+    input is kept as the one-process door keeps it, and the store ends the same."""
+    rows = list(generate(12, seed=7, shared=shared))
+    sources = [
+        Source(f"{n:03d}.txt", lambda raw=row["raw"]: raw.encode("utf-8"))
+        for n, row in enumerate(rows)
+    ]
+    sources.insert(5, Source("gone.txt", lambda: (_ for _ in ()).throw(OSError("gone"))))
+    states, kinds = [], []
+    for blocks_fail in (False, True):
+        store = Store.open(f"sqlite:///{tmp_path / f'fail-{blocks_fail}.db'}")
+        if blocks_fail:
+
+            def refuse(*_args: Any, **_kwargs: Any) -> list[Any]:
+                raise RuntimeError("the block's transaction fails")
+
+            monkeypatch.setattr(store, "save_many", refuse)
+        try:
+            summary = ingest_in_parallel(
+                store, LocalEngine(workers=1), ChainSpec(), sources, Hints(provider=None)
+            )
+            kinds.append([(o.source_name, o.kind) for o in summary.outcomes])
+            states.append(store_state(store))
+        finally:
+            store.close()
+    assert kinds[0] == kinds[1]
+    assert ("gone.txt", "quarantined") in kinds[0]
+    assert sum(kind == "new" for _source, kind in kinds[0]) >= 10
     assert states[0] == states[1]

@@ -256,6 +256,38 @@ def test_a_rolled_back_assignment_leaves_no_trace(store: Store) -> None:
     assert fresh.story_book.catch_up().index.to_state() == store.story_book.replica.index.to_state()
 
 
+def test_a_failed_group_leaves_no_trace_and_the_next_transaction_checks_the_log(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group's transaction places several versions holding the log's lock once; when
+    it fails after some were placed, the next transaction must not go on from them."""
+    publish(store, "ma", "urn:ma:corridor", CORRIDOR)
+    group = [
+        Item(uri=f"urn:mb:{n}", body=[text], language="en", provider="mb", versioncreated=DAY)
+        for n, text in enumerate([edited(CORRIDOR), RATES, FLOODS])
+    ]
+    events = store._event
+    calls = []
+
+    def failing(*args: Any, **kwargs: Any) -> None:
+        calls.append(args)
+        if len(calls) == 3:  # after the third version was placed
+            raise RuntimeError("the group fails late")
+        events(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_event", failing)
+    with pytest.raises(RuntimeError):
+        store.save_many([(item, None, None) for item in group])
+    monkeypatch.setattr(store, "_event", events)
+    publish(store, "ma", "urn:ma:rates", RATES, hours=1)
+    with store.engine.connect() as conn:
+        seqs = sorted(conn.execute(sa.select(schema.story_items.c.seq)).scalars())
+    assert seqs == [1, 2]
+    fresh = Store(store.engine)
+    assert store.story_book.replica is not None
+    assert fresh.story_book.catch_up().index.to_state() == store.story_book.replica.index.to_state()
+
+
 def test_concurrent_ingest_processes_keep_one_log(store: Store, database_url: str) -> None:
     """Two stores (two processes' worth of state) ingest at once: every version gets
     one story, the log has no gap, and each process's clusterer ends in the same state."""

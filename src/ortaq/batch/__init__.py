@@ -50,15 +50,16 @@ from ortaq.ingest import (
     read_source,
 )
 from ortaq.model import Hints, Item, Rejected, Skipped
-from ortaq.store import Store
-from ortaq.store.fulltext import Analysis
+from ortaq.store import SaveResult, Store
+from ortaq.store.prepared import Prepared
 
 WRITE_GROUP = 100  # items per transaction of the writer
+INGEST_BLOCK = 32  # inputs `ortaq ingest` on the pool stores per transaction
 PICKLE_GROUP = 16  # entries per pickle in a run file: the merge holds one group per run
 UNDATED = float("inf")
 
 SortKey = tuple[float, int, int]  # time (seconds), record seq, item index in the record
-Entry = tuple[SortKey, Item, bytes, Analysis | None]
+Entry = tuple[SortKey, Item, bytes, Prepared | None]
 
 
 @dataclass
@@ -143,7 +144,7 @@ def keep_run(store: Store, work_dir: Path, processed: list[Processed], report: B
             if isinstance(outcome, Item):
                 assert isinstance(raw, bytes), "an item comes from bytes"
                 key = sort_key(outcome, record.seq, index)
-                entries.append((key, outcome, raw, done.analysis(index)))
+                entries.append((key, outcome, raw, done.prepared_for(index)))
             elif isinstance(outcome, Skipped):
                 counts["skipped"] += 1
             else:
@@ -183,13 +184,13 @@ def write_runs(
     """Every kept item, in one publication-time order, through the store's one writer."""
     merged = heapq.merge(*(read_run(run) for run in _runs(work_dir)), key=lambda e: e[0])
     for group in chunked(merged, WRITE_GROUP):
-        saving = [(item, raw, analysis) for _key, item, raw, analysis in group]
+        saving = [(item, raw, prepared) for _key, item, raw, prepared in group]
         try:
             stored = list(zip(saving, store.save_many(saving, refresh=refresh), strict=True))
         except Exception:  # one bad item must not cost its group: store them one by one
             stored = []
             for entry in saving:
-                item, raw, _analysis = entry
+                item, raw, _prepared = entry
                 try:
                     stored.extend((entry, r) for r in store.save_many([entry], refresh=refresh))
                 except Exception as error:
@@ -197,7 +198,7 @@ def write_runs(
                     reason = f"{name}: could not be stored: {type(error).__name__}: {error}"
                     store.quarantine_add(Rejected(name, reason, raw), item.provider)
                     report.counts["quarantined"] += 1
-        for (item, _raw, _analysis), result in stored:
+        for (item, _raw, _prepared), result in stored:
             if result.status in ("new", "version"):  # as the one-process door does
                 flag_reviewed_claims(store, result.item_id, item)
         report.counts.update(result.status for _entry, result in stored)
@@ -218,7 +219,7 @@ def ingest_in_parallel(
 ) -> IngestSummary:
     """`ingest_sources` with the chain on the engine: the inputs are read here, run on
     the workers, and stored here, one writer, in the order the sources come (as the
-    one-process door stores them)."""
+    one-process door stores them), a block of inputs per transaction."""
     summary = IngestSummary()
 
     def records() -> Iterator[Record]:
@@ -226,14 +227,43 @@ def ingest_in_parallel(
             own = replace(hints, source_name=source.name)
             yield Record(seq, source.name, read_source(source), own)
 
-    for done in engine.process(records(), spec):
-        raw = done.record.raw
-        if isinstance(raw, Rejected):
-            outcomes = [quarantine(store, raw, hints.provider)]
-        else:
-            outcomes = keep_results(store, done.outcomes, raw, done.record.hints, done.analyses)
-        for outcome in outcomes:
+    for block in chunked(engine.process(records(), spec), INGEST_BLOCK):
+        for outcome in keep_block(store, block, hints):
             summary.outcomes.append(outcome)
             if on_outcome is not None:
                 on_outcome(outcome)
     return summary
+
+
+def keep_block(store: Store, block: list[Processed], hints: Hints) -> list[Outcome]:
+    """A block of processed inputs kept: every item stored in one transaction, in input
+    order (`Store.save_many`), then each input's outcomes as `keep_results` gives them.
+    A block whose transaction fails is kept input by input, as the one-process door
+    keeps them (so a failure is the one that door would meet)."""
+    entries = [
+        (outcome, done.record.raw, done.prepared_for(index))
+        for done in block
+        if isinstance(done.record.raw, bytes)
+        for index, outcome in enumerate(done.outcomes)
+        if isinstance(outcome, Item)
+    ]
+    stored: Iterator[SaveResult] | None
+    try:
+        stored = iter(store.save_many(entries))
+    except Exception:
+        stored = None  # kept input by input below
+    outcomes: list[Outcome] = []
+    for done in block:
+        raw = done.record.raw
+        if isinstance(raw, Rejected):
+            outcomes.append(quarantine(store, raw, hints.provider))
+            continue
+        outcomes += keep_results(
+            store,
+            done.outcomes,
+            raw,
+            done.record.hints,
+            done.prepared,
+            stored,
+        )
+    return outcomes

@@ -35,7 +35,7 @@ from ortaq.config import DEFAULT_MAX_INPUT_BYTES, ItemLimits
 from ortaq.entities import EntityLinker, member_organisations, stage_with
 from ortaq.model import Item, Rejected
 from ortaq.registry import Registry
-from ortaq.store.fulltext import Analysis, analyse
+from ortaq.store.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -75,12 +75,13 @@ class Processed:
 
     record: Record
     outcomes: tuple[Outcome, ...]
-    # the search index's analysis of each item (None for skips and rejections): pure,
-    # so it is worked out here, in parallel, and the one writer only writes it
-    analyses: tuple[Analysis | None, ...] = ()
+    # what the writer needs of each item beyond its row (None for skips and
+    # rejections): the search analysis, the story features and copy signature. Pure,
+    # so it is worked out here, in parallel, and the one writer only decides and writes
+    prepared: tuple[Prepared | None, ...] = ()
 
-    def analysis(self, index: int) -> Analysis | None:
-        return self.analyses[index] if index < len(self.analyses) else None
+    def prepared_for(self, index: int) -> Prepared | None:
+        return self.prepared[index] if index < len(self.prepared) else None
 
 
 _CHAINS: dict[ChainSpec, Chain] = {}
@@ -108,8 +109,8 @@ def process_record(record: Record, chain: Chain) -> Processed:
     if isinstance(record.raw, Rejected):
         return Processed(record, (record.raw,))
     outcomes = tuple(chain.process_all(record.raw, record.hints))
-    analyses = tuple(analyse(o) if isinstance(o, Item) else None for o in outcomes)
-    return Processed(record, outcomes, analyses)
+    prepared = tuple(Prepared.of(o) if isinstance(o, Item) else None for o in outcomes)
+    return Processed(record, outcomes, prepared)
 
 
 def process_chunk(records: Sequence[Record], spec: ChainSpec) -> list[Processed]:

@@ -399,20 +399,28 @@ def countries_of(item: Item) -> list[str]:
 
 
 def _remember_names(conn: Connection, keys: set[EntityName]) -> None:
+    """Add the name keys not yet known, in one statement: a key already there (another
+    item named the entity) is left alone by the database itself, which spares a lookup
+    of every key first (that lookup was a third of the index's share of a write)."""
     if not keys:
         return
-    names = schema.search_names
-    wanted = {(k.key, k.entity_id) for k in keys}
-    known = conn.execute(
-        sa.select(names.c.key, names.c.entity_id).where(
-            names.c.key.in_(sorted({key for key, _ in wanted}))
-        )
-    )
-    missing = wanted - {(row.key, row.entity_id) for row in known}
-    if missing:
-        conn.execute(
-            names.insert(), [{"key": key, "entity_id": ident} for key, ident in sorted(missing)]
-        )
+    pairs = sorted({(k.key, k.entity_id) for k in keys})
+    rows = [{"key": key, "entity_id": ident} for key, ident in pairs]
+    conn.execute(_insert_missing(conn.dialect.name, schema.search_names), rows)
+
+
+def _insert_missing(dialect: str, table: sa.Table) -> sa.Insert:
+    """An INSERT that skips rows whose primary key is there (SQLite and PostgreSQL both
+    say ON CONFLICT DO NOTHING)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert(table).on_conflict_do_nothing()
+    raise ValueError(f"full-text search has no index for the {dialect!r} database")
 
 
 def rebuild(store: Store, batch: int = REINDEX_BATCH) -> int:

@@ -33,6 +33,7 @@ from ortaq.store.policy import (
     topic_codes,
     visibility,
 )
+from ortaq.store.prepared import Prepared
 from ortaq.store.storybook import StoryBook, story_name
 from ortaq.viewer import Viewer
 
@@ -146,7 +147,7 @@ class Store:
     # -- writing items -------------------------------------------------------------
 
     def save(
-        self, item: Item, raw: bytes | None = None, analysis: fulltext.Analysis | None = None
+        self, item: Item, raw: bytes | None = None, prepared: Prepared | None = None
     ) -> SaveResult:
         """Store an item: identical content is a no-op, changed content a new version.
 
@@ -159,14 +160,14 @@ class Store:
         by another member is that member's own, separate item, and says nothing about
         whether anyone else uses the uri.
 
-        `analysis` is `fulltext.analyse(item)` when the caller worked it out already.
+        `prepared` is `Prepared.of(item)` when the caller worked it out already.
         """
         with self.engine.begin() as conn:
-            return self._save(conn, item, raw, analysis=analysis)
+            return self._save(conn, item, raw, prepared=prepared)
 
     def save_many(
         self,
-        entries: Sequence[tuple[Item, bytes | None, fulltext.Analysis | None]],
+        entries: Sequence[tuple[Item, bytes | None, Prepared | None]],
         *,
         refresh: bool = False,
     ) -> list[SaveResult]:
@@ -174,14 +175,15 @@ class Store:
         writer: story assignment follows that order). All or none: a failure rolls the
         whole group back, and the caller may save the items one by one to find it.
 
-        Each entry may bring `fulltext.analyse(item)`, worked out where the chain ran,
-        so that this writer does not analyse the text again. `refresh`: an item whose
+        Each entry may bring `Prepared.of(item)` (the search analysis, the story
+        features and copy signature), worked out where the chain ran, so that this
+        writer does not analyse the text again. `refresh`: an item whose
         text is unchanged gets the derived data of this reading (re-processing with a
         newer model) instead of being left as it was."""
         with self.engine.begin() as conn:
             return [
-                self._save(conn, item, raw, refresh=refresh, analysis=analysis)
-                for item, raw, analysis in entries
+                self._save(conn, item, raw, refresh=refresh, prepared=prepared)
+                for item, raw, prepared in entries
             ]
 
     def _save(
@@ -191,9 +193,10 @@ class Store:
         raw: bytes | None = None,
         *,
         refresh: bool = False,
-        analysis: fulltext.Analysis | None = None,
+        prepared: Prepared | None = None,
     ) -> SaveResult:
         items = schema.items
+        analysis = prepared.search if prepared is not None else None
         current = conn.execute(
             sa.select(items.c.id, items.c.version, items.c.content_hash, items.c.pubstatus)
             .where(*_identity(item.provider, item.uri), items.c.is_current)
@@ -221,7 +224,8 @@ class Store:
         raw_sha = self._raw_reference(conn, item, raw)
         item.version = version
         row = _item_row(item, raw_sha, content_hash, self.clock())
-        item_id = _new_id(conn.execute(items.insert().values(**row)))
+        # values as parameters, not `.values(...)`: one statement compiled once for all
+        item_id = _new_id(conn.execute(items.insert(), row))
         # The search index follows the current version, in the same transaction.
         fulltext.unindex_items(conn, [current.id] if current is not None else [])
         fulltext.index_items(conn, [(item_id, item)], [analysis])
@@ -231,7 +235,8 @@ class Store:
                 schema.item_topics.insert(), [{"item_id": item_id, "code": c} for c in codes]
             )
         # in this transaction: no version without its story, no story of a rolled-back one
-        placement = self.story_book.assign(conn, item_id)
+        story_input = prepared.story if prepared is not None else None
+        placement = self.story_book.assign(conn, item_id, item, story_input)
         kind = "publish" if current is None else "correct"
         if item.pubstatus != "usable":
             kind = _status_event(item.pubstatus)
@@ -301,14 +306,15 @@ class Store:
         self, conn: Connection, item: Item, version: int, kind: str, note: str | None = None
     ) -> None:
         conn.execute(
-            schema.item_events.insert().values(
-                provider=item.provider,
-                uri=item.uri,
-                version=version,
-                kind=kind,
-                note=note,
-                at=self.clock(),
-            )
+            schema.item_events.insert(),
+            {
+                "provider": item.provider,
+                "uri": item.uri,
+                "version": version,
+                "kind": kind,
+                "note": note,
+                "at": self.clock(),
+            },
         )
 
     def _raw_reference(self, conn: Connection, item: Item, raw: bytes | None) -> str | None:

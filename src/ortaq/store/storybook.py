@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import uuid
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,8 +47,8 @@ from ortaq.model import Item, contract_fields
 from ortaq.store import schema
 from ortaq.stories.clustering import Story, StoryIndex
 from ortaq.stories.continuity import carry_ids
-from ortaq.stories.duplicates import copy_among
-from ortaq.stories.features import item_features
+from ortaq.stories.duplicates import TextSignature, copy_among, copy_among_signatures
+from ortaq.stories.features import Features, item_features
 from ortaq.stories.occasion import item_span
 
 HEAD_ID = 1
@@ -55,6 +56,7 @@ SNAPSHOT_MIN = 500  # log entries before the first periodic snapshot
 SNAPSHOT_SHARE = 8  # then a snapshot each time the log grows by an eighth
 COPY_CANDIDATES = 50  # a story's latest members (same language) a version is compared with
 BATCH = 500
+SIGNATURES = 4096  # copy signatures of recent versions the writer keeps in memory
 
 # What the clusterer reads of a version: named columns, so the 0010 backfill reads the
 # table as it is then, whatever columns later migrations add.
@@ -63,6 +65,9 @@ _VERSION_COLUMNS = (
     "organisations", "places", "located", "firstcreated", "versioncreated", "derived",
     "stage_data",  # the read stage's dates (the stage contract): keys without a new scan
 )  # fmt: skip
+
+
+SignatureKey = tuple[int, str, str | None]  # version id, content hash, language
 
 
 def story_name(number: int) -> str:
@@ -88,6 +93,20 @@ class Version:
     @property
     def key(self) -> str:
         return item_key(self.item.provider, self.item.uri)
+
+
+@dataclass(frozen=True)
+class StoryInput:
+    """What assignment needs of a version beyond its row, worked out from the item
+    alone: its clustering features and its copy signature. Pure, so a batch engine
+    works it out next to the chain and the one writer only decides and writes."""
+
+    features: Features
+    signature: TextSignature
+
+    @classmethod
+    def of(cls, item: Item) -> StoryInput:
+        return cls(item_features(item), TextSignature.of(item.body_text, item.language))
 
 
 @dataclass(frozen=True)
@@ -138,18 +157,34 @@ class StoryBook:
         # the clusterer's settings (its defaults are the model; a rebuild applies a change)
         self.settings: dict[str, Any] = {}
         self.replica: Replica | None = None
+        # copy signatures by (version id, content hash, language): a version's text
+        # never changes, and the hash tells a rolled-back id given again to other text
+        self.signatures: OrderedDict[SignatureKey, TextSignature] = OrderedDict()
+        # the transaction that holds the log's lock and has brought the replica up to it
+        self._holder: sa.RootTransaction | None = None
 
     # -- assignment at ingest ---------------------------------------------------------
 
-    def assign(self, conn: Connection, item_id: int) -> Placement:
-        """Place a version just stored on `conn` (inside its transaction)."""
-        head = lock_head(conn, self.clock())
-        replica = self._caught_up(conn, head)
-        version = read_versions(conn, schema.items.c.id == item_id)[0]
-        number = decide(replica.index, version)
+    def assign(
+        self,
+        conn: Connection,
+        item_id: int,
+        item: Item | None = None,
+        prepared: StoryInput | None = None,
+    ) -> Placement:
+        """Place a version just stored on `conn` (inside its transaction). `item` is the
+        version as stored (else it is read back), `prepared` its `StoryInput` when the
+        engine worked it out."""
+        replica = self._locked(conn)
+        if item is None:
+            version = read_versions(conn, schema.items.c.id == item_id)[0]
+        else:
+            version = Version(item_id, item)
+        ready = prepared or StoryInput.of(version.item)
+        number = decide(replica.index, version, features=ready.features)
         earlier = self._earlier_members(conn, number, version)
-        placement = with_copy(conn, version, number, earlier)
-        seq = head.seq + 1
+        placement = self._with_copy(conn, version, number, earlier, ready.signature)
+        seq = replica.seq + 1
         write_stories(conn, replica.index, [number], self.clock())
         write_placements(conn, [placement], seq)
         advance_head(conn, seq, replica.index.next_story, self.clock())
@@ -158,8 +193,63 @@ class StoryBook:
             write_snapshot(conn, replica, self.clock())
         return placement
 
-    def _earlier_members(self, conn: Connection, number: int, version: Version) -> list[int]:
-        """The story's latest members in the version's language, other items only."""
+    def _locked(self, conn: Connection) -> Replica:
+        """The replica, caught up, with the log's lock held by `conn`'s transaction.
+
+        A transaction that has placed a version holds the lock from then on (no other
+        writer can move the log), so a batch's further versions in it go on without
+        taking the lock and checking the log again; a new or rolled-back transaction
+        takes and checks it as usual."""
+        transaction = conn.get_transaction()
+        held = self._holder
+        if held is not None and held is transaction and held.is_active and self.replica is not None:
+            return self.replica
+        replica = self._caught_up(conn, lock_head(conn, self.clock()))
+        self._holder = transaction
+        return replica
+
+    def _with_copy(
+        self,
+        conn: Connection,
+        version: Version,
+        number: int,
+        earlier: Sequence[tuple[int, str]],
+        signature: TextSignature,
+    ) -> Placement:
+        """The placement, with the earlier member this version copies (if any): the
+        members' signatures from memory, worked out again only for those not there."""
+        language = version.item.language
+        self._remember(version.id, version.item.content_hash, language, signature)
+        if not earlier:
+            return Placement(version.id, number)
+        known = {i: self.signatures.get((i, digest, language)) for i, digest in earlier}
+        missing = [i for i, found in known.items() if found is None]
+        if missing:
+            for other in read_versions(conn, schema.items.c.id.in_(missing)):
+                item = other.item
+                made = TextSignature.of(item.body_text, item.language)
+                known[other.id] = self._remember(other.id, item.content_hash, language, made)
+        candidates = [(str(i), sig) for i, _digest in earlier if (sig := known.get(i)) is not None]
+        found = copy_among_signatures(str(version.id), signature, candidates)
+        if found is None:
+            return Placement(version.id, number)
+        return Placement(version.id, number, int(found.original_id), round(found.similarity, 6))
+
+    def _remember(
+        self, item_id: int, digest: str, language: str | None, signature: TextSignature
+    ) -> TextSignature:
+        key = (item_id, digest, language)
+        self.signatures[key] = signature
+        self.signatures.move_to_end(key)
+        if len(self.signatures) > SIGNATURES:
+            self.signatures.popitem(last=False)
+        return signature
+
+    def _earlier_members(
+        self, conn: Connection, number: int, version: Version
+    ) -> list[tuple[int, str]]:
+        """The story's latest members in the version's language, other items only:
+        (id, content hash), oldest first."""
         items, links = schema.items, schema.story_items
         language = version.item.language
         same_language = (
@@ -170,13 +260,13 @@ class StoryBook:
             sa.not_(_same_provider(items.c.provider, version.item.provider)),
         )
         query = (
-            sa.select(items.c.id)
+            sa.select(items.c.id, items.c.content_hash)
             .select_from(links.join(items, items.c.id == links.c.item_id))
             .where(links.c.story_id == number, same_language, other_item)
             .order_by(links.c.seq.desc())
             .limit(COPY_CANDIDATES)
         )
-        return list(reversed(conn.execute(query).scalars().all()))
+        return [(row.id, row.content_hash) for row in reversed(conn.execute(query).all())]
 
     def _caught_up(self, conn: Connection, head: Head) -> Replica:
         replica = self.replica
@@ -323,11 +413,15 @@ def write_snapshot(conn: Connection, replica: Replica, now: datetime) -> None:
 # -- placing versions -------------------------------------------------------------------
 
 
-def decide(index: StoryIndex, version: Version, into: int | None = None) -> int:
-    """The story of one version; a later version of an item stays with its story."""
+def decide(
+    index: StoryIndex, version: Version, into: int | None = None, features: Features | None = None
+) -> int:
+    """The story of one version; a later version of an item stays with its story.
+    `features`: the version's `item_features`, when worked out already."""
     item = version.item
     story_id = story_name(into) if into is not None else None
-    decision = index.add(version.key, item_features(item), item_span(item), into=story_id)
+    keys = features if features is not None else item_features(item)
+    decision = index.add(version.key, keys, item_span(item), into=story_id)
     return story_number(decision.story_id)
 
 

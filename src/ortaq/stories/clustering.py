@@ -246,9 +246,11 @@ class StoryIndex:
         return {k: log(n / (df.get(k, 0) + 0.5)) for k in keys}
 
     def _norm(self, tf: Mapping[str, float]) -> float:
-        """Norm of the TF-IDF vector of `tf` at the current IDF."""
-        idf = self._idf_table(tf)
-        return math.sqrt(sum((v * idf[k]) ** 2 for k, v in tf.items()))
+        """Norm of the TF-IDF vector of `tf` at the current IDF (the formula of
+        `_idf_table` inline: a centroid's norm is refreshed often, and a table per call
+        cost a third of the clusterer's time; the same operations, the same floats)."""
+        log, df, n = math.log, self.df, self.n_items + 1
+        return math.sqrt(sum((v * log(n / (df.get(k, 0) + 0.5))) ** 2 for k, v in tf.items()))
 
     @staticmethod
     def _pair(a: str, b: str) -> str:

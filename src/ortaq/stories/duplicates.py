@@ -127,6 +127,19 @@ class NearDuplicateIndex:
         return sorted(found.values(), key=lambda c: (-c.similarity, c.original_id))
 
 
+@dataclass(frozen=True)
+class TextSignature:
+    """What the copy check compares of one text: its folded fingerprint and its shingle
+    hashes (in its language). Pure, so a batch works it out where the chain runs."""
+
+    fingerprint: str
+    hashes: np.ndarray
+
+    @classmethod
+    def of(cls, text: str, language: str | None) -> TextSignature:
+        return cls(text_fingerprint(text), shingle_hashes(shingles(text, language)))
+
+
 def copy_among(
     item_id: str,
     text: str,
@@ -150,6 +163,26 @@ def copy_among(
         if hashes is None:
             hashes = shingle_hashes(shingles(text, language))
         similarity = hashed_jaccard(hashes, shingle_hashes(shingles(other_text, language)))
+        if similarity >= threshold and (best is None or similarity > best.similarity):
+            best = Copy(item_id, other_id, similarity, False)
+    return best
+
+
+def copy_among_signatures(
+    item_id: str,
+    signature: TextSignature,
+    earlier: Iterable[tuple[str, TextSignature]],
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Copy | None:
+    """`copy_among` on signatures worked out beforehand: the earlier texts (in arrival
+    order) are all in the item's language (the caller chose them so)."""
+    best: Copy | None = None
+    for other_id, other in earlier:
+        if other_id == item_id:
+            continue
+        if other.fingerprint == signature.fingerprint:
+            return Copy(item_id, other_id, 1.0, True)  # the earliest exact copy
+        similarity = hashed_jaccard(signature.hashes, other.hashes)
         if similarity >= threshold and (best is None or similarity > best.similarity):
             best = Copy(item_id, other_id, similarity, False)
     return best
