@@ -46,7 +46,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -54,6 +53,7 @@ from typing import Any
 
 import httpx
 
+from ortaq.benchdata import conll_sentences
 from ortaq.exchange.accounts import create_token, create_user, get_user
 from ortaq.exchange.agreements import Agreement, list_agreements, save_agreement
 from ortaq.exchange.policy import (
@@ -114,23 +114,6 @@ SEARCHES: list[tuple[str, dict[str, str]]] = [
 
 def topic_of(label: str) -> str | None:
     return next((code for code, labels in TOPICS.items() if label in labels), None)
-
-
-def conll_sentences(path: Path, limit: int) -> Iterator[str]:
-    """Sentences of a `token tag` file: ended by a blank line or a final full stop
-    (ANERcorp has no blank lines)."""
-    words: list[str] = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            parts = line.split()
-            if parts:
-                words.append(parts[0])
-            if words and (not parts or parts[0] in {".", "؟", "!", "?"}):
-                yield " ".join(words)
-                words = []
-                limit -= 1
-                if limit == 0:
-                    return
 
 
 def sentence_pool(limit: int = 6000) -> dict[str, list[Sentence]]:

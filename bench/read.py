@@ -17,27 +17,13 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from ortaq.benchdata import conll_sentences
 from ortaq.chain import default_chain
 from ortaq.model import Hints, Item
 from ortaq.read import stage
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TARGET_BYTES = 3000
-
-
-def conll_sentences(path: Path, limit: int) -> Iterator[str]:
-    words: list[str] = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            parts = line.split()
-            if parts:
-                words.append(parts[0])
-            elif words:
-                yield " ".join(words)
-                words = []
-                limit -= 1
-                if limit == 0:
-                    return
 
 
 def texts() -> Iterator[str]:

@@ -85,7 +85,9 @@ def realnews(shared: Path = SHARED) -> list[Article]:
     return found
 
 
-def _conll_sentences(path: Path, limit: int) -> Iterator[str]:
+def conll_sentences(path: Path, limit: int) -> Iterator[str]:
+    """Sentences of a `token tag` file, at most `limit`: ended by a blank line or a final
+    full stop (ANERcorp has no blank lines)."""
     words: list[str] = []
     with path.open(encoding="utf-8") as lines:
         for line in lines:
@@ -118,7 +120,7 @@ def sentence_pool(shared: Path = SHARED, limit: int = 4000) -> dict[str, list[st
         ("kk", "kaznerd", "IOB2_valid.txt"),
         ("ar", "anercorp", "ANERcorp_train80.txt"),
     ):
-        found = _conll_sentences(data / folder / name, limit)
+        found = conll_sentences(data / folder / name, limit)
         pool[lang].extend(s for s in found if len(s) > 30)
     for lang, name in (("az", "az-en.az"), ("en", "en-kk.en"), ("ru", "en-ru.ru")):
         lines = (data / "xwmt" / name).read_text(encoding="utf-8").splitlines()
