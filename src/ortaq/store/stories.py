@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from ortaq.store import schema
+from ortaq.store.cooperation import reporting
 from ortaq.store.store import _summary as summary_row
 from ortaq.store.store import _summary_columns as summary_columns
 from ortaq.store.storybook import item_key, story_name
@@ -123,13 +124,16 @@ class StoryView:
 @dataclass(frozen=True)
 class StoryFilter:
     """Which stories to list: those with a readable version that matches every field
-    given (its language, its sender, a country it is about, its time)."""
+    given (its language, its sender, a country it is about, its time, a cooperation
+    event it reports: of this type, with this status)."""
 
     language: str | None = None
     member: str | None = None
     country: str | None = None  # ISO code, as the search facets hold it
     since: datetime | None = None
     until: datetime | None = None
+    event_type: str | None = None  # cooperation taxonomy type, e.g. agreement_signed
+    event_status: str | None = None  # e.g. planned, done
 
     def conditions(self) -> list[ColumnElement[bool]]:
         items, facets = schema.items, schema.search_facets
@@ -150,6 +154,8 @@ class StoryFilter:
             found.append(items.c.versioncreated >= self.since)
         if self.until:
             found.append(items.c.versioncreated < self.until)
+        if self.event_type or self.event_status:
+            found.append(reporting(self.event_type, self.event_status))
         return found
 
 
@@ -253,18 +259,24 @@ def story_of(store: Store, item_id: int) -> str | None:
     return story_name(found) if found is not None else None
 
 
-def readable_with_stories(
-    store: Store, viewer: ViewerLike, batch: int = 500
+def reporting_with_stories(
+    store: Store, viewer: ViewerLike, batch: int = 500, now: datetime | None = None
 ) -> Iterator[tuple[StoredItem, str | None]]:
-    """Every current version the viewer may read in full, newest first, with its story."""
-    page: list[StoredItem] = []
-    for stored in store.iter_items(batch=batch, viewer=viewer):
-        if stored.access == "full":
-            page.append(stored)
-        if len(page) >= batch:
-            yield from _with_stories(store, page)
-            page = []
-    yield from _with_stories(store, page)
+    """Every current version the viewer may read in full that reports a cooperation
+    event (`cooperation_events`), newest first, with its story. Only those are read
+    whole: the map once decoded every readable item to find the few with events."""
+    items = schema.items
+    now = now or store.clock()  # one moment for the whole walk
+    query = readable(store, viewer, now, [items.c.is_current, reporting()])
+    query = query.order_by(items.c.id.desc())
+    after: int | None = None
+    while True:
+        paged = query if after is None else query.where(items.c.id < after)
+        page = store._fetch(paged.limit(batch))
+        yield from _with_stories(store, page)
+        if len(page) < batch:
+            return
+        after = page[-1].id
 
 
 def _with_stories(
