@@ -227,11 +227,14 @@ def _readable_ids(
     among: Sequence[ColumnElement[bool]] | None = None,
 ) -> sa.Select[Any]:
     """Ids of the item versions the viewer may read in full: the one policy's SQL, asked
-    only about the versions `among` names (by default those that carry a reviewed claim).
-    Over every item, it made each item page's banner cost in proportion to the archive."""
+    only about the versions `among` names (by default those that carry a reviewed claim,
+    their ids as values: with a subquery SQLite still ran the policy over every current
+    item first, so each item page's banner cost in proportion to the archive)."""
     items, carriers = schema.items, schema.review_carriers
     if among is None:
-        among = [items.c.id.in_(sa.select(carriers.c.item_id))]
+        with store.engine.connect() as conn:
+            carrying = list(conn.execute(sa.select(carriers.c.item_id).distinct()).scalars())
+        among = [items.c.id.in_(carrying) if carrying else sa.false()]
     query = store.visible_items(viewer, now, current_only=False, columns=[items.c.id], where=among)
     visible = query.subquery()
     return sa.select(visible.c.id).where(visible.c.access == "full")

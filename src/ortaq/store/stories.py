@@ -177,53 +177,66 @@ def list_stories(
     the page is full: the cost follows the page, not the archive. With `summaries` the
     versions carry only a list's fields (headline, language, sender, times), which
     spares decoding whole items (the newsroom's wire)."""
-    stories, links, items = schema.stories, schema.story_items, schema.items
     now = now or store.clock()
     wanted = only.conditions() if only else []
+    if wanted:
+        numbers = _matching(store, viewer, now, wanted, limit, before=before, after=after)
+    else:
+        numbers = _newest(store, viewer, now, limit, before=before, after=after)
+    return _views(store, viewer, now, numbers, summaries=summaries)
+
+
+def _newest(
+    store: Store,
+    viewer: ViewerLike,
+    now: datetime,
+    limit: int,
+    *,
+    before: int | None,
+    after: int | None,
+) -> list[int]:
+    """The newest stories with a version the viewer may read in full, each checked
+    through the policy on its own members until the page is full."""
+    stories, links, items = schema.stories, schema.story_items, schema.items
     member = readable(
-        store,
-        viewer,
-        now,
-        [links.c.story_id == stories.c.id, items.c.id == links.c.item_id, *wanted],
+        store, viewer, now, [links.c.story_id == stories.c.id, items.c.id == links.c.item_id]
     )
     query = sa.select(stories.c.id).where(member.exists())
     if before is not None and before <= MAX_NUMBER:
         query = query.where(stories.c.id < before)
     if after is not None and after <= MAX_NUMBER:
         query = query.where(stories.c.id > after)
-    query = query.order_by(stories.c.id.desc())
     with store.engine.connect() as conn:
-        if wanted:
-            numbers = _matching(conn, query, wanted, limit, before=before, after=after)
-        else:
-            numbers = list(conn.execute(query.limit(limit)).scalars())
-    return _views(store, viewer, now, numbers, summaries=summaries)
+        return list(conn.execute(query.order_by(stories.c.id.desc()).limit(limit)).scalars())
 
 
-CANDIDATES = 500  # stories a filtered page checks through the policy at a time
+CANDIDATES = 500  # matching versions a filtered page checks through the policy at a time
 
 
 def _matching(
-    conn: sa.Connection,
-    readable_stories: sa.Select[Any],
+    store: Store,
+    viewer: ViewerLike,
+    now: datetime,
     wanted: Sequence[ColumnElement[bool]],
     limit: int,
     *,
     before: int | None,
     after: int | None,
 ) -> list[int]:
-    """A filtered page: the stories with any version that matches, found from the items
-    side first (language and sender are indexed; no policy is needed to rule a story
-    out), then checked through the policy a batch at a time, newest first. Testing
-    every story through the policy until a rare language filled the page took a second
-    at 3,000 items."""
+    """A filtered page: the versions that match, found from the items side (language,
+    sender and cooperation events are indexed; no policy is needed to rule one out),
+    newest story first, then checked through the policy a batch at a time by their ids.
+
+    The policy is asked about those versions by id, never "does this story have a
+    readable matching version" per story: SQLite answered that by walking every version
+    in the filtered language for each story, so the page grew with the square of the
+    archive (468 ms median, 9 s p99, for `language=kk` at 3,000 items)."""
     links, items = schema.story_items, schema.items
     candidates = (
-        sa.select(links.c.story_id)
+        sa.select(links.c.story_id, links.c.item_id)
         .join(items, items.c.id == links.c.item_id)
         .where(*wanted)
-        .distinct()
-        .order_by(links.c.story_id.desc())
+        .order_by(links.c.story_id.desc(), links.c.item_id)
     )
     if after is not None and after <= MAX_NUMBER:
         candidates = candidates.where(links.c.story_id > after)
@@ -231,13 +244,33 @@ def _matching(
     ceiling = before if before is not None and before <= MAX_NUMBER else None
     while len(found) < limit:
         page = candidates if ceiling is None else candidates.where(links.c.story_id < ceiling)
-        batch = list(conn.execute(page.limit(CANDIDATES)).scalars())
-        if not batch:
-            break
-        checked = readable_stories.where(schema.stories.c.id.in_(batch))
-        found += conn.execute(checked.limit(limit - len(found))).scalars()
-        ceiling = batch[-1]
+        with store.engine.connect() as conn:
+            batch = list(conn.execute(page.limit(CANDIDATES)).tuples())
+            if not batch:
+                break
+            last = batch[-1][0]
+            if len(batch) == CANDIDATES:  # the last story may go on past the batch
+                whole = [pair for pair in batch if pair[0] != last]
+                batch = whole or list(
+                    conn.execute(candidates.where(links.c.story_id == last)).tuples()
+                )
+        stories = _with_readable(store, viewer, now, batch)
+        found += stories[: limit - len(found)]
+        ceiling = batch[-1][0]
     return found
+
+
+def _with_readable(
+    store: Store, viewer: ViewerLike, now: datetime, pairs: Sequence[tuple[int, int]]
+) -> list[int]:
+    """The stories, in the order given, of the (story, version) pairs whose version the
+    viewer may read in full (the ids as values: the policy looks each one up)."""
+    items = schema.items
+    ids = [item_id for _story, item_id in pairs]
+    query = readable(store, viewer, now, [items.c.id.in_(ids)], [items.c.id])
+    with store.engine.connect() as conn:
+        seen = set(conn.execute(sa.select(query.subquery().c.id)).scalars())
+    return list(dict.fromkeys(story for story, item_id in pairs if item_id in seen))
 
 
 def get_story(
