@@ -23,7 +23,7 @@ import pytest
 from ortaq.benchdata import add_exchange, bulk_versions, member_slugs
 from ortaq.store import Store, StoredItem
 from ortaq.store.bulk import BulkVersion, versions_of
-from ortaq.store.stories import get_story, list_stories
+from ortaq.store.stories import get_story, list_stories, reporting_with_stories
 from ortaq.viewer import OPERATOR, Viewer
 from tests.conftest import fresh_postgres_url
 
@@ -105,6 +105,12 @@ def test_bulk_loaded_store_reads_as_the_written_one(both: tuple[Store, Store]) -
         for view in stories[0][:10]:
             again = get_story(loaded, view.id, viewer, NOW)
             assert again is not None and again.timeline() == view.timeline()
+        reported = [
+            [(s.id, story) for s, story in reporting_with_stories(store, viewer, now=NOW)]
+            for store in both
+        ]
+        assert reported[0] == reported[1], f"cooperation events differ for {viewer}"
+    assert any(reporting_with_stories(loaded, OPERATOR, now=NOW)), "no cooperation event loaded"
 
 
 def test_bulk_loaded_store_keeps_corrections_and_copies(both: tuple[Store, Store]) -> None:

@@ -28,7 +28,7 @@ from ortaq.cooperation.graph import (
 )
 from ortaq.store import Store
 from ortaq.store.store import ViewerLike
-from ortaq.store.stories import readable_with_stories
+from ortaq.store.stories import reporting_with_stories
 
 router = APIRouter(
     prefix="/api/v1/cooperation", tags=["cooperation"], responses=documented(401, 403, 422, 429)
@@ -50,7 +50,7 @@ def visible_reports(store: Store, viewer: ViewerLike) -> tuple[list[Reported], d
     report comes first), and each reporting item's uri -> its stored id (the evidence's
     page)."""
     reported, ids = [], {}
-    for stored, story in sorted(readable_with_stories(store, viewer), key=lambda r: r[0].id):
+    for stored, story in sorted(reporting_with_stories(store, viewer), key=lambda r: r[0].id):
         item = stored.item
         when = item.versioncreated.date().isoformat() if item.versioncreated else None
         for event in item.stage_data.get("cooperation", []):

@@ -20,6 +20,7 @@ from ortaq.api.publish import may_edit
 from ortaq.api.security import get_store
 from ortaq.api.web import WebCaller, check_csrf, current_caller, render, translate
 from ortaq.cooperation.graph import Aggregated, build_graph, filter_events, graph_of, pairs_of
+from ortaq.cooperation.taxonomy import STATUSES, TYPES
 from ortaq.exchange import audit
 from ortaq.exchange.searches import list_searches, save_search
 from ortaq.store.store import StoredItem
@@ -75,16 +76,21 @@ def _record(request: Request, caller: WebCaller, target: str, **details: Any) ->
 # -- the wire -------------------------------------------------------------------------------
 
 
+EventKind = Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_]*$")]
+
+
 def _wire_filter(
     language: str | None, member: str | None, country: str | None, since: str | None,
-    until: str | None,
+    until: str | None, type: str | None = None, status: str | None = None,
 ) -> StoryFilter:  # fmt: skip
-    """The wire's filters; `until` includes its whole day."""
+    """The wire's filters; `until` includes its whole day; `type` and `status` are a
+    cooperation event's (`ortaq.cooperation.taxonomy`)."""
     last = _day(until)
     end = _day_start(last + timedelta(days=1)) if last else None
     return StoryFilter(
         language=language or None, member=member or None, country=country or None,
-        since=_day_start(_day(since)), until=end,
+        since=_day_start(_day(since)), until=end, event_type=type or None,
+        event_status=status or None,
     )  # fmt: skip
 
 
@@ -96,6 +102,8 @@ def wire(
     country: Code = None,
     since: Day = None,
     until: Day = None,
+    type: EventKind = None,
+    status: EventKind = None,
     before: Cursor = None,
     q: Text = None,
 ) -> Response:
@@ -106,7 +114,7 @@ def wire(
     if q:  # the search box once lived here: old links land on the search page
         return RedirectResponse(f"/search?{request.url.query}", status_code=303)
     store = get_store(request)
-    only = _wire_filter(language, member, country, since, until)
+    only = _wire_filter(language, member, country, since, until, type, status)
     views = list_stories(
         store, caller.principal.viewer, limit=PAGE, before=before, only=only, summaries=True
     )
@@ -114,11 +122,11 @@ def wire(
     older = parse_story_id(views[-1].id) if len(views) == PAGE else None
     newest = parse_story_id(views[0].id) if views else 0
     filters = {"language": language, "member": member, "country": country,
-               "since": since, "until": until}  # fmt: skip
+               "since": since, "until": until, "type": type, "status": status}  # fmt: skip
     context = {
         "stories": views, "section": "/", "filters": filters, "older": older,
         "newest": newest if before is None else None, "members": store.list_members(),
-        "poll_seconds": poll_seconds(),
+        "poll_seconds": poll_seconds(), "types": TYPES, "statuses": STATUSES,
         "query_string": "&".join(f"{k}={v}" for k, v in filters.items() if v),
     }  # fmt: skip
     return render(request, "wire.html", context, caller=caller)
@@ -133,12 +141,14 @@ def wire_fresh(
     country: Code = None,
     since: Day = None,
     until: Day = None,
+    type: EventKind = None,
+    status: EventKind = None,
 ) -> Response:
     """Rows of the stories newer than `after` (htmx polls this to grow the wire)."""
     caller = current_caller(request)
     if caller is None:
         raise HTTPException(401, "sign in again")
-    only = _wire_filter(language, member, country, since, until)
+    only = _wire_filter(language, member, country, since, until, type, status)
     views = list_stories(
         get_store(request), caller.principal.viewer, limit=PAGE, after=after, only=only,
         summaries=True,
@@ -146,7 +156,7 @@ def wire_fresh(
     newest = max([after, *(parse_story_id(v.id) or 0 for v in views)])
     context = {"stories": views, "newest": newest, "poll_seconds": poll_seconds(), "filters": {
         "language": language, "member": member, "country": country,
-        "since": since, "until": until}}  # fmt: skip
+        "since": since, "until": until, "type": type, "status": status}}  # fmt: skip
     return render(request, "wire_rows.html", context, caller=caller)
 
 
@@ -313,8 +323,6 @@ def entity_page(
 
 
 # -- the cooperation map --------------------------------------------------------------------
-
-EventKind = Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_]*$")]
 
 
 def _country_number(code: str | None) -> str | None:

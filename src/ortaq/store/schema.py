@@ -414,6 +414,29 @@ search_facets = sa.Table(
     sa.Column("value", sa.String(100), primary_key=True),
 )
 
+# The cooperation events each stored version reports (0012): the cooperation stage's
+# JSON in `stage_data`, one row per event, so that lists filter by type and status in the
+# same SQL as the access policy (the wire) and the map reads only the items that report
+# any. Rows are kept for every version, as `story_items` are; `n` is the event's place
+# in the item's list. The parties are the event's first two on different sides.
+cooperation_events = sa.Table(
+    "cooperation_events",
+    metadata,
+    sa.Column(
+        "item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("n", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("type", sa.String(60), nullable=False),
+    sa.Column("status", sa.String(30), nullable=False),
+    sa.Column("first_party", sa.String(300)),
+    sa.Column("first_country", sa.String(8)),
+    sa.Column("second_party", sa.String(300)),
+    sa.Column("second_country", sa.String(8)),
+    sa.Column("evidence_start", sa.Integer),
+    sa.Column("evidence_end", sa.Integer),
+    sa.Index("ix_cooperation_events_type_status_item_id", "type", "status", "item_id"),
+)
+
 # -- stories (0010): kept with stable ids, assigned at ingest --------------------------
 
 # A story's id is global and never positional: "story-<id>". Ids come from a counter

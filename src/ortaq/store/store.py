@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from ortaq.model import Item, Rejected, contract_fields
-from ortaq.store import bulk, fulltext, schema
+from ortaq.store import bulk, cooperation, fulltext, schema
 from ortaq.store.bulk import BulkVersion
 from ortaq.store.migrate import current_revision, upgrade
 from ortaq.store.policy import (
@@ -229,6 +229,7 @@ class Store:
         # The search index follows the current version, in the same transaction.
         fulltext.unindex_items(conn, [current.id] if current is not None else [])
         fulltext.index_items(conn, [(item_id, item)], [analysis])
+        cooperation.write_events(conn, item_id, row["stage_data"])
         codes = topic_codes(item.subjects)
         if codes:
             conn.execute(
@@ -263,6 +264,8 @@ class Store:
         if not changed:
             return False
         conn.execute(items.update().where(items.c.id == item_id).values(**changed))
+        if "stage_data" in changed:
+            cooperation.write_events(conn, item_id, fresh["stage_data"])
         fulltext.unindex_items(conn, [item_id])
         fulltext.index_items(conn, [(item_id, item)], [analysis])
         return True
