@@ -118,11 +118,27 @@ def measure(client: TestClient, pages: dict[str, str], repeat: int) -> dict[str,
     return found
 
 
+def measure_store(url: str, repeat: int) -> dict[str, Any]:
+    """The pages on a store made earlier (e.g. `bench/scale.py --generated 100000 --store
+    URL`), as its member reader (bench/api.py's `reuse` adds the user the first time)."""
+    generated.reuse(url)
+    store = Store.open(url)
+    try:
+        client = signed_in(store, "bench-reader", "bench-password")
+        pages = pages_of(client, "Astana")
+        return {"items": store.count_items(), **measure(client, pages, repeat)}
+    finally:
+        store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--items", type=int, default=0, help="also a bench/api.py store")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--store", help="also a store built earlier by bench/api.py or bench/scale.py (URL)"
+    )
     args = parser.parse_args()
     result: dict[str, Any] = {"bench": "pages", "repeat": args.repeat,
                               "python": platform.python_version()}  # fmt: skip
@@ -142,6 +158,8 @@ def main() -> None:
             pages = pages_of(client, "Astana")
             result["large"] = {"items": args.items, **measure(client, pages, args.repeat)}
             large.close()
+    if args.store:
+        result["store"] = measure_store(args.store, args.repeat)
     print(json.dumps(result, ensure_ascii=False))
 
 
