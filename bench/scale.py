@@ -29,6 +29,9 @@ kept for later runs; a store that has items is measured as it is. It prints the 
 request of the cooperation map, which reads every readable item), and, with
 `--explain`, the plans of the three slowest statements those reads ran
 (`scale.explain`: EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite).
+`--replicate K` first makes the store K times as big in SQL (`ortaq.store.bulk.replicate`:
+the versions copied with shifted ids, uris, times and stories; once, on the run that asks),
+printing `scale.replicate`: how a million-version store is built from a 100,000 one.
 
 `bench/scale.py --items 1000000` is the million-item run through the batch. It is long:
 measured earlier (2 cores shared with other jobs, load 9-15) the chain read 6.5 items/s in
@@ -65,6 +68,7 @@ from ortaq.batch.inputs import JsonlInput, Record
 from ortaq.benchdata import add_exchange, write_jsonl
 from ortaq.model import Hints
 from ortaq.store import Store
+from ortaq.store.bulk import replicate
 from ortaq.store.stories import get_story, list_stories
 from search import copy_to
 
@@ -245,6 +249,14 @@ def generated_store(args: argparse.Namespace) -> None:
             emit({**common, "bench": "scale.bulk_load", "versions": written,
                   "seconds": round(seconds, 1), "versions_per_s": round(written / seconds, 1),
                   "loadavg_1m_before": load})  # fmt: skip
+        if args.replicate > 1:
+            load = round(os.getloadavg()[0], 2)
+            started = time.perf_counter()
+            written = replicate(store, args.replicate)
+            seconds = time.perf_counter() - started
+            emit({**common, "bench": "scale.replicate", "copies": args.replicate,
+                  "versions": written, "seconds": round(seconds, 1),
+                  "loadavg_1m_before": load})  # fmt: skip
         versions = store.count_items(current_only=False)
         items = store.count_items()
     finally:
@@ -272,6 +284,12 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip the one-process run")
     parser.add_argument("--generated", type=int, help="bulk-load this many versions")
     parser.add_argument("--store", help="the store to build (if empty) and measure")
+    parser.add_argument(
+        "--replicate",
+        type=int,
+        default=1,
+        help="copy the store's versions this many times in SQL first (ortaq.store.bulk.replicate)",
+    )
     parser.add_argument("--explain", action="store_true", help="plans of the 3 slowest")
     parser.add_argument(
         "--cooperation", action="store_true", help="also time one cooperation map request"

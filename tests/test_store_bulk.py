@@ -22,7 +22,7 @@ import pytest
 
 from ortaq.benchdata import add_exchange, bulk_versions, member_slugs
 from ortaq.store import Store, StoredItem
-from ortaq.store.bulk import BulkVersion, versions_of
+from ortaq.store.bulk import BulkVersion, replicate, versions_of
 from ortaq.store.stories import get_story, list_stories, reporting_with_stories
 from ortaq.viewer import OPERATOR, Viewer
 from tests.conftest import fresh_postgres_url
@@ -143,3 +143,87 @@ def test_a_bulk_loaded_store_takes_new_items_in_its_stories(both: tuple[Store, S
     retold = [store.save(replace(again)) for store in both]
     assert retold[0].item_id == retold[1].item_id
     assert retold[0].story == retold[1].story
+
+
+COPIES = 3
+PERIOD = timedelta(days=4)  # the generated block's days
+
+
+def copy_of_block(version: BulkVersion, k: int, block: tuple[int, int]) -> BulkVersion:
+    """Copy `k` of a generated version as `bulk.replicate` makes it (copy 0 is the
+    block itself, moved earlier), to bulk-load directly."""
+    items, stories = block
+    by = (k - (COPIES - 1)) * PERIOD
+    item = version.item
+    moved = replace(
+        item,
+        uri=item.uri if k == 0 else f"{item.uri}~{k}",
+        firstcreated=item.firstcreated and item.firstcreated + by,
+        versioncreated=item.versioncreated and item.versioncreated + by,
+        embargoed=item.embargoed and item.embargoed + by,
+    )
+
+    def shifted(item_id: int | None) -> int | None:
+        return None if item_id is None else item_id + k * items
+
+    return replace(
+        version,
+        item_id=version.item_id + k * items,
+        item=moved,
+        story=version.story + k * stories,
+        supersedes=shifted(version.supersedes),
+        copy_of=shifted(version.copy_of),
+    )
+
+
+def test_a_replicated_store_reads_as_its_copies_bulk_loaded(
+    database_url: str, second_url: str
+) -> None:
+    """`bulk.replicate` (the million-item benchmark's store: a block copied in SQL)
+    gives the store a bulk load of the shifted copies gives: items, events, search,
+    stories, the cooperation events, and the next item written after it."""
+    base = generated()
+    block = (max(v.item_id for v in base), max(v.story for v in base))
+    replicated = Store.open(database_url, clock=lambda: NOW)
+    loaded = Store.open(second_url, clock=lambda: NOW)
+    both = (replicated, loaded)
+    try:
+        for store in both:
+            add_exchange(store, seed=9)
+        replicated.bulk_load(base)
+        assert replicate(replicated, COPIES, PERIOD) == COPIES * len(base)
+        loaded.bulk_load(copy_of_block(v, k, block) for k in range(COPIES) for v in base)
+        for viewer in viewers()[:4]:
+            listed = [
+                [entry(s) for s in store.list_items(limit=1000, viewer=viewer, now=NOW)]
+                for store in both
+            ]
+            assert len(listed[0]) > 2 * len(base) // 3 and listed[0] == listed[1], viewer
+            for text in QUERIES:
+                found = [store.search(text, viewer=viewer, now=NOW, limit=50) for store in both]
+                assert [h.stored.id for h in found[0].hits] == [h.stored.id for h in found[1].hits]
+                assert (found[0].total, found[0].facets) == (found[1].total, found[1].facets)
+            stories = [list_stories(store, viewer, limit=500, now=NOW) for store in both]
+            assert [s.to_json() for s in stories[0]] == [s.to_json() for s in stories[1]]
+            reported = [
+                [(s.id, story) for s, story in reporting_with_stories(store, viewer, now=NOW)]
+                for store in both
+            ]
+            assert reported[0] == reported[1], viewer
+        corrected = next(v.item for v in base if v.supersedes is not None)
+        for k in range(COPIES):
+            uri = corrected.uri if k == 0 else f"{corrected.uri}~{k}"
+            events = [
+                [(e["kind"], e["version"]) for e in store.events(uri, provider=corrected.provider)]
+                for store in both
+            ]
+            assert len(events[0]) >= 2 and events[0] == events[1]
+        told = next(v.item for v in base if v.copy_of is not None)
+        again = replace(told, uri="urn:ortaq-bench:member-07:again", provider="member-07",
+                        version=1, versioncreated=NOW + timedelta(minutes=5))  # fmt: skip
+        retold = [store.save(replace(again)) for store in both]
+        assert retold[0].item_id == retold[1].item_id == COPIES * block[0] + 1
+        assert retold[0].story == retold[1].story
+    finally:
+        for store in both:
+            store.close()

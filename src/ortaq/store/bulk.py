@@ -21,7 +21,7 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -253,3 +253,152 @@ def versions_of(store: Store, batch: int = CHUNK) -> Iterator[BulkVersion]:
         if len(rows) < batch:
             return
         after = rows[-1]["id"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """What a bulk-loaded store holds, as `replicate` copies it: the highest item id,
+    item event id, story id and story log entry."""
+
+    items: int
+    events: int
+    stories: int
+    seq: int
+
+
+def replicate(store: Store, copies: int, period: timedelta | None = None) -> int:
+    """Make a bulk-loaded store `copies` times as big, in SQL: copy `k` (1 to copies-1)
+    of every version has the id plus k times the highest id, the uri with `~k`
+    appended, its times (created, embargo, its story's window) `k * period` later, and
+    its story, story log entry and copy link shifted the same way (`period`: by default
+    the block's span of version times, in whole days). The stored block is
+    first moved `(copies - 1) * period` earlier, so the last copy ends where it ended
+    and ids still follow time. Returns the versions stored afterwards.
+
+    For benchmarks only (a million versions in minutes instead of an hour's bulk
+    load): the copies repeat the block's texts, stories and statuses once per period.
+    Every table the writer fills gets its rows (items, events, media topics,
+    cooperation events, the search index and facets, stories and the story log), and
+    the story log's head and the id sequences end after the last copy, as after a
+    bulk load of all of them."""
+    with store.engine.begin() as conn:
+        block = _block(conn)
+        period = period or _span(conn)
+        if copies > 1:
+            _shift(conn, block, -(copies - 1) * period)
+    for k in range(1, copies):
+        with store.engine.begin() as conn:
+            _copy(conn, block, k, k * period)
+    with store.engine.begin() as conn:
+        _finish(conn, copies * block.seq, copies * block.stories + 1, store.clock())
+    if store.engine.dialect.name == "postgresql":
+        # the visibility map and statistics autovacuum would give a store this size
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    return _count(store)
+
+
+def _count(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(schema.items)).scalar_one())
+
+
+def _block(conn: Connection) -> Block:
+    def highest(column: sa.Column[Any]) -> int:
+        return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(column), 0))).scalar_one())
+
+    return Block(
+        highest(schema.items.c.id),
+        highest(schema.item_events.c.id),
+        highest(schema.stories.c.id),
+        highest(schema.story_items.c.seq),
+    )
+
+
+def _span(conn: Connection) -> timedelta:
+    created = schema.items.c.versioncreated
+    first, last = conn.execute(sa.select(sa.func.min(created), sa.func.max(created))).one()
+    if first is None or last is None:
+        return timedelta(days=1)
+    return timedelta(days=(last - first).days + 1)
+
+
+def _later(conn: Connection, column: sa.ColumnElement[Any], by: timedelta) -> Any:
+    """The column's time moved `by` (whole seconds), in the store's own format."""
+    seconds = int(by.total_seconds())
+    if conn.dialect.name == "postgresql":
+        return column + sa.literal(timedelta(seconds=seconds), sa.Interval)
+    # SQLite keeps 'YYYY-MM-DD HH:MM:SS.ffffff': datetime() drops the fraction
+    return sa.func.datetime(column, f"{seconds:+d} seconds").op("||")(sa.func.substr(column, 20))
+
+
+def _shift(conn: Connection, block: Block, by: timedelta) -> None:
+    items, stories = schema.items, schema.stories
+    conn.execute(
+        items.update()
+        .where(items.c.id <= block.items)
+        .values({name: _later(conn, items.c[name], by) for name in TIMES})
+    )
+    conn.execute(
+        stories.update()
+        .where(stories.c.id <= block.stories)
+        .values({name: _later(conn, stories.c[name], by) for name in ("first_at", "last_at")})
+    )
+
+
+TIMES = ("firstcreated", "versioncreated", "embargoed")
+
+
+def _copy(conn: Connection, block: Block, k: int, by: timedelta) -> None:
+    """Copy `k` of the block (see `replicate`), table by table, in SQL."""
+    items, events, stories, links = (
+        schema.items, schema.item_events, schema.stories, schema.story_items
+    )  # fmt: skip
+    shift, suffix = k * block.items, f"~{k}"
+
+    def moved(column: sa.Column[Any]) -> Any:
+        if column.name == "id":
+            return column + shift
+        if column.name == "uri":
+            return column.op("||")(sa.literal(suffix))
+        if column.name in TIMES:
+            return _later(conn, column, by)
+        return column
+
+    def copied(table: sa.Table, *where: Any, **values: Any) -> None:
+        names = [c.name for c in table.c if c.name not in values or values[c.name] is not None]
+        picked = [values.get(c.name, c) for c in table.c if c.name in names]
+        order = list(table.primary_key)  # new serial ids (events) in the block's order
+        query = sa.select(*picked).where(*where).order_by(*order)
+        conn.execute(table.insert().from_select(names, query))
+
+    conn.execute(
+        stories.insert().from_select(
+            [c.name for c in stories.c],
+            sa.select(
+                stories.c.id + k * block.stories,
+                _later(conn, stories.c.first_at, by),
+                _later(conn, stories.c.last_at, by),
+                stories.c.created_at,
+                stories.c.updated_at,
+            ).where(stories.c.id <= block.stories),
+        )
+    )
+    conn.execute(
+        items.insert().from_select(
+            [c.name for c in items.c],
+            sa.select(*(moved(c) for c in items.c)).where(items.c.id <= block.items),
+        )
+    )
+    copied(events, events.c.id <= block.events, id=None, uri=moved(events.c.uri))
+    for table in (schema.item_topics, schema.cooperation_events):
+        copied(table, table.c.item_id <= block.items, item_id=table.c.item_id + shift)
+    copied(
+        links,
+        links.c.item_id <= block.items,
+        item_id=links.c.item_id + shift,
+        story_id=links.c.story_id + k * block.stories,
+        seq=links.c.seq + k * block.seq,
+        copy_of=links.c.copy_of + shift,
+    )
+    fulltext.copy_index(conn, block.items, shift)

@@ -101,6 +101,8 @@ class FullTextIndex(Protocol):
 
     def clear(self, conn: Connection) -> None: ...
 
+    def copy(self, conn: Connection, upto: int, shift: int) -> None: ...
+
     def matching(self, query: Query) -> sa.Subquery:
         """(item_id, score) of the items matching `query`; a higher score is better."""
         ...
@@ -172,6 +174,16 @@ class Fts5Index:
     def clear(self, conn: Connection) -> None:
         conn.exec_driver_sql("DELETE FROM search_index")
 
+    def copy(self, conn: Connection, upto: int, shift: int) -> None:
+        conn.execute(
+            sa.text(
+                "INSERT INTO search_index (rowid, headline, summary, body, entities) "
+                "SELECT rowid + :shift, headline, summary, body, entities "
+                "FROM search_index WHERE rowid <= :upto"
+            ),
+            {"upto": upto, "shift": shift},
+        )
+
     def matching(self, query: Query) -> sa.Subquery:
         weights = ", ".join(str(w) for w in self.WEIGHTS)
         statement = sa.text(
@@ -239,6 +251,15 @@ class TsvectorIndex:
 
     def clear(self, conn: Connection) -> None:
         conn.exec_driver_sql("DELETE FROM search_documents")
+
+    def copy(self, conn: Connection, upto: int, shift: int) -> None:
+        conn.execute(
+            sa.text(
+                "INSERT INTO search_documents (item_id, document) "
+                "SELECT item_id + :shift, document FROM search_documents WHERE item_id <= :upto"
+            ),
+            {"upto": upto, "shift": shift},
+        )
 
     def literal(self, document: Document) -> str:
         """The tsvector literal: every token with its positions and weights. Fields are
@@ -373,6 +394,21 @@ def index_items(
     if facets:
         conn.execute(schema.search_facets.insert(), facets)
     _remember_names(conn, set().union(*(a.names for a in done)))
+
+
+def copy_index(conn: Connection, upto: int, shift: int) -> None:
+    """Index entries of items up to id `upto` again under id + `shift` (the same text:
+    `bulk.replicate`'s copies of a benchmark store), facets included."""
+    index_for(conn.dialect.name).copy(conn, upto, shift)
+    facets = schema.search_facets
+    conn.execute(
+        facets.insert().from_select(
+            ["item_id", "facet", "value"],
+            sa.select(facets.c.item_id + shift, facets.c.facet, facets.c.value).where(
+                facets.c.item_id <= upto
+            ),
+        )
+    )
 
 
 def unindex_items(conn: Connection, item_ids: Sequence[int]) -> None:
