@@ -282,6 +282,14 @@ def main() -> None:
     parser.add_argument("--no-ray", action="store_true", help="the local engine only")
     parser.add_argument("--no-postgresql", action="store_true", help="SQLite only")
     parser.add_argument("--no-baseline", action="store_true", help="skip the one-process run")
+    parser.add_argument(
+        "--reading-only", action="store_true", help="time the engines' reading, no store"
+    )
+    parser.add_argument(
+        "--ray-compare",
+        action="store_true",
+        help="also time Ray with Ray Data's resource reservation (the engine before)",
+    )
     parser.add_argument("--generated", type=int, help="bulk-load this many versions")
     parser.add_argument("--store", help="the store to build (if empty) and measure")
     parser.add_argument(
@@ -331,17 +339,26 @@ def main() -> None:
                 warm = time.perf_counter()
                 list(ray.process(list(records_of(dump)(()))[: 2 * args.workers], spec))
                 warmup = time.perf_counter() - warm
-                ray_seconds, ray_items = time_reading(ray, dump, spec)
-                line = reading_line("ray", ray_seconds, ray_items, base)
-                line.update(
-                    ray_start_s=round(ray_start, 2),
-                    ray_warmup_s=round(warmup, 2),
-                    ratio_to_local=round(seconds / ray_seconds, 2),
-                )
-                emit({**common, **line})
+                from ortaq.batch.engines import RayEngine
+
+                engines = [("ray", ray)]
+                if args.ray_compare:  # Ray Data's own resource reservation, as before
+                    engines.append(("ray-reserving", RayEngine(reservation=True)))
+                for name, engine in engines:
+                    ray_seconds, ray_items = time_reading(engine, dump, spec)
+                    line = reading_line(name, ray_seconds, ray_items, base)
+                    line.update(
+                        ray_start_s=round(ray_start, 2),
+                        ray_warmup_s=round(warmup, 2),
+                        ratio_to_local=round(seconds / ray_seconds, 2),
+                        loadavg_1m=round(os.getloadavg()[0], 2),
+                    )
+                    emit({**common, **line})
                 import ray as ray_module
 
                 ray_module.shutdown()
+        if args.reading_only:
+            return
 
         url = f"sqlite:///{root / 'ortaq.db'}"
         store = Store.open(url)

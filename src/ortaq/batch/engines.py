@@ -216,9 +216,16 @@ class RayEngine:
 
     name = "ray"
 
-    def __init__(self, blocks_per_cpu: int = 1, window: int = 20000) -> None:
+    def __init__(
+        self, blocks_per_cpu: int = 1, window: int = 20000, reservation: bool = False
+    ) -> None:
         self.blocks_per_cpu = blocks_per_cpu
         self.window = window
+        # Ray Data's default reserves part of the CPUs per operator and releases the
+        # rest only when it refreshes its limits (each second): of a window's few large
+        # blocks, the second starts about a second late (measured: 2 blocks of 3 s took
+        # 4.1 s, 3.1 s without). A window is one map over its blocks: nothing to reserve.
+        self.reservation = reservation
         self._started = False
 
     def start(self, spec: ChainSpec) -> None:
@@ -241,6 +248,7 @@ class RayEngine:
         if not rows:
             return
         blocks = min(len(rows), self._cpus() * self.blocks_per_cpu)
+        ray.data.DataContext.get_current().op_resource_reservation_enabled = self.reservation
         dataset = ray.data.from_items(
             [{"record": pickle.dumps(record, protocol=5)} for record in rows],
             override_num_blocks=blocks,

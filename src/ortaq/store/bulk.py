@@ -286,10 +286,12 @@ def replicate(store: Store, copies: int, period: timedelta | None = None) -> int
         period = period or _span(conn)
         if copies > 1:
             _shift(conn, block, -(copies - 1) * period)
+        fulltext.index_for(conn.dialect.name).suspend(conn)
     for k in range(1, copies):
         with store.engine.begin() as conn:
             _copy(conn, block, k, k * period)
     with store.engine.begin() as conn:
+        fulltext.index_for(conn.dialect.name).resume(conn)
         _finish(conn, copies * block.seq, copies * block.stories + 1, store.clock())
     if store.engine.dialect.name == "postgresql":
         # the visibility map and statistics autovacuum would give a store this size

@@ -71,6 +71,7 @@ WINDOW = 1000  # matches the policy is checked on at a time, best first
 # relevance orders the newest CANDIDATES matches, and pages by relevance end with
 # them (`complete` is False then); pages newest first go on to every match.
 CANDIDATES = 1000
+RANGE = 25_000  # ids a ranged index is asked first for the newest matches (`_newest`)
 
 
 def outside_metadata(name: str | None) -> bool:
@@ -90,6 +91,8 @@ class FullTextIndex(Protocol):
     """One backend's index: create it, write and remove items, match a query."""
 
     dialect: str
+    # whether `newest` should be asked for ranges of ids, newest first (`_newest`)
+    ranged: bool
 
     def create(self, conn: Connection) -> None: ...
 
@@ -103,14 +106,22 @@ class FullTextIndex(Protocol):
 
     def copy(self, conn: Connection, upto: int, shift: int) -> None: ...
 
+    def suspend(self, conn: Connection) -> None:
+        """Drop what a bulk copy would update row by row (rebuilt by `resume`)."""
+        ...
+
+    def resume(self, conn: Connection) -> None: ...
+
     def matching(self, query: Query) -> sa.Subquery:
         """(item_id, score) of the items matching `query`; a higher score is better."""
         ...
 
-    def newest(self, query: Query, limit: int, before: int | None) -> sa.Select[Any]:
-        """(item_id, score) of the newest `limit` matches (ids below `before`), newest
-        first, scored: only these are ranked, so a broad query costs the same at any
-        archive size."""
+    def newest(
+        self, query: Query, limit: int, before: int | None, above: int | None = None
+    ) -> sa.Select[Any]:
+        """(item_id, score) of the newest `limit` matches (ids below `before` and above
+        `above`), newest first, scored: only these are ranked, so a broad query costs
+        the same at any archive size."""
         ...
 
     def planned(self, conn: Connection) -> AbstractContextManager[None]:
@@ -124,6 +135,7 @@ class Fts5Index:
     (':' is part of a token: 'tr:turki', 'v:almata', 'e:country:kz')."""
 
     dialect = "sqlite"
+    ranged = False  # FTS5 walks its matches newest first and stops at the limit
     # Weights of headline, summary, body and entities in bm25.
     WEIGHTS = (8.0, 3.0, 1.0, 1.0)
 
@@ -184,6 +196,12 @@ class Fts5Index:
             {"upto": upto, "shift": shift},
         )
 
+    def suspend(self, conn: Connection) -> None:
+        pass  # FTS5 keeps its own index
+
+    def resume(self, conn: Connection) -> None:
+        pass
+
     def matching(self, query: Query) -> sa.Subquery:
         weights = ", ".join(str(w) for w in self.WEIGHTS)
         statement = sa.text(
@@ -192,10 +210,13 @@ class Fts5Index:
         ).bindparams(match=fts5_expression(query))
         return statement.columns(item_id=sa.Integer, score=sa.Float).subquery("matched")
 
-    def newest(self, query: Query, limit: int, before: int | None) -> sa.Select[Any]:
+    def newest(
+        self, query: Query, limit: int, before: int | None, above: int | None = None
+    ) -> sa.Select[Any]:
         # FTS5 walks its matches in rowid order (DESC too): bm25 runs on the rows kept
         weights = ", ".join(str(w) for w in self.WEIGHTS)
         below = "AND rowid < :before " if before is not None else ""
+        below += "AND rowid > :above " if above is not None else ""
         statement = sa.text(
             f"SELECT rowid AS item_id, -bm25(search_index, {weights}) AS score "
             f"FROM search_index WHERE search_index MATCH :match {below}"
@@ -203,6 +224,8 @@ class Fts5Index:
         ).bindparams(match=fts5_expression(query), limit=limit)
         if before is not None:
             statement = statement.bindparams(before=before)
+        if above is not None:
+            statement = statement.bindparams(above=above)
         return sa.select(statement.columns(item_id=sa.Integer, score=sa.Float).subquery())
 
     def planned(self, conn: Connection) -> AbstractContextManager[None]:
@@ -213,6 +236,7 @@ class TsvectorIndex:
     """PostgreSQL: a tsvector literal per item, GIN-indexed, ranked by ts_rank_cd."""
 
     dialect = "postgresql"
+    ranged = True
     WEIGHT_LETTERS: ClassVar[dict[str, str]] = {"headline": "A", "summary": "B", "body": "C"}
     ENTITY_WEIGHT = "D"
     MAX_POSITION = 16383  # tsvector positions stop here
@@ -261,6 +285,23 @@ class TsvectorIndex:
             {"upto": upto, "shift": shift},
         )
 
+    def create_recent(self, conn: Connection) -> None:
+        """The GIN index over (item_id, document) (migration 0013): a match within a
+        range of ids from the index alone, without reading every match's row."""
+        conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS btree_gin")
+        conn.exec_driver_sql(
+            "CREATE INDEX IF NOT EXISTS search_documents_id_document "
+            "ON search_documents USING gin (item_id, document)"
+        )
+
+    def suspend(self, conn: Connection) -> None:
+        # a GIN index updated a row at a time took minutes per 100,000 copied documents
+        conn.exec_driver_sql("DROP INDEX IF EXISTS search_documents_id_document")
+        conn.exec_driver_sql("DROP INDEX IF EXISTS search_documents_document")  # before 0013
+
+    def resume(self, conn: Connection) -> None:
+        self.create_recent(conn)
+
     def literal(self, document: Document) -> str:
         """The tsvector literal: every token with its positions and weights. Fields are
         a position apart, so a phrase never runs from the headline into the summary."""
@@ -287,14 +328,19 @@ class TsvectorIndex:
         ).bindparams(match=tsquery_expression(query))
         return statement.columns(item_id=sa.Integer, score=sa.Float).subquery("matched")
 
-    def newest(self, query: Query, limit: int, before: int | None) -> sa.Select[Any]:
+    def newest(
+        self, query: Query, limit: int, before: int | None, above: int | None = None
+    ) -> sa.Select[Any]:
         """The newest matches from the GIN index alone (item ids, no document read),
         then ts_rank_cd on those only: ranking reads (detoasts) each document, which
         cost 326 ms for the 4,270 matches of 'TÜRKİYE' at 25,000 items (bench/scale.py
         --explain) and grows with the archive. The matches are a MATERIALIZED CTE so
         that the planner cannot walk the primary key backwards testing every document
-        for the match instead (2.1 s for 'Almaty' at 100,000 items)."""
+        for the match instead (2.1 s for 'Almaty' at 100,000 items); the id range is a
+        condition of the (item_id, document) GIN index (0013), so only the matches in
+        the range are read."""
         below = "AND item_id < :before " if before is not None else ""
+        below += "AND item_id > :above " if above is not None else ""
         statement = sa.text(
             "WITH matched AS MATERIALIZED (SELECT item_id FROM search_documents "
             f"WHERE document @@ CAST(:match AS tsquery) {below}) "
@@ -304,6 +350,8 @@ class TsvectorIndex:
         ).bindparams(match=tsquery_expression(query), limit=limit)
         if before is not None:
             statement = statement.bindparams(before=before)
+        if above is not None:
+            statement = statement.bindparams(above=above)
         return sa.select(statement.columns(item_id=sa.Integer, score=sa.Float).subquery())
 
     @contextmanager
@@ -313,8 +361,13 @@ class TsvectorIndex:
         reading every row; each row read detoasts a whole document (EXPLAIN ANALYZE on
         7,346 bench documents: a sequential scan of 180-280 ms for 6 to 637 matches)."""
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        # nor a walk of the primary key over the id range, testing each document (it
+        # reads every document in the range: 400 ms for 10,000 ids), when the GIN
+        # index has the range and the match together (4 ms)
+        conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
         yield  # on an error the transaction, and this setting with it, is rolled back
         conn.exec_driver_sql("SET LOCAL enable_seqscan TO DEFAULT")
+        conn.exec_driver_sql("SET LOCAL enable_indexscan TO DEFAULT")
 
 
 # The explicit registry of index adapters, by SQLAlchemy dialect name.
@@ -597,14 +650,36 @@ def _candidates(
     whether more matched."""
     index = index_for(conn.dialect.name)
     with index.planned(conn):
-        statement = index.newest(query, CANDIDATES + 1, before)
-        found = [(float(score or 0.0), item_id) for item_id, score in conn.execute(statement)]
+        found = _newest(conn, index, query, CANDIDATES + 1, before)
     found.sort(key=lambda c: -c[1])
     more = len(found) > CANDIDATES
     found = found[:CANDIDATES]
     if order == "relevance":
         found.sort(key=lambda c: (-c[0], -c[1]))
     return found, more
+
+
+def _newest(
+    conn: Connection, index: FullTextIndex, query: Query, limit: int, before: int | None
+) -> list[tuple[float, int]]:
+    """(score, id) of the newest `limit` matches below `before`. A ranged index is
+    asked for the newest RANGE ids first, then for eight times as many, and so on
+    until `limit` matched or the range reaches the first id: a broad query reads only
+    the matches near the top however big the archive (PostgreSQL), and a rare one
+    costs a few index lookups more."""
+    top = before
+    if index.ranged and top is None:
+        top = conn.execute(sa.select(sa.func.max(schema.items.c.id))).scalar_one_or_none()
+        top = (top or 0) + 1
+    span = RANGE
+    while True:
+        floor = top - span if index.ranged and top is not None else None
+        above = floor if floor is not None and floor > 0 else None
+        statement = index.newest(query, limit, top, above)
+        found = [(float(score or 0.0), item_id) for item_id, score in conn.execute(statement)]
+        if above is None or len(found) >= limit:
+            return found
+        span *= 8
 
 
 def _filters(
