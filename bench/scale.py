@@ -342,8 +342,9 @@ def main() -> None:
                 from ortaq.batch.engines import RayEngine
 
                 engines = [("ray", ray)]
-                if args.ray_compare:  # Ray Data's own resource reservation, as before
-                    engines.append(("ray-reserving", RayEngine(reservation=True)))
+                if args.ray_compare:  # Ray Data's own resource reservation, as before,
+                    # in turn with the engine as it is (twice each: the load changes)
+                    engines = [("ray-reserving", RayEngine(reservation=True)), ("ray", ray)] * 2
                 for name, engine in engines:
                     ray_seconds, ray_items = time_reading(engine, dump, spec)
                     line = reading_line(name, ray_seconds, ray_items, base)

@@ -293,6 +293,35 @@ def test_a_broad_query_ranks_the_newest_candidates(
     assert newest == sorted((ids[f"c{n}"] for n in range(10)), reverse=True)
 
 
+def test_the_newest_candidates_asked_for_by_id_range_are_the_same(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL asks for the newest matches in a range of ids, widening it eightfold
+    until enough matched (`fulltext._newest`): with ranges of 2 ids, a query matching
+    items far apart finds the same candidates, in both orders and on every page."""
+    from ortaq.store import fulltext
+
+    monkeypatch.setattr(fulltext, "CANDIDATES", 5)
+    for n in range(12):
+        store.save(item(f"r{n}", f"Harvest {n}", ["Harvest" + " harvest" * (n % 3) + "."], "en"))
+        for k in range(3):  # matches spread over the ids
+            store.save(item(f"r{n}-f{k}", f"Bulletin {n} {k}", [FILLER[1]], "en"))
+
+    def walk(order: str) -> list[tuple[int, float, bool]]:
+        seen, cursor = [], None
+        while True:
+            page = store.search("harvest", limit=3, cursor=cursor, order=order, viewer=OPERATOR)  # type: ignore[arg-type]
+            seen += [(h.stored.id, h.score, page.complete) for h in page.hits]
+            if page.next_cursor is None:
+                return seen
+            cursor = page.next_cursor
+
+    wide = {order: walk(order) for order in ("relevance", "newest")}
+    monkeypatch.setattr(fulltext, "RANGE", 2)
+    assert {order: walk(order) for order in ("relevance", "newest")} == wide
+    assert len(wide["newest"]) == 12 and len(wide["relevance"]) == 5
+
+
 def test_a_bad_cursor_is_a_clear_error(store: Store) -> None:
     with pytest.raises(ValueError, match="cursor"):
         store.search("drill", cursor="not-a-cursor", viewer=OPERATOR)
