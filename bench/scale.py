@@ -358,6 +358,13 @@ def main() -> None:
                 import ray as ray_module
 
                 ray_module.shutdown()
+                if args.ray_compare:  # the pool again: the load changed meanwhile
+                    local = LocalEngine(workers=args.workers)
+                    again, items = time_reading(local, dump, spec)
+                    local.close()
+                    emit({**common, **reading_line("local", again, items, base),
+                          "workers": args.workers, "again": True,
+                          "loadavg_1m": round(os.getloadavg()[0], 2)})  # fmt: skip
         if args.reading_only:
             return
 
