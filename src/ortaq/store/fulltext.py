@@ -649,8 +649,11 @@ def _candidates(
     for (no policy yet: the index alone answers fast, in the database's own code), and
     whether more matched."""
     index = index_for(conn.dialect.name)
+    top = before
+    if index.ranged and top is None:  # outside `planned`: max() walks the primary key
+        top = (conn.execute(sa.select(sa.func.max(schema.items.c.id))).scalar() or 0) + 1
     with index.planned(conn):
-        found = _newest(conn, index, query, CANDIDATES + 1, before)
+        found = _newest(conn, index, query, CANDIDATES + 1, top)
     found.sort(key=lambda c: -c[1])
     more = len(found) > CANDIDATES
     found = found[:CANDIDATES]
@@ -662,15 +665,13 @@ def _candidates(
 def _newest(
     conn: Connection, index: FullTextIndex, query: Query, limit: int, before: int | None
 ) -> list[tuple[float, int]]:
-    """(score, id) of the newest `limit` matches below `before`. A ranged index is
+    """(score, id) of the newest `limit` matches below `before` (for a ranged index:
+    given, the top of the id range). A ranged index is
     asked for the newest RANGE ids first, then for eight times as many, and so on
     until `limit` matched or the range reaches the first id: a broad query reads only
     the matches near the top however big the archive (PostgreSQL), and a rare one
     costs a few index lookups more."""
     top = before
-    if index.ranged and top is None:
-        top = conn.execute(sa.select(sa.func.max(schema.items.c.id))).scalar_one_or_none()
-        top = (top or 0) + 1
     span = RANGE
     while True:
         floor = top - span if index.ranged and top is not None else None
