@@ -157,8 +157,9 @@ def test_a_refreshed_reading_replaces_the_rows(exchange: Store) -> None:
     assert left == 0
 
 
-def test_upgrade_to_0012_backfills_the_rows_a_save_writes(tmp_path: Path) -> None:
-    """Versions stored before 0012 get the rows the write path gives a new version."""
+def test_upgrades_0012_and_0013_backfill_the_rows_a_save_writes(tmp_path: Path) -> None:
+    """Versions stored before 0012 get the event and party rows the write path gives a
+    new version (0012 writes the events, 0013 rewrites them with their pairs of parties)."""
     fresh = Store.open(f"sqlite:///{tmp_path}/fresh.db")
     engine = create_engine_for(f"sqlite:///{tmp_path}/old.db")
     upgrade(engine, "0011")
@@ -170,12 +171,13 @@ def test_upgrade_to_0012_backfills_the_rows_a_save_writes(tmp_path: Path) -> Non
     with engine.begin() as conn:
         assert not sa.inspect(conn).has_table("cooperation_events")
     upgrade(engine)
-    columns = [c for c in schema.cooperation_events.c]
-    order = [schema.cooperation_events.c.item_id, schema.cooperation_events.c.n]
-    with engine.connect() as conn, fresh.engine.connect() as other:
-        backfilled = conn.execute(sa.select(*columns).order_by(*order)).all()
-        written = other.execute(sa.select(*columns).order_by(*order)).all()
-    assert backfilled == written and len(written) >= 5
+    for table in (schema.cooperation_events, schema.cooperation_pairs):  # 0012 and 0013
+        columns = [c for c in table.c]
+        order = [c for c in table.primary_key.columns]
+        with engine.connect() as conn, fresh.engine.connect() as other:
+            backfilled = conn.execute(sa.select(*columns).order_by(*order)).all()
+            written = other.execute(sa.select(*columns).order_by(*order)).all()
+        assert backfilled == written and len(written) >= 5, table.name
     engine.dispose()
     fresh.close()
 
