@@ -28,7 +28,7 @@ from ortaq.cooperation.graph import (
     to_graphml,
 )
 from ortaq.store import Store
-from ortaq.store.cooperation import EventQuery, count_events, event_page, events_of, pair_graph
+from ortaq.store.cooperation import EventQuery, event_page, events_of, pair_graph
 from ortaq.store.policy import Reading
 from ortaq.store.store import ViewerLike
 from ortaq.store.stories import readable_with_stories, reporting_with_stories
@@ -126,13 +126,13 @@ def events(
     report first, a page at a time (`next_offset` continues; `total` counts them all)."""
     reading = store.reading(caller.viewer)
     query = EventQuery(party, type, status, since, until)
-    groups = event_page(store, reading, query, limit + 1, offset)
+    total, groups = event_page(store, reading, query, limit + 1, offset)
     found, _ = aggregated_page(store, reading, groups[:limit])
     if format == "csv":
         return PlainTextResponse(events_csv(found), media_type=CSV)
     following = offset + limit if len(groups) > limit else None
     return {"events": [e.to_json() for e in found], "count": len(found),
-            "total": count_events(store, reading, query), "next_offset": following}  # fmt: skip
+            "total": total, "next_offset": following}  # fmt: skip
 
 
 @router.get("/graph", response_model=None, responses={200: {"content": {GRAPHML: TEXT}}})

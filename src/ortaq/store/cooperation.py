@@ -422,11 +422,12 @@ def party_links(
 
 def event_page(
     store: Store, viewer: ViewerLike | Reading, query: EventQuery, limit: int, offset: int = 0
-) -> list[list[tuple[int, int]]]:
-    """A page of events, newest report first: each as the (version id, event number)
-    of its reports, for the caller to read those versions and aggregate them."""
-    with store.engine.connect() as conn:
-        return _page(conn, reports(store, viewer, query), limit, offset)
+) -> tuple[int, list[list[tuple[int, int]]]]:
+    """How many events match, and a page of them, newest report first: each as the
+    (version id, event number) of its reports, for the caller to read those versions and
+    aggregate them. One reading of the events."""
+    with _read_once(store, viewer, query) as (conn, found):
+        return _count(conn, found), _page(conn, found, limit, offset)
 
 
 Source = sa.Subquery | sa.Table  # `reports`, or the map's temporary copy of it
