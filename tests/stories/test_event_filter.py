@@ -25,6 +25,7 @@ from ortaq.model import Hints, Item
 from ortaq.store import Store, schema
 from ortaq.store.cooperation import event_rows
 from ortaq.store.migrate import upgrade
+from ortaq.store.policy import possible_senders
 from ortaq.store.store import _item_row as item_row
 from ortaq.store.store import create_engine_for
 from ortaq.store.stories import StoryFilter, StoryView, list_stories, reporting_with_stories
@@ -232,3 +233,20 @@ def test_rows_come_from_well_formed_events_only(events: Any) -> None:
             first = next(p for p in sides if p["id"] == row["first_party"])
             second = next(p for p in sides if p["id"] == row["second_party"])
             assert first.get("side") != second.get("side")
+
+
+@pytest.mark.parametrize("viewer", ["ma", "mb", "mc", "no-such-member"])
+def test_the_possible_senders_hold_for_every_version_the_policy_shows(
+    exchange: Store, viewer: str
+) -> None:
+    """`possible_senders` is implied by the policy: testing it first (the map does)
+    hides nothing the viewer may see."""
+    reading = exchange.reading(viewer)
+    condition = possible_senders(reading)
+    assert condition is not None
+    every = exchange._fetch(exchange.visible_items(reading, current_only=False))
+    narrowed = exchange._fetch(
+        exchange.visible_items(reading, current_only=False, where=[condition])
+    )
+    assert [s.id for s in narrowed] == [s.id for s in every]
+    assert possible_senders(exchange.reading(OPERATOR)) is None

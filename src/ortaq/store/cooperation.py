@@ -25,9 +25,9 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from ortaq.store import schema
+from ortaq.store.policy import Reading, possible_senders
 
 if TYPE_CHECKING:
-    from ortaq.store.policy import Reading
     from ortaq.store.store import Store, ViewerLike
 
 Row = dict[str, Any]
@@ -259,10 +259,13 @@ def reports(
     `ortaq.cooperation.graph.aggregate` counts once. `narrower` conditions on the items
     run before the policy (e.g. only versions with a party of some country)."""
     items, table, links = schema.items, schema.cooperation_events, schema.story_items
+    reading = viewer if isinstance(viewer, Reading) else store.reading(viewer)
+    senders = possible_senders(reading)
+    first = [senders] if senders is not None else []
     visible = store.visible_items(
-        viewer,
+        reading,
         current_only=True,
-        where=[reporting(query.type, query.status), *narrower],
+        where=[*first, reporting(query.type, query.status), *narrower],
         columns=[items.c.id],
     )
     readable = visible.where(visible.selected_columns.access == "full").subquery("readable")
