@@ -272,10 +272,12 @@ def reports(
     story = sa.func.coalesce(
         "s" + sa.cast(links.c.story_id, sa.String), "i" + sa.cast(table.c.item_id, sa.String)
     )
-    # a report without a year joins the story's earliest occurrence that has one
+    # a report without a year joins the story's earliest occurrence that has one (the
+    # story as a number here: a window over integers sorts faster than over the text)
+    story_number = sa.func.coalesce(links.c.story_id, -table.c.item_id)
     year = sa.func.coalesce(
         table.c.event_year,
-        sa.func.min(table.c.event_year).over(partition_by=[story, table.c.event_key]),
+        sa.func.min(table.c.event_year).over(partition_by=[story_number, table.c.event_key]),
         "",
     )
     selected = sa.select(
