@@ -25,9 +25,9 @@ URL (a SQLite file or a PostgreSQL database) that holds no items gets N generate
 versions, the 50 members and 200 agreements through `Store.bulk_load` (the writer's
 rows, the stories and copies the generator decided; minutes instead of days), and is
 kept for later runs; a store that has items is measured as it is. It prints the build
-(`scale.bulk_load`), the reads (`scale.reads`: item list, search, stories, and one
-request of the cooperation map, which reads every readable item), and, with
-`--explain`, the plans of the three slowest statements those reads ran
+(`scale.bulk_load`), the reads (`scale.reads`: item list, search, stories, and with
+`--cooperation` the cooperation map's groupings, the events API's first page and the
+graph), and, with `--explain`, the plans of the three slowest statements those reads ran
 (`scale.explain`: EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite).
 `--replicate K` first makes the store K times as big in SQL (`ortaq.store.bulk.replicate`:
 the versions copied with shifted ids, uris, times and stories; once, on the run that asks),
@@ -215,16 +215,30 @@ def explain(url: str, log: StatementLog, count: int = 3) -> Iterator[dict[str, A
         engine.dispose()
 
 
-def time_cooperation(url: str) -> dict[str, Any]:
-    """One request of the cooperation map's data as the member: every event of every
-    item it may read in full (`ortaq.api.cooperation.visible_reports`)."""
-    from ortaq.api.cooperation import visible_reports
+def time_cooperation(url: str, rounds: int = 3) -> dict[str, Any]:
+    """The cooperation reads as the member, median of `rounds` after a warm-up: the map's
+    groupings (`map_view`: count, arcs, organisation links, a page of the table), the
+    first page of `GET /api/v1/cooperation/events` and the default graph, all in SQL."""
+    from ortaq.store.cooperation import EventQuery, event_page, map_view, pair_graph
+    from ortaq.store.policy import Reading
 
     store = Store.open(url, migrate=False)
+    reads: dict[str, Callable[[Reading], object]] = {
+        "map": lambda reading: map_view(store, reading, EventQuery(), per_page=101),
+        "events_page": lambda reading: event_page(store, reading, EventQuery(), 501),
+        "graph": lambda reading: pair_graph(store, reading, EventQuery(), 500),
+    }
+    found: dict[str, Any] = {}
     try:
-        started = time.perf_counter()
-        reports, _ids = visible_reports(store, VIEWER)
-        return {"ms": round(1000 * (time.perf_counter() - started), 1), "events": len(reports)}
+        for name, read in reads.items():
+            times = []
+            for _ in range(rounds + 1):
+                started = time.perf_counter()
+                read(store.reading(VIEWER))
+                times.append(1000 * (time.perf_counter() - started))
+            found[name] = {"median_ms": round(statistics.median(times[1:]), 1)}
+        found["events"] = map_view(store, store.reading(VIEWER), EventQuery(), per_page=1).total
+        return found
     finally:
         store.close()
 
@@ -300,7 +314,9 @@ def main() -> None:
     )
     parser.add_argument("--explain", action="store_true", help="plans of the 3 slowest")
     parser.add_argument(
-        "--cooperation", action="store_true", help="also time one cooperation map request"
+        "--cooperation",
+        action="store_true",
+        help="also time the cooperation reads (map, events, graph)",
     )
     args = parser.parse_args()
     if args.store:

@@ -23,6 +23,7 @@ import pytest
 from ortaq.benchdata import add_exchange, bulk_versions, member_slugs
 from ortaq.store import Store, StoredItem
 from ortaq.store.bulk import BulkVersion, replicate, versions_of
+from ortaq.store.cooperation import EventQuery, map_view
 from ortaq.store.stories import get_story, list_stories, reporting_with_stories
 from ortaq.viewer import OPERATOR, Viewer
 from tests.conftest import fresh_postgres_url
@@ -110,6 +111,10 @@ def test_bulk_loaded_store_reads_as_the_written_one(both: tuple[Store, Store]) -
             for store in both
         ]
         assert reported[0] == reported[1], f"cooperation events differ for {viewer}"
+        mapped = [
+            map_view(store, store.reading(viewer, NOW), EventQuery(), per_page=50) for store in both
+        ]
+        assert mapped[0] == mapped[1], f"the map differs for {viewer}"
     assert any(reporting_with_stories(loaded, OPERATOR, now=NOW)), "no cooperation event loaded"
 
 
@@ -210,6 +215,11 @@ def test_a_replicated_store_reads_as_its_copies_bulk_loaded(
                 for store in both
             ]
             assert reported[0] == reported[1], viewer
+            mapped = [
+                map_view(store, store.reading(viewer, NOW), EventQuery(), per_page=50)
+                for store in both
+            ]
+            assert mapped[0] == mapped[1], viewer  # the pairs of parties were copied too
         corrected = next(v.item for v in base if v.supersedes is not None)
         for k in range(COPIES):
             uri = corrected.uri if k == 0 else f"{corrected.uri}~{k}"

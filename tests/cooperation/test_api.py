@@ -51,7 +51,40 @@ def test_operator_sees_every_event_and_the_graph(loaded: Store) -> None:
     node_ids = {n["id"] for n in graph["nodes"]}
     assert "country:KZ" in node_ids and "org:azertac" in node_ids
     assert all(e["source"] in node_ids and e["target"] in node_ids for e in graph["edges"])
-    assert graph["timelines"] and all(graph["timelines"].values())
+    full = client.get("/api/v1/cooperation/graph", params={"timelines": "true"}).json()
+    assert full["timelines"] and all(full["timelines"].values())
+
+
+@pytest.mark.parametrize("who", [("op", "operator", None), ("kz-reader", "reader", "kz")])
+def test_the_grouped_graph_equals_the_graph_of_every_event(
+    loaded: Store, who: tuple[str, str, str | None]
+) -> None:
+    """The graph grouped in SQL (the default) is the graph aggregated from every
+    readable event (`timelines=true`), without the timelines."""
+    client = client_as(loaded, *who)
+    grouped = client.get("/api/v1/cooperation/graph").json()
+    full = client.get("/api/v1/cooperation/graph", params={"timelines": "true"}).json()
+    assert grouped["edges"] and grouped["events"] == full["events"]
+    assert grouped["edges"] == full["edges"]
+    # a party named in several languages is labelled with one of its names, maybe another
+    unlabelled = [
+        [{k: v for k, v in n.items() if k != "label"} for n in g["nodes"]] for g in (grouped, full)
+    ]
+    assert unlabelled[0] == unlabelled[1]
+    assert all(node["label"] for node in grouped["nodes"])
+
+
+def test_events_come_a_page_at_a_time(loaded: Store) -> None:
+    client = client_as(loaded, "op", "operator", None)
+    every = client.get("/api/v1/cooperation/events").json()
+    assert every["next_offset"] is None and every["total"] == every["count"] >= 20
+    keys, offset = [], 0
+    while offset is not None:
+        page = client.get("/api/v1/cooperation/events", params={"limit": 7, "offset": offset})
+        assert page.status_code == 200 and page.json()["total"] == every["total"]
+        keys += [(e["story_id"], e["key"]) for e in page.json()["events"]]
+        offset = page.json()["next_offset"]
+    assert sorted(keys) == sorted((e["story_id"], e["key"]) for e in every["events"])
 
 
 def test_filters_and_exports(loaded: Store) -> None:

@@ -25,6 +25,7 @@ from ortaq.model import Hints, Item
 from ortaq.store import Store, schema
 from ortaq.store.cooperation import event_rows
 from ortaq.store.migrate import upgrade
+from ortaq.store.policy import possible_senders
 from ortaq.store.store import _item_row as item_row
 from ortaq.store.store import create_engine_for
 from ortaq.store.stories import StoryFilter, StoryView, list_stories, reporting_with_stories
@@ -157,8 +158,9 @@ def test_a_refreshed_reading_replaces_the_rows(exchange: Store) -> None:
     assert left == 0
 
 
-def test_upgrade_to_0012_backfills_the_rows_a_save_writes(tmp_path: Path) -> None:
-    """Versions stored before 0012 get the rows the write path gives a new version."""
+def test_upgrades_0012_and_0014_backfill_the_rows_a_save_writes(tmp_path: Path) -> None:
+    """Versions stored before 0012 get the event and party rows the write path gives a
+    new version (0012 writes the events, 0014 rewrites them with their pairs of parties)."""
     fresh = Store.open(f"sqlite:///{tmp_path}/fresh.db")
     engine = create_engine_for(f"sqlite:///{tmp_path}/old.db")
     upgrade(engine, "0011")
@@ -170,12 +172,13 @@ def test_upgrade_to_0012_backfills_the_rows_a_save_writes(tmp_path: Path) -> Non
     with engine.begin() as conn:
         assert not sa.inspect(conn).has_table("cooperation_events")
     upgrade(engine)
-    columns = [c for c in schema.cooperation_events.c]
-    order = [schema.cooperation_events.c.item_id, schema.cooperation_events.c.n]
-    with engine.connect() as conn, fresh.engine.connect() as other:
-        backfilled = conn.execute(sa.select(*columns).order_by(*order)).all()
-        written = other.execute(sa.select(*columns).order_by(*order)).all()
-    assert backfilled == written and len(written) >= 5
+    for table in (schema.cooperation_events, schema.cooperation_pairs):  # 0012 and 0014
+        columns = [c for c in table.c]
+        order = [c for c in table.primary_key.columns]
+        with engine.connect() as conn, fresh.engine.connect() as other:
+            backfilled = conn.execute(sa.select(*columns).order_by(*order)).all()
+            written = other.execute(sa.select(*columns).order_by(*order)).all()
+        assert backfilled == written and len(written) >= 5, table.name
     engine.dispose()
     fresh.close()
 
@@ -230,3 +233,20 @@ def test_rows_come_from_well_formed_events_only(events: Any) -> None:
             first = next(p for p in sides if p["id"] == row["first_party"])
             second = next(p for p in sides if p["id"] == row["second_party"])
             assert first.get("side") != second.get("side")
+
+
+@pytest.mark.parametrize("viewer", ["ma", "mb", "mc", "no-such-member"])
+def test_the_possible_senders_hold_for_every_version_the_policy_shows(
+    exchange: Store, viewer: str
+) -> None:
+    """`possible_senders` is implied by the policy: testing it first (the map does)
+    hides nothing the viewer may see."""
+    reading = exchange.reading(viewer)
+    condition = possible_senders(reading)
+    assert condition is not None
+    every = exchange._fetch(exchange.visible_items(reading, current_only=False))
+    narrowed = exchange._fetch(
+        exchange.visible_items(reading, current_only=False, where=[condition])
+    )
+    assert [s.id for s in narrowed] == [s.id for s in every]
+    assert possible_senders(exchange.reading(OPERATOR)) is None

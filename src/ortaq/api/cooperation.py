@@ -20,6 +20,7 @@ from ortaq.cooperation.graph import (
     Aggregated,
     Graph,
     Reported,
+    aggregate,
     build_graph,
     events_csv,
     filter_events,
@@ -27,8 +28,10 @@ from ortaq.cooperation.graph import (
     to_graphml,
 )
 from ortaq.store import Store
+from ortaq.store.cooperation import EventQuery, event_page, events_of, pair_graph
+from ortaq.store.policy import Reading
 from ortaq.store.store import ViewerLike
-from ortaq.store.stories import reporting_with_stories
+from ortaq.store.stories import readable_with_stories, reporting_with_stories
 
 router = APIRouter(
     prefix="/api/v1/cooperation", tags=["cooperation"], responses=documented(401, 403, 422, 429)
@@ -48,7 +51,7 @@ TEXT = {"schema": {"type": "string"}}  # the other `format`s, besides JSON
 def visible_reports(store: Store, viewer: ViewerLike) -> tuple[list[Reported], dict[str, int]]:
     """Every event of every item the viewer may read in full, in arrival order (the first
     report comes first), and each reporting item's uri -> its stored id (the evidence's
-    page)."""
+    page). Reads every reporting item whole: for the full exports (timelines, GraphML)."""
     reported, ids = [], {}
     for stored, story in sorted(reporting_with_stories(store, viewer), key=lambda r: r[0].id):
         item = stored.item
@@ -57,6 +60,36 @@ def visible_reports(store: Store, viewer: ViewerLike) -> tuple[list[Reported], d
             reported.append(Reported(event, item.uri, story or f"item-{stored.id}", when))
             ids[item.uri] = stored.id
     return reported, ids
+
+
+def aggregated_page(
+    store: Store, viewer: ViewerLike | Reading, groups: list[list[tuple[int, int]]]
+) -> tuple[list[Aggregated], dict[str, int]]:
+    """A page of events from the store's grouping (`ortaq.store.cooperation.event_page`,
+    newest first): only the versions that report them are read whole (evidence
+    sentences, parties' names), and aggregated as the graph does; with each reporting
+    version's uri -> its stored id."""
+    versions = readable_with_stories(store, viewer, [i for group in groups for i, _ in group])
+    by_id = {stored.id: (stored, story) for stored, story in versions}
+    reported: list[Reported] = []
+    ids: dict[str, int] = {}
+    rank_of: dict[str, int] = {}
+    for rank, group in enumerate(groups):
+        for item_id, n in sorted(group):
+            if item_id not in by_id:
+                continue  # changed since the page was grouped
+            stored, story = by_id[item_id]
+            reporting = events_of(stored.item.stage_data)
+            if n >= len(reporting):
+                continue
+            item = stored.item
+            when = item.versioncreated.date().isoformat() if item.versioncreated else None
+            event = dict(reporting[n])
+            reported.append(Reported(event, item.uri, story or f"item-{item_id}", when))
+            ids[item.uri] = item_id
+            rank_of.setdefault(item.uri, rank)
+    events = sorted(aggregate(reported), key=lambda e: min(rank_of[s] for s in e.sources))
+    return events, ids
 
 
 def visible_graph(store: Store, caller: Caller) -> Graph:
@@ -86,12 +119,20 @@ def events(
     since: Since = None,
     until: Until = None,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
+    limit: Annotated[int, Query(ge=1, le=5000, description="events per page")] = 500,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="events to skip")] = 0,
 ) -> dict[str, Any] | Response:
-    """Cooperation events (each real event once, with all its sources), filtered."""
-    found = _filtered(visible_graph(store, caller), party, type, status, since, until)
+    """Cooperation events (each real event once, with all its sources), filtered, newest
+    report first, a page at a time (`next_offset` continues; `total` counts them all)."""
+    reading = store.reading(caller.viewer)
+    query = EventQuery(party, type, status, since, until)
+    total, groups = event_page(store, reading, query, limit + 1, offset)
+    found, _ = aggregated_page(store, reading, groups[:limit])
     if format == "csv":
         return PlainTextResponse(events_csv(found), media_type=CSV)
-    return {"events": [e.to_json() for e in found], "count": len(found)}
+    following = offset + limit if len(groups) > limit else None
+    return {"events": [e.to_json() for e in found], "count": len(found),
+            "total": total, "next_offset": following}  # fmt: skip
 
 
 @router.get("/graph", response_model=None, responses={200: {"content": {GRAPHML: TEXT}}})
@@ -104,10 +145,18 @@ def graph(
     since: Since = None,
     until: Until = None,
     format: Annotated[Literal["json", "graphml"], Query()] = "json",
+    limit: Annotated[int, Query(ge=1, le=5000, description="the busiest pairs")] = 500,
+    timelines: Annotated[bool, Query(description="every pair's events (reads them all)")] = False,
 ) -> dict[str, Any] | Response:
-    """Nodes (countries, organisations) and edges (events over time) a page can draw,
-    with the per-pair timelines; or GraphML."""
-    chosen = graph_of(_filtered(visible_graph(store, caller), party, type, status, since, until))
-    if format == "graphml":
-        return Response(to_graphml(chosen), media_type=GRAPHML)
-    return {**chosen.to_json(), "timelines": chosen.timelines()}
+    """Nodes (countries, organisations) and edges (the busiest pairs, with their events
+    counted by type and status, first and last date), grouped in the store; with
+    `timelines=true` each pair's events too, or GraphML: both read every event."""
+    if format == "graphml" or timelines:
+        chosen = graph_of(
+            _filtered(visible_graph(store, caller), party, type, status, since, until)
+        )
+        if format == "graphml":
+            return Response(to_graphml(chosen), media_type=GRAPHML)
+        return {**chosen.to_json(), "timelines": chosen.timelines()}
+    query = EventQuery(party, type, status, since, until)
+    return pair_graph(store, store.reading(caller.viewer), query, limit)

@@ -9,20 +9,27 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import pycountry
 from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from ortaq.api.cooperation import visible_reports
+from ortaq.api.cooperation import aggregated_page
 from ortaq.api.desk import may_review
 from ortaq.api.publish import may_edit
 from ortaq.api.security import get_store
 from ortaq.api.web import WebCaller, check_csrf, current_caller, render, translate
-from ortaq.cooperation.graph import Aggregated, build_graph, filter_events, graph_of, pairs_of
 from ortaq.cooperation.taxonomy import STATUSES, TYPES
 from ortaq.exchange import audit
 from ortaq.exchange.searches import list_searches, save_search
+from ortaq.store.cooperation import (
+    Arc,
+    EventQuery,
+    Link,
+    arc_events,
+    map_view,
+)
 from ortaq.store.store import StoredItem
 from ortaq.store.stories import (
     StoryFilter,
@@ -322,6 +329,9 @@ def entity_page(
     return render(request, "entity.html", context, caller=caller)
 
 
+EVENTS_PER_PAGE = 100  # the map's events table
+
+
 # -- the cooperation map --------------------------------------------------------------------
 
 
@@ -331,47 +341,37 @@ def _country_number(code: str | None) -> str | None:
     return str(found.numeric) if found else None
 
 
-def _arcs(events: list[Aggregated], ids: dict[str, int]) -> list[dict[str, Any]]:
-    """One arc per pair of countries that an event links (organisations at their
-    country), with each event's evidence pages: what the map script draws."""
-    arcs: dict[tuple[str, str], dict[str, Any]] = {}
-    for event in events:
-        for a, b in pairs_of(event.parties):
-            countries = (_party_country(event, a), _party_country(event, b))
-            ends = sorted({c for c in countries if c})
-            if len(ends) != 2:
-                continue  # one country (two of its organisations) or an unknown one
-            numbers = [_country_number(end) for end in ends]
-            if None in numbers:
-                continue
-            arc = arcs.setdefault(
-                (ends[0], ends[1]), {"ends": ends, "shapes": numbers, "events": []}
-            )
-            arc["events"].append({
-                "type": event.type, "status": event.status, "when": event.when,
-                "evidence": sorted({ids[uri] for uri in event.sources if uri in ids}),
-            })  # fmt: skip
-    return list(arcs.values())
+def _arcs(arcs: list[Arc]) -> list[dict[str, Any]]:
+    """What the map script draws: one arc per pair of countries with its counts; its
+    events (and their evidence) are read when the arc is opened (`/map/arc`)."""
+    drawn = []
+    for arc in arcs:
+        shapes = [_country_number(end) for end in arc.ends]
+        if None in shapes:
+            continue  # not a country world-atlas draws
+        drawn.append({"ends": list(arc.ends), "shapes": shapes, "count": arc.count,
+                      "types": arc.types, "statuses": arc.statuses})  # fmt: skip
+    return drawn
 
 
-def _party_country(event: Aggregated, party_id: str) -> str | None:
-    found = next((p.get("country") for p in event.parties if p["id"] == party_id), None)
-    return str(found) if found else None
+def _network(links: list[Link]) -> dict[str, Any]:
+    """The organisations' network (Cytoscape's elements): the busiest pairs with an
+    organisation (or group) on one end, and the parties they join."""
+    nodes: dict[str, dict[str, Any]] = {}
+    edges = []
+    for link in links:
+        for node in link.nodes:
+            nodes.setdefault(node["id"], node)
+        first, second = link.ends
+        edges.append({"id": f"{first}--{second}", "source": first, "target": second,
+                      "count": link.count})  # fmt: skip
+    return {"nodes": list(nodes.values()), "edges": edges}
 
 
-def _network(events: list[Aggregated]) -> dict[str, Any]:
-    """The organisations' network: the graph's edges with an organisation (or group) on
-    one end, with the nodes they join; edges between two countries are the map's arcs."""
-    drawn = graph_of(events).to_json()
-    kinds = {node["id"]: node["kind"] for node in drawn["nodes"]}
-    edges = [
-        e
-        for e in drawn["edges"]
-        if kinds[e["source"]] != "country" or kinds[e["target"]] != "country"
-    ]
-    used = {end for edge in edges for end in (edge["source"], edge["target"])}
-    nodes = [node for node in drawn["nodes"] if node["id"] in used]
-    return {"nodes": nodes, "edges": edges}
+def _query(
+    type: str | None, status: str | None, since: str | None, until: str | None
+) -> EventQuery:
+    return EventQuery(None, type or None, status or None, since or None, until or None)
 
 
 @router.get("/map", response_class=HTMLResponse)
@@ -381,21 +381,54 @@ def map_page(
     status: EventKind = None,
     since: Day = None,
     until: Day = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
     """The cooperation events between countries on a world map, the organisations'
-    network and a table of the same events: from the items the member may read in full
-    (the cooperation API's reads, under the same policy), each linked to its evidence."""
+    network and a table of the same events, newest first: grouped in the store under the
+    one policy (only what the member may read in full counts), each linked to its evidence."""
     caller = current_caller(request)
     if caller is None:
         return RedirectResponse(SIGN_IN, status_code=303)
-    reported, ids = visible_reports(get_store(request), caller.principal.viewer)
-    every = build_graph(reported).events
-    shown = filter_events(every, None, type or None, status or None, since or None, until or None)
-    _record(request, caller, "web:map", count=len(shown))
+    store = get_store(request)
+    reading = store.reading(caller.principal.viewer)
+    query = _query(type, status, since, until)
+    offset = (page - 1) * EVENTS_PER_PAGE
+    found = map_view(store, reading, query, per_page=EVENTS_PER_PAGE + 1, offset=offset)
+    shown, ids = aggregated_page(store, reading, found.page[:EVENTS_PER_PAGE])
+    total = found.total
+    _record(request, caller, "web:map", count=total)
+    filters = {"type": type, "status": status, "since": since, "until": until}
     context = {
-        "section": "/map", "events": shown, "ids": ids,
-        "filters": {"type": type, "status": status, "since": since, "until": until},
-        "types": sorted({e.type for e in every}), "statuses": sorted({e.status for e in every}),
-        "drawing": {"arcs": _arcs(shown, ids), "network": _network(shown)},
+        "section": "/map", "events": shown, "ids": ids, "total": total,
+        "filters": filters, "page": page, "more": len(found.page) > EVENTS_PER_PAGE,
+        "arc_url": "/map/arc?" + urlencode({k: v for k, v in filters.items() if v}),
+        "types": TYPES, "statuses": STATUSES,
+        "drawing": {"arcs": _arcs(found.arcs), "network": _network(found.links)},
     }  # fmt: skip
     return render(request, "map.html", context, caller=caller)
+
+
+Country = Annotated[str, Query(min_length=2, max_length=8, pattern=r"^[A-Za-z]{2,8}$")]
+
+
+@router.get("/map/arc")
+def map_arc(
+    request: Request,
+    a: Country,
+    b: Country,
+    type: EventKind = None,
+    status: EventKind = None,
+    since: Day = None,
+    until: Day = None,
+) -> Response:
+    """The newest events between two countries with the versions that report them: what
+    an arc's popup lists when opened (JSON for the map script)."""
+    caller = current_caller(request)
+    if caller is None:
+        return JSONResponse({"detail": "sign in"}, status_code=401)
+    store = get_store(request)
+    query = _query(type, status, since, until)
+    found = arc_events(store, store.reading(caller.principal.viewer), (a, b), query)
+    events = [{"type": e.type, "status": e.status, "when": e.when, "evidence": e.evidence}
+              for e in found]  # fmt: skip
+    return JSONResponse({"ends": sorted((a, b)), "events": events})

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection
 
 from ortaq.model import Item
 from ortaq.store import fulltext, schema
-from ortaq.store.cooperation import event_rows
+from ortaq.store.cooperation import rows_of
 from ortaq.store.policy import topic_codes
 from ortaq.store.storybook import HEAD_ID
 
@@ -96,7 +96,7 @@ def _write_items(
 ) -> None:
     from ortaq.store.store import _item_row, _status_event
 
-    rows, events, topics, cooperation = [], [], [], []
+    rows, events, topics, cooperation, pairs = [], [], [], [], []
     for version in part:
         item = version.item
         row = _item_row(item, None, item.content_hash, now)
@@ -109,11 +109,14 @@ def _write_items(
              "kind": kind, "note": None, "at": now}
         )  # fmt: skip
         topics += [{"item_id": version.item_id, "code": c} for c in topic_codes(item.subjects)]
-        cooperation += event_rows(version.item_id, row["stage_data"])
+        found, their_pairs = rows_of(version.item_id, row["stage_data"], row["versioncreated"])
+        cooperation += found
+        pairs += their_pairs
     _insert(conn, schema.items, rows)
     _insert(conn, schema.item_events, events)
     _insert(conn, schema.item_topics, topics)
     _insert(conn, schema.cooperation_events, cooperation)
+    _insert(conn, schema.cooperation_pairs, pairs)
 
 
 def _supersede(conn: Connection, item_ids: Sequence[int]) -> None:
@@ -393,7 +396,8 @@ def _copy(conn: Connection, block: Block, k: int, by: timedelta) -> None:
         )
     )
     copied(events, events.c.id <= block.events, id=None, uri=moved(events.c.uri))
-    for table in (schema.item_topics, schema.cooperation_events):
+    # (an event's date is the block's: a copy's events keep the dates of the original's)
+    for table in (schema.item_topics, schema.cooperation_events, schema.cooperation_pairs):
         copied(table, table.c.item_id <= block.items, item_id=table.c.item_id + shift)
     copied(
         links,

@@ -270,6 +270,20 @@ def visibility(viewer: Viewer, now: datetime, granted: Sequence[Grant]) -> Visib
     return Visibility(where, access)
 
 
+def possible_senders(reading: Reading) -> ColumnElement[bool] | None:
+    """A condition every version the viewer may see meets (`visibility` implies it): sent
+    by the viewer's member or by a sender of one of its grants; None for the operator. A
+    read that walks many versions (the cooperation map) tests it first, cheaply, so the
+    policy's terms run only on the versions of those senders."""
+    viewer = reading.viewer
+    if viewer.operator:
+        return None
+    senders = {sender for grant in reading.granted for sender in grant.senders}
+    if viewer.member:
+        senders.add(viewer.member)
+    return schema.items.c.provider.in_(sorted(senders))
+
+
 # -- whose rights ----------------------------------------------------------------------
 #
 # Which agreement grants a row that the query let through is decided here, for the rows

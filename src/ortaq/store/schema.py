@@ -414,6 +414,13 @@ search_facets = sa.Table(
     sa.Column("value", sa.String(100), primary_key=True),
 )
 
+PARTY_FIELDS = (
+    ("party", sa.String(300)),
+    ("name", sa.String(300)),
+    ("kind", sa.String(30)),
+    ("country", sa.String(8)),
+)
+
 # The cooperation events each stored version reports (0012): the cooperation stage's
 # JSON in `stage_data`, one row per event, so that lists filter by type and status in the
 # same SQL as the access policy (the wire) and the map reads only the items that report
@@ -434,7 +441,35 @@ cooperation_events = sa.Table(
     sa.Column("second_country", sa.String(8)),
     sa.Column("evidence_start", sa.Integer),
     sa.Column("evidence_end", sa.Integer),
+    # (0014) what the map groups in SQL: the event's identity within its story (the stage's
+    # key, and its year apart) and its date (its own, else the report's), as
+    # `ortaq.cooperation.graph.aggregate` has them
+    sa.Column("event_key", sa.String(300), nullable=False, server_default=""),
+    sa.Column("event_year", sa.String(10)),
+    sa.Column("event_when", sa.String(10)),
     sa.Index("ix_cooperation_events_type_status_item_id", "type", "status", "item_id"),
+)
+
+# Every pair of parties of each cooperation event on different sides (0014), as
+# `ortaq.cooperation.graph.pairs_of` gives them (ids in order; each party's name, kind and
+# country from its first mention): the organisations' network groups them, and the map's
+# arcs group `low_country`/`high_country`, the pair's two countries in order (None
+# when one is unknown or both are the same). Grouped in SQL under the access policy
+# instead of decoding every readable item's JSON.
+cooperation_pairs = sa.Table(
+    "cooperation_pairs",
+    metadata,
+    sa.Column("item_id", sa.Integer, primary_key=True),
+    sa.Column("n", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("k", sa.Integer, primary_key=True, autoincrement=False),
+    *(sa.Column(f"one_{name}", kind) for name, kind in PARTY_FIELDS),
+    *(sa.Column(f"other_{name}", kind) for name, kind in PARTY_FIELDS),
+    sa.Column("low_country", sa.String(8)),
+    sa.Column("high_country", sa.String(8)),
+    sa.ForeignKeyConstraint(
+        ["item_id", "n"], ["cooperation_events.item_id", "cooperation_events.n"], ondelete="CASCADE"
+    ),
+    sa.Index("ix_cooperation_pairs_countries", "low_country", "high_country"),
 )
 
 # -- stories (0010): kept with stable ids, assigned at ingest --------------------------

@@ -111,6 +111,8 @@ def create_engine_for(url: str) -> Engine:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # sorts, groupings and the map's temporary table in memory, not temporary files
+            cursor.execute("PRAGMA temp_store=MEMORY")
             cursor.close()
 
         return engine
@@ -229,7 +231,7 @@ class Store:
         # The search index follows the current version, in the same transaction.
         fulltext.unindex_items(conn, [current.id] if current is not None else [])
         fulltext.index_items(conn, [(item_id, item)], [analysis])
-        cooperation.write_events(conn, item_id, row["stage_data"])
+        cooperation.write_events(conn, item_id, row["stage_data"], row["versioncreated"])
         codes = topic_codes(item.subjects)
         if codes:
             conn.execute(
@@ -265,7 +267,7 @@ class Store:
             return False
         conn.execute(items.update().where(items.c.id == item_id).values(**changed))
         if "stage_data" in changed:
-            cooperation.write_events(conn, item_id, fresh["stage_data"])
+            cooperation.write_events(conn, item_id, fresh["stage_data"], fresh["versioncreated"])
         fulltext.unindex_items(conn, [item_id])
         fulltext.index_items(conn, [(item_id, item)], [analysis])
         return True

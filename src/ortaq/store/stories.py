@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ortaq.store import schema
 from ortaq.store.cooperation import reporting
+from ortaq.store.policy import Reading
 from ortaq.store.store import _summary as summary_row
 from ortaq.store.store import _summary_columns as summary_columns
 from ortaq.store.storybook import item_key, story_name
@@ -28,7 +29,6 @@ from ortaq.stories.occasion import item_span
 from ortaq.stories.provenance import timeline, word_diff
 
 if TYPE_CHECKING:
-    from ortaq.store.policy import Reading
     from ortaq.store.store import Store, StoredItem, ViewerLike
 
 STORY_ID = re.compile(r"story-([1-9][0-9]{0,9})")
@@ -324,6 +324,19 @@ def reporting_with_stories(
         if len(page) < batch:
             return
         after = page[-1].id
+
+
+def readable_with_stories(
+    store: Store, viewer: ViewerLike | Reading, ids: Sequence[int]
+) -> list[tuple[StoredItem, str | None]]:
+    """The versions of `ids` the viewer may read in full, whole, with their stories
+    (the map's page of events reads only the versions that report them)."""
+    if not ids:
+        return []
+    items = schema.items
+    now = viewer.now if isinstance(viewer, Reading) else store.clock()
+    page = store._fetch(readable(store, viewer, now, [items.c.id.in_(sorted(set(ids)))]))
+    return list(_with_stories(store, page))
 
 
 def _with_stories(

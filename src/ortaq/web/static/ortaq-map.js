@@ -1,6 +1,6 @@
 // The cooperation map (no inline script under the pages' CSP): country shapes from
 // world-atlas drawn by Leaflet without a tile server, an arc per pair of countries that
-// cooperate (its popup links each event to its evidence), and the organisations'
+// cooperate (its popup reads the arc's events and links each to its evidence), and the organisations'
 // network with Cytoscape. The table under them holds the same events for keyboards and
 // screen readers; the page works without this script.
 "use strict";
@@ -39,13 +39,13 @@ function curve(from, to) {
   return points;
 }
 
-function popup(arc, evidenceLabel) {
+function popup(arc, events, evidenceLabel) {
   const box = document.createElement("div");
   const title = document.createElement("strong");
   title.textContent = arc.ends.join(" – ");
   box.append(title);
   const list = document.createElement("ul");
-  for (const event of arc.events) {
+  for (const event of events) {
     const line = document.createElement("li");
     line.textContent = `${event.type.replaceAll("_", " ")} · ${event.status}${event.when ? ` · ${event.when}` : ""} `;
     event.evidence.forEach((itemId, index) => {
@@ -59,6 +59,24 @@ function popup(arc, evidenceLabel) {
   }
   box.append(list);
   return box;
+}
+
+async function arcEvents(element, arc) {
+  // An arc's events are read when it is opened: the page carries only the counts.
+  const url = new URL(element.dataset.events, window.location.href);
+  url.searchParams.set("a", arc.ends[0]);
+  url.searchParams.set("b", arc.ends[1]);
+  const answer = await fetch(url, { credentials: "same-origin" });
+  return answer.ok ? (await answer.json()).events : [];
+}
+
+function openArc(layer, element, arc) {
+  const waiting = document.createElement("p");
+  waiting.textContent = element.dataset.loading;
+  layer.setPopupContent(waiting);
+  arcEvents(element, arc).then((events) => {
+    layer.setPopupContent(popup(arc, events, element.dataset.evidence));
+  });
 }
 
 async function drawMap(element, drawing) {
@@ -84,14 +102,14 @@ async function drawMap(element, drawing) {
   for (const arc of drawing.arcs) {
     const [from, to] = arc.shapes.map((shape) => centres.get(shape));
     if (!from || !to) continue;
-    L.polyline(curve(from, to), {
+    const line = L.polyline(curve(from, to), {
       color: "#9a3412",
-      weight: Math.min(2 + arc.events.length, 9),
+      weight: Math.min(3 + 1.5 * Math.log2(arc.count + 1), 10), // thicker: more events
       opacity: 0.8,
       className: "arc",
-    })
-      .bindPopup(() => popup(arc, element.dataset.evidence))
-      .addTo(arcs);
+    });
+    line.bindPopup(element.dataset.loading).on("popupopen", () => openArc(line, element, arc));
+    line.addTo(arcs);
   }
   if (arcs.getLayers().length) map.fitBounds(arcs.getBounds(), { padding: [30, 30] });
   element.dataset.ready = String(arcs.getLayers().length);

@@ -72,7 +72,13 @@ def _backfill(conn: sa.Connection, events: sa.Table) -> None:
         ).all()
         if not rows:
             return
-        found = [event for row in rows for event in event_rows(row.id, row.stage_data)]
+        # only this revision's columns: event_rows grew more in 0013
+        kept = events.c.keys()
+        found = [
+            {name: event[name] for name in kept}
+            for row in rows
+            for event in event_rows(row.id, row.stage_data)
+        ]
         if found:
             conn.execute(events.insert(), found)
         after = rows[-1].id
