@@ -24,7 +24,10 @@ throughput) and the operator, whom the policy does not filter. Last, `GET
 member and as the operator (`stories`), and `GET /api/v1/search` with one client over the
 20 queries of bench/search.py (names across scripts, phrases, language, member and country
 filters; first pages, some following `next_cursor`), as the member and as the operator
-(`search`). Nothing is kept between runs. One JSON line.
+(`search`). On Linux the item-list rounds also report the server processes' CPU
+milliseconds per request (`server_cpu_ms_per_request`), which another engineer's load on
+a shared machine does not change the way it changes requests/s. Nothing is kept
+between runs. One JSON line.
 
 `--generated` builds the store instead from `ortaq.benchdata` (real articles retold across
 languages, copies and corrections) through the whole chain and `ortaq batch`'s one writer
@@ -46,6 +49,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -423,6 +427,37 @@ def start_server(url: str, port: int, log: Path, workers: int = 1) -> subprocess
     raise RuntimeError("the server did not answer /healthz within 120 s")
 
 
+def server_cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) used so far by the server and its worker processes
+    (Linux /proc; None elsewhere). On a shared machine requests/s depends on what else
+    runs; the CPU a request costs does not."""
+    proc = Path("/proc")
+    if not (proc / str(pid)).exists():
+        return None
+    ticks, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = (proc / str(current) / "stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            for task in (proc / str(current) / "task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # a process that ended meanwhile
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def with_cpu(server: subprocess.Popen[bytes], run: Callable[[], Load]) -> dict[str, Any]:
+    """`run`'s summary with the server's CPU milliseconds per request."""
+    before = server_cpu_s(server.pid)
+    load = run()
+    after = server_cpu_s(server.pid)
+    summary = {**load.summary(), "seconds": round(load.elapsed_s, 1)}
+    if before is not None and after is not None and load.requests:
+        summary["server_cpu_ms_per_request"] = round(1000 * (after - before) / load.requests, 2)
+    return summary
+
+
 def stop_server(server: subprocess.Popen[bytes]) -> None:
     server.terminate()
     try:
@@ -613,30 +648,39 @@ def main() -> None:
         try:
             languages = visible_languages(base, corpus.member_token, corpus.languages)
             bounds = {"seconds": args.seconds, "concurrency": args.concurrency, "seed": args.seed}
-            member = asyncio.run(
-                drive(base, corpus.member_token, languages, requests=args.requests, **bounds)
+            member = with_cpu(
+                server,
+                lambda: asyncio.run(
+                    drive(base, corpus.member_token, languages, requests=args.requests, **bounds)
+                ),
             )
             serial = None
             if args.serial_requests > 0:  # the time one request takes, without queueing
-                serial = asyncio.run(
-                    drive(
-                        base,
-                        corpus.member_token,
-                        languages,
-                        requests=args.serial_requests,
-                        **{**bounds, "concurrency": 1},
-                    )
+                serial = with_cpu(
+                    server,
+                    lambda: asyncio.run(
+                        drive(
+                            base,
+                            corpus.member_token,
+                            languages,
+                            requests=args.serial_requests,
+                            **{**bounds, "concurrency": 1},
+                        )
+                    ),
                 )
             operator = None
             if args.operator_requests > 0:
-                operator = asyncio.run(
-                    drive(
-                        base,
-                        corpus.operator_token,
-                        corpus.languages,
-                        requests=args.operator_requests,
-                        **bounds,
-                    )
+                operator = with_cpu(
+                    server,
+                    lambda: asyncio.run(
+                        drive(
+                            base,
+                            corpus.operator_token,
+                            corpus.languages,
+                            requests=args.operator_requests,
+                            **bounds,
+                        )
+                    ),
                 )
             stories = None
             if args.stories_requests > 0:  # one client: the time a request takes
@@ -683,11 +727,10 @@ def main() -> None:
         "viewer_agreements_in_force": corpus.viewer_agreements,
         "concurrency": args.concurrency,
         "server_workers": args.workers,
-        **member.summary(),
-        "seconds": round(member.elapsed_s, 1),
+        **member,
         "build_s": round(build_s, 1),
-        "serial": serial.summary() if serial else None,
-        "operator": operator.summary() if operator else None,
+        "serial": serial,
+        "operator": operator,
         "stories": stories,
         "search": search,
         "loadavg_1m_before": round(load_before, 2) if load_before is not None else None,

@@ -304,8 +304,22 @@ class Reading:
         """Whether the row's media topics can change whose rights come with it: some
         agreement scoped by topic covers it otherwise."""
         return row["provider"] != self.viewer.member and any(
-            g.topics and _covers_row_but_topics(g, row) for g in self.granted
+            g.topics and _covers_row_but_topics(g, row) for g in self.sent_by(row["provider"])
         )
+
+    def sent_by(self, provider: str) -> tuple[Grant, ...]:
+        """The grants under which `provider` sends, oldest first."""
+        return self._by_sender.get(provider, ())
+
+    @functools.cached_property
+    def _by_sender(self) -> dict[str, tuple[Grant, ...]]:
+        # Each row of a page is matched against its provider's grants only, not against
+        # every agreement in force (a page is 50 rows; a member may have dozens).
+        found: dict[str, list[Grant]] = {}
+        for grant in self.granted:
+            for sender in grant.senders:
+                found.setdefault(sender, []).append(grant)
+        return {sender: tuple(some) for sender, some in found.items()}
 
 
 ATTRIBUTION_COLUMNS = ("id", "provider", "type", "language", "pubstatus", "embargoed")
@@ -336,7 +350,7 @@ def granting_agreement(
     """
     if reading.viewer.operator or row["provider"] == reading.viewer.member:
         return None
-    covering = [g for g in reading.granted if _covers_row(g, row, topics)]
+    covering = [g for g in reading.sent_by(row["provider"]) if _covers_row(g, row, topics)]
     embargoed = row["embargoed"]
     if row["pubstatus"] == "usable" and embargoed is not None and embargoed > reading.now:
         early = [g for g in covering if g.embargo == "early"]
