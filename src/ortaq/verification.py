@@ -560,6 +560,9 @@ def desk_queue(store: Store, viewer: ViewerLike, limit: int = 50) -> dict[str, A
 
 
 def _summary(stored: StoredItem) -> dict[str, Any]:
+    """A queue entry's item: which version it is and its whole headline. Not the API's
+    list entry (`ortaq.api.serialize.item_summary`: the headline cut, with type, status,
+    times, access and rights): the queue's answer is its own (docs/verification.md)."""
     item = stored.item
     return {
         "id": stored.id,
