@@ -379,12 +379,7 @@ def _entry(
     item = stored.item
     when = item.versioncreated or item.firstcreated or stored.ingested_at
     return {
-        "id": stored.id,
-        "uri": item.uri,
-        "version": item.version,
-        "provider": item.provider,
-        "language": item.language,
-        "headline": item.headline,
+        **_summary(stored),
         "time": when.isoformat(),
         "received_by": [m for m in readers.get(stored.id, []) if m != item.provider],
         "carries": carried.get(stored.id, []),
@@ -560,6 +555,10 @@ def desk_queue(store: Store, viewer: ViewerLike, limit: int = 50) -> dict[str, A
 
 
 def _summary(stored: StoredItem) -> dict[str, Any]:
+    """An item in the desk's answers (queue, propagation, timeline): which version it is
+    and its whole headline. Not the API's list entry (`ortaq.api.serialize.item_summary`:
+    the headline cut, with type, status, times, access and rights): these answers are
+    the desk's own (docs/verification.md)."""
     item = stored.item
     return {
         "id": stored.id,

@@ -76,6 +76,7 @@ def create_app(
     app.add_middleware(SizeLimit, limit=settings.max_request_bytes, own_limit=items.BOUNDED_UPLOADS)
     app.add_middleware(SecurityHeaders)  # last added runs first: its 413s get headers too
     problems.install(app, page=web.error_page, wants_page=web.wants_page)
+    app.add_exception_handler(web.SignedOut, web.to_sign_in)
 
     @app.get("/healthz", tags=["health"])
     def health() -> dict[str, Any]:

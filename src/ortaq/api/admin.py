@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from ortaq.api import agreements, members, tokens, users
 from ortaq.api.security import get_store, is_operator, require_member_role
-from ortaq.api.web import WebCaller, check_csrf, current_caller, render
+from ortaq.api.web import WebCaller, current_caller, form_caller, render
 from ortaq.exchange.accounts import list_tokens, list_users
 from ortaq.exchange.agreements import get_agreement, list_agreements
 from ortaq.store.stories import list_stories
@@ -33,11 +33,17 @@ SlugText = Annotated[str, Form(min_length=1, max_length=100, pattern=r"^[a-z0-9]
 Model = TypeVar("Model")
 
 
-def _admin(request: Request) -> WebCaller | None:
-    """The signed-in operator or member admin (403 for anyone else)."""
-    caller = current_caller(request)
-    if caller is not None and not is_operator(caller.principal):
+def _may_administer(caller: WebCaller) -> None:
+    """The operator or a member's admin (403 for anyone else)."""
+    if not is_operator(caller.principal):
         require_member_role(caller.principal, caller.user.member, "admin")
+
+
+def _admin(request: Request) -> WebCaller | None:
+    """A page's signed-in administrator (None signed out, 403 for anyone else)."""
+    caller = current_caller(request)
+    if caller is not None:
+        _may_administer(caller)
     return caller
 
 
@@ -90,10 +96,7 @@ def save_member(
     languages: Text = "",
 ) -> Response:  # fmt: skip
     """Create (operators) or edit (operators, the member's admin) a member."""
-    caller = _admin(request)
-    if caller is None:
-        return RedirectResponse(SIGN_IN, status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf, allowed=_may_administer)
     body = _valid(members.MemberIn, name=name, country=country.upper() or None, kind=kind,
                   languages=_list(languages))  # fmt: skip
     members.put_member(get_store(request), caller.principal, slug, body)
@@ -105,10 +108,7 @@ def add_user(
     request: Request, csrf: Token, username: Text, password: Text, role: Text,
     member: Text = "",
 ) -> Response:  # fmt: skip
-    caller = _admin(request)
-    if caller is None:
-        return RedirectResponse(SIGN_IN, status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf, allowed=_may_administer)
     body = _valid(users.UserIn, username=username, password=password, role=role,
                   member=member or None)  # fmt: skip
     users.add_user(get_store(request), caller.principal, body)
@@ -120,10 +120,7 @@ def suspend_user(
     request: Request, user_id: int, csrf: Token, disabled: Annotated[bool, Form()]
 ) -> Response:
     """Suspend (disable) or re-enable a user."""
-    caller = _admin(request)
-    if caller is None:
-        return RedirectResponse(SIGN_IN, status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf, allowed=_may_administer)
     if not 1 <= user_id <= 2**62:
         raise HTTPException(404, f"no user {user_id}")
     users.patch_user(
@@ -135,10 +132,7 @@ def suspend_user(
 @router.post("/admin/tokens")
 def add_token(request: Request, csrf: Token, name: Text, scope: Text = "read") -> Response:
     """A token for the signed-in user; its secret is shown this once."""
-    caller = _admin(request)
-    if caller is None:
-        return RedirectResponse(SIGN_IN, status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf, allowed=_may_administer)
     made = tokens.new_token(
         get_store(request), caller.principal, _valid(tokens.TokenIn, name=name, scope=scope)
     )
@@ -148,10 +142,7 @@ def add_token(request: Request, csrf: Token, name: Text, scope: Text = "read") -
 
 @router.post("/admin/tokens/{token_id}/revoke")
 def revoke_token(request: Request, token_id: int, csrf: Token) -> Response:
-    caller = _admin(request)
-    if caller is None:
-        return RedirectResponse(SIGN_IN, status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf, allowed=_may_administer)
     if not 1 <= token_id <= 2**62:
         raise HTTPException(404, f"no token {token_id}")
     tokens.revoke(get_store(request), caller.principal, token_id)
@@ -168,10 +159,7 @@ def save_agreement(
 ) -> Response:  # fmt: skip
     """Record an agreement as a draft (operators): one-way from the senders to the
     receivers; a member on both sides exchanges both ways."""
-    caller = _admin(request)
-    if caller is None:
-        return RedirectResponse(SIGN_IN, status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf, allowed=_may_administer)
     _operator(caller)
     body = _valid(
         agreements.AgreementIn, title=title, direction="one-way", senders=senders,
@@ -186,10 +174,7 @@ def save_agreement(
 @router.post("/admin/agreements/{slug}/status")
 def agreement_status(request: Request, slug: str, csrf: Token, status: Text) -> Response:
     """Activate, suspend or end an agreement (operators)."""
-    caller = _admin(request)
-    if caller is None:
-        return RedirectResponse(SIGN_IN, status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf, allowed=_may_administer)
     body = _valid(agreements.StatusIn, status=status)
     agreements.set_status(get_store(request), caller.principal, slug[:100], body)
     return _done()

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ortaq.api.reviews import WRITERS, ClaimIn, change_review, publish_review, withdraw_as
 from ortaq.api.security import get_store, is_operator
-from ortaq.api.web import WebCaller, check_csrf, current_caller, render, translate
+from ortaq.api.web import WebCaller, current_caller, form_caller, render, translate
 from ortaq.exchange.accounts import Principal
 from ortaq.store import reviews as rows
 from ortaq.store.reviews import RATINGS, Review
@@ -123,10 +123,7 @@ def create(
 ) -> Response:
     """Publish the review through the API's door (the same checks, alerts and audit); a
     refused review shows the form again with the reason."""
-    caller = current_caller(request)
-    if caller is None:
-        return RedirectResponse(SIGN_IN, status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf)
     # Not validated as the API's body: the offsets are checked against the text itself
     # (`verification.claim_span`), which names what is wrong with them.
     claim = ClaimIn.model_construct(text=quote or None, start=_offset(start), end=_offset(end))
@@ -192,10 +189,7 @@ def revise(
     evidence: Optional = "",
     note: Optional = "",
 ) -> Response:
-    caller = current_caller(request)
-    if caller is None:
-        return RedirectResponse(SIGN_IN, status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf)
     draft = _draft(rating, explanation, language, evidence, note)
     change_review(get_store(request), caller.principal, review_id, draft, withdraw=False)
     return RedirectResponse(f"/desk/reviews/{review_id}", status_code=303)
@@ -203,10 +197,7 @@ def revise(
 
 @router.post("/desk/reviews/{review_id}/withdraw")
 def withdraw(request: Request, review_id: int, csrf: Short, note: Optional = "") -> Response:
-    caller = current_caller(request)
-    if caller is None:
-        return RedirectResponse(SIGN_IN, status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf)
     withdraw_as(get_store(request), caller.principal, review_id, note or None)
     return RedirectResponse(f"/desk/reviews/{review_id}", status_code=303)
 
@@ -238,10 +229,7 @@ def mark_read(
     request: Request, csrf: Short, alert: Annotated[int | None, Form()] = None
 ) -> Response:
     """Mark one alert read, or all of them."""
-    caller = current_caller(request)
-    if caller is None:
-        return RedirectResponse(SIGN_IN, status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf)
     if not caller.user.member:
         raise HTTPException(403, translate(request, N_("Alerts are a member's.")))
     store = get_store(request)

@@ -19,7 +19,7 @@ from ortaq.api.cooperation import aggregated_page
 from ortaq.api.desk import may_review
 from ortaq.api.publish import may_edit
 from ortaq.api.security import get_store
-from ortaq.api.web import WebCaller, check_csrf, current_caller, render, translate
+from ortaq.api.web import WebCaller, current_caller, form_caller, render, translate
 from ortaq.cooperation.taxonomy import STATUSES, TYPES
 from ortaq.exchange import audit
 from ortaq.exchange.searches import list_searches, save_search
@@ -276,10 +276,7 @@ def save_as_feed(
     language: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     """Save the search as the member's feed (`ortaq.exchange.searches`, as the API does)."""
-    caller = current_caller(request)
-    if caller is None:
-        return RedirectResponse(SIGN_IN, status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf)
     if not caller.user.member:
         raise HTTPException(403, translate(request, N_("Only a member's users save searches.")))
     save_search(get_store(request), caller.user.member, name, {"text": q, "language": language})

@@ -23,7 +23,7 @@ from ortaq.api.items import (
     set_status,
 )
 from ortaq.api.security import get_store, is_operator, require_member_role
-from ortaq.api.web import WebCaller, check_csrf, current_caller, render
+from ortaq.api.web import WebCaller, current_caller, form_caller, render
 from ortaq.chain import Chain
 from ortaq.model import Hints, IngestError, Item
 from ortaq.store import StoredItem
@@ -104,10 +104,7 @@ def preview(
     embargo: Moment = "", copyright: Line = "", terms: Line = "",
 ) -> Response:  # fmt: skip
     """How Ortaq reads the draft (the same chain as the API), stored nowhere (htmx)."""
-    caller = current_caller(request)
-    if caller is None:
-        raise HTTPException(401, "sign in again")
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf, fragment=True)
     raw = draft_document(headline, body, language, embargo, copyright, terms)
     hints = Hints(source_name="preview", provider=caller.user.member, format="ninjs")
     context: dict[str, Any]
@@ -129,10 +126,7 @@ def send(
     correct: Annotated[int | None, Form(ge=1, le=2**62)] = None,
 ) -> Response:  # fmt: skip
     """Send through the door of `POST /api/v1/items` (or its correction); on to the item."""
-    caller = current_caller(request)
-    if caller is None:
-        return RedirectResponse(SIGN_IN, status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf)
     store, principal = get_store(request), caller.principal
     raw = draft_document(headline, body, language, embargo, copyright, terms)
     if correct:
@@ -154,10 +148,7 @@ def kill(
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:  # fmt: skip
     """Kill an item (the API's kill): partners keep a notice and lose the text."""
-    caller = current_caller(request)
-    if caller is None:
-        return RedirectResponse(SIGN_IN, status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf)
     if not 1 <= item_id <= 2**62:
         raise HTTPException(404, f"no item {item_id}")
     set_status(

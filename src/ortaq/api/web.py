@@ -15,7 +15,7 @@ import base64
 import hashlib
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -95,6 +95,40 @@ def current_caller(request: Request) -> WebCaller | None:
 def check_csrf(expected: str, submitted: str) -> None:
     if not same_token(expected, submitted):
         raise HTTPException(403, EXPIRED_FORM)
+
+
+class SignedOut(Exception):
+    """A form sent by a signed-out browser: the app answers with `to_sign_in`."""
+
+
+async def to_sign_in(request: Request, signed_out: Exception) -> Response:
+    return RedirectResponse("/login", status_code=303)
+
+
+def form_caller(
+    request: Request,
+    csrf: str,
+    *,
+    allowed: Callable[[WebCaller], None] | None = None,
+    fragment: bool = False,
+) -> WebCaller:
+    """The signed-in user who sent a form, whose token must be the session's (403).
+
+    Signed out, the browser goes to the sign-in page (`SignedOut`); an htmx `fragment`
+    gets a 401 instead, as a redirect would put the sign-in page inside the page.
+    `allowed` may refuse the user (403) before the token is looked at. A helper the
+    handler calls, not a dependency: FastAPI runs dependencies before it checks the
+    form's own fields, and a malformed form is a 422 whoever sends it.
+    """
+    caller = current_caller(request)
+    if caller is None:
+        if fragment:
+            raise HTTPException(401, "sign in again")
+        raise SignedOut
+    if allowed is not None:
+        allowed(caller)
+    check_csrf(caller.csrf, csrf)
+    return caller
 
 
 def page_locale(request: Request) -> str:
@@ -307,10 +341,7 @@ def change_password(
 ) -> Response:
     """A new password ends every session of the user, this one too; this browser then
     gets a fresh one."""
-    caller = current_caller(request)
-    if caller is None:
-        return RedirectResponse("/login", status_code=303)
-    check_csrf(caller.csrf, csrf)
+    caller = form_caller(request, csrf)
 
     def again(error: str, status: int, headers: dict[str, str] | None = None) -> HTMLResponse:
         context = {"error": error, "done": False}
