@@ -24,10 +24,7 @@ throughput) and the operator, whom the policy does not filter. Last, `GET
 member and as the operator (`stories`), and `GET /api/v1/search` with one client over the
 20 queries of bench/search.py (names across scripts, phrases, language, member and country
 filters; first pages, some following `next_cursor`), as the member and as the operator
-(`search`). On Linux the item-list rounds also report the server processes' CPU
-milliseconds per request (`server_cpu_ms_per_request`), which another engineer's load on
-a shared machine does not change the way it changes requests/s. Nothing is kept
-between runs. One JSON line.
+(`search`). Nothing is kept between runs. One JSON line.
 
 `--generated` builds the store instead from `ortaq.benchdata` (real articles retold across
 languages, copies and corrections) through the whole chain and `ortaq batch`'s one writer
