@@ -26,9 +26,10 @@ versions, the 50 members and 200 agreements through `Store.bulk_load` (the write
 rows, the stories and copies the generator decided; minutes instead of days), and is
 kept for later runs; a store that has items is measured as it is. It prints the build
 (`scale.bulk_load`), the reads (`scale.reads`: item list, search, stories, and with
-`--cooperation` the cooperation map's groupings, the events API's first page and the
-graph), and, with `--explain`, the plans of the three slowest statements those reads ran
-(`scale.explain`: EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite).
+`--cooperation` the cooperation map's groupings, the events API's first page (500
+events) and the graph), and, with `--explain`, the plans of the three slowest
+statements those reads ran (`scale.explain`: EXPLAIN ANALYZE on PostgreSQL, EXPLAIN
+QUERY PLAN on SQLite).
 `--replicate K` first makes the store K times as big in SQL (`ortaq.store.bulk.replicate`:
 the versions copied with shifted ids, uris, times and stories; once, on the run that asks),
 printing `scale.replicate`: how a million-version store is built from a 100,000 one.
@@ -218,14 +219,15 @@ def explain(url: str, log: StatementLog, count: int = 3) -> Iterator[dict[str, A
 def time_cooperation(url: str, rounds: int = 3) -> dict[str, Any]:
     """The cooperation reads as the member, median of `rounds` after a warm-up: the map's
     groupings (`map_view`: count, arcs, organisation links, a page of the table), the
-    first page of `GET /api/v1/cooperation/events` and the default graph, all in SQL."""
-    from ortaq.store.cooperation import EventQuery, event_page, map_view, pair_graph
+    first page of `GET /api/v1/cooperation/events` (the newest-first walk) and the
+    default graph."""
+    from ortaq.store.cooperation import EventQuery, map_view, newest_events, pair_graph
     from ortaq.store.policy import Reading
 
     store = Store.open(url, migrate=False)
     reads: dict[str, Callable[[Reading], object]] = {
         "map": lambda reading: map_view(store, reading, EventQuery(), per_page=101),
-        "events_page": lambda reading: event_page(store, reading, EventQuery(), 501),
+        "events_page": lambda reading: newest_events(store, reading, EventQuery(), 500),
         "graph": lambda reading: pair_graph(store, reading, EventQuery(), 500),
     }
     found: dict[str, Any] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +15,8 @@ from ortaq.exchange.accounts import create_token, create_user
 from ortaq.ingest import ingest_bytes
 from ortaq.model import Hints
 from ortaq.store import Store
+from ortaq.store.cooperation import EventQuery, event_page, newest_events
+from ortaq.viewer import OPERATOR
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 
@@ -76,14 +79,17 @@ def test_the_grouped_graph_equals_the_graph_of_every_event(
 
 def test_events_come_a_page_at_a_time(loaded: Store) -> None:
     client = client_as(loaded, "op", "operator", None)
-    every = client.get("/api/v1/cooperation/events").json()
-    assert every["next_offset"] is None and every["total"] == every["count"] >= 20
-    keys, offset = [], 0
-    while offset is not None:
-        page = client.get("/api/v1/cooperation/events", params={"limit": 7, "offset": offset})
-        assert page.status_code == 200 and page.json()["total"] == every["total"]
+    every = client.get("/api/v1/cooperation/events", params={"total": "true"}).json()
+    assert every["next_cursor"] is None and every["total"] == every["count"] >= 20
+    keys, cursor = [], None
+    while True:
+        asked = {"limit": 7, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/api/v1/cooperation/events", params=asked)
+        assert page.status_code == 200 and page.json()["total"] is None
         keys += [(e["story_id"], e["key"]) for e in page.json()["events"]]
-        offset = page.json()["next_offset"]
+        cursor = page.json()["next_cursor"]
+        if cursor is None:
+            break
     assert sorted(keys) == sorted((e["story_id"], e["key"]) for e in every["events"])
 
 
@@ -128,3 +134,25 @@ def test_the_same_event_in_two_items_of_one_story_counts_once(store: Store) -> N
         "urn:ortaq:aa:file:first.txt",
         "urn:ortaq:aa:file:republished.txt",
     ]
+
+
+@pytest.mark.parametrize("who", [OPERATOR, "kz", "aa"])
+@pytest.mark.parametrize("limit", [1, 3, 50])
+def test_the_newest_first_walk_pages_the_grouped_events(
+    loaded: Store, who: Any, limit: int
+) -> None:
+    """`newest_events` (the API's pages: a walk that stops at the page) lists the events
+    the grouping over every readable event lists, each whole, newest report first."""
+    for query in (EventQuery(), EventQuery(type="agreement_signed"), EventQuery(party="KZ")):
+        total, grouped = event_page(loaded, who, query, 10_000)
+        walked, before = [], None
+        while True:
+            page, before = newest_events(loaded, who, query, limit, before)
+            walked += page
+            if before is None:
+                break
+            assert len(page) >= limit
+        assert len(walked) == total
+        assert sorted(walked) == sorted(grouped)
+        newest = [event[0][0] for event in walked]
+        assert newest == sorted(newest, reverse=True)

@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 from ortaq.api.cooperation import visible_reports
 from ortaq.cooperation.graph import build_graph, pairs_of
 from ortaq.store import Store
-from ortaq.store.cooperation import EventQuery, count_events, country_arcs
+from ortaq.store.cooperation import (
+    EventQuery,
+    count_events,
+    country_arcs,
+    event_page,
+    newest_events,
+)
 from ortaq.viewer import OPERATOR
 from ortaq.web.assets import node_modules
 from tests.newsroom.conftest import browser_client
@@ -166,3 +172,19 @@ def test_any_filter_is_a_page_or_a_clear_422(operator: TestClient, kind: str, da
     assert answer.status_code in (200, 422), answer.text
     if answer.status_code == 422:
         assert "<html" in answer.text  # an error page, not a trace
+
+
+def test_the_newest_first_walk_pages_the_demo_events(demo_store: Store) -> None:
+    """On the demo corpus (stories across members and languages, corrections): the API's
+    newest-first pages hold the events the map groups, each whole, newest first."""
+    for viewer in ("khaleej-wire", "dala-press", OPERATOR):
+        total, grouped = event_page(demo_store, viewer, EventQuery(), 10_000)
+        walked: list[list[tuple[int, int]]] = []
+        before = None
+        while True:
+            page, before = newest_events(demo_store, viewer, EventQuery(), 7, before, batch=5)
+            walked += page
+            if before is None:
+                break
+        assert len(walked) == total > 20
+        assert sorted(walked) == sorted(grouped)

@@ -28,7 +28,13 @@ from ortaq.cooperation.graph import (
     to_graphml,
 )
 from ortaq.store import Store
-from ortaq.store.cooperation import EventQuery, event_page, events_of, pair_graph
+from ortaq.store.cooperation import (
+    EventQuery,
+    count_events,
+    events_of,
+    newest_events,
+    pair_graph,
+)
 from ortaq.store.policy import Reading
 from ortaq.store.store import ViewerLike
 from ortaq.store.stories import readable_with_stories, reporting_with_stories
@@ -119,20 +125,25 @@ def events(
     since: Since = None,
     until: Until = None,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
-    limit: Annotated[int, Query(ge=1, le=5000, description="events per page")] = 500,
-    offset: Annotated[int, Query(ge=0, le=10_000_000, description="events to skip")] = 0,
+    limit: Annotated[int, Query(ge=1, le=5000, description="events per page")] = 100,
+    cursor: Annotated[
+        int | None, Query(ge=1, le=2**62, description="`next_cursor` of the previous page")
+    ] = None,
+    total: Annotated[bool, Query(description="also count every match (reads them all)")] = False,
 ) -> dict[str, Any] | Response:
     """Cooperation events (each real event once, with all its sources), filtered, newest
-    report first, a page at a time (`next_offset` continues; `total` counts them all)."""
+    report first, a page at a time (`next_cursor` continues): the readable versions are
+    walked newest first and the walk stops at the page. `total=true` also counts every
+    matching event, which reads them all."""
     reading = store.reading(caller.viewer)
     query = EventQuery(party, type, status, since, until)
-    total, groups = event_page(store, reading, query, limit + 1, offset)
-    found, _ = aggregated_page(store, reading, groups[:limit])
+    groups, following = newest_events(store, reading, query, limit, cursor)
+    found, _ = aggregated_page(store, reading, groups)
     if format == "csv":
         return PlainTextResponse(events_csv(found), media_type=CSV)
-    following = offset + limit if len(groups) > limit else None
+    counted = count_events(store, reading, query) if total else None
     return {"events": [e.to_json() for e in found], "count": len(found),
-            "total": total, "next_offset": following}  # fmt: skip
+            "next_cursor": following, "total": counted}  # fmt: skip
 
 
 @router.get("/graph", response_model=None, responses={200: {"content": {GRAPHML: TEXT}}})
