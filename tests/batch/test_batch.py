@@ -146,7 +146,8 @@ def test_batch_on_ray_stores_what_the_local_pool_stores(
     dump: Path, reference: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ray on this machine (2 CPUs), its logs in a temporary folder and its token under
-    a temporary home; the store equals one process's."""
+    a temporary home; the store equals one process's, and so does a Ray batch stopped
+    midway and started again (one Ray start for both: it is the slow part)."""
     ray = pytest.importorskip("ray")
     from ortaq.batch.engines import RayEngine
 
@@ -164,10 +165,59 @@ def test_batch_on_ray_stores_what_the_local_pool_stores(
         report = batch_into(store, RayEngine(window=ROWS), dump, tmp_path / "work")
         assert report["quarantined"] == 2
         assert store_state(store) == reference
+        stopped_and_started_again(tmp_path / "again", dump, reference, monkeypatch)
     finally:
         store.close()
         ray.shutdown()
         shutil.rmtree(temp, ignore_errors=True)
+
+
+class Interrupted(BaseException):
+    """A stop (Ctrl-C, a lost node) that nothing in the batch catches."""
+
+
+def stopped_and_started_again(
+    root: Path, dump: Path, reference: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Ray: stopped while reading (after two of four windows), started again, stopped
+    while writing (after one group of items), started again: the store equals one
+    process's."""
+    from ortaq.batch.engines import RayEngine
+
+    store, work = Store.open(f"sqlite:///{root / 'ortaq.db'}"), root / "work"
+    try:
+        reading = RayEngine(window=ROWS // 3)
+        original, windows = reading.process, iter(range(100))
+
+        def two_windows(*args: Any, **kwargs: Any) -> Any:
+            if next(windows) == 2:
+                raise Interrupted
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(reading, "process", two_windows)
+        with pytest.raises(Interrupted):
+            batch_into(store, reading, dump, work)
+        assert len(list(work.glob("run-*.keys"))) == 2
+        assert store.count_items(current_only=False) == 0, "stopped while reading"
+
+        save_many, groups = store.save_many, iter(range(100))
+
+        def one_group(*args: Any, **kwargs: Any) -> Any:
+            if next(groups) == 1:
+                raise Interrupted
+            return save_many(*args, **kwargs)
+
+        monkeypatch.setattr(store, "save_many", one_group)
+        with pytest.raises(Interrupted):
+            batch_into(store, RayEngine(window=ROWS // 3), dump, work)
+        assert 0 < store.count_items(current_only=False) < ROWS, "stopped while writing"
+        monkeypatch.setattr(store, "save_many", save_many)
+
+        report = batch_into(store, RayEngine(window=ROWS // 3), dump, work)
+        assert report["resumed_records"] > 0
+        assert store_state(store) == reference
+    finally:
+        store.close()
 
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
