@@ -71,8 +71,8 @@ def visible_reports(store: Store, viewer: ViewerLike) -> tuple[list[Reported], d
 def aggregated_page(
     store: Store, viewer: ViewerLike | Reading, groups: list[list[tuple[int, int]]]
 ) -> tuple[list[Aggregated], dict[str, int]]:
-    """A page of events from the store's grouping (`ortaq.store.cooperation.event_page`,
-    newest first): only the versions that report them are read whole (evidence
+    """A page of events from the store (`newest_events`, or the map's `map_view`),
+    newest first: only the versions that report them are read whole (evidence
     sentences, parties' names), and aggregated as the graph does; with each reporting
     version's uri -> its stored id."""
     versions = readable_with_stories(store, viewer, [i for group in groups for i, _ in group])

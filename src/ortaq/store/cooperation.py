@@ -15,6 +15,7 @@ one) and the stage's key, as `ortaq.cooperation.graph.aggregate` groups reports.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -196,12 +197,18 @@ def reporting(kind: str | None = None, status: str | None = None) -> ColumnEleme
     """The item version reports an event of this type and status (either may be None):
     an `IN` over the indexed rows, so a rare type drives the query from its few rows."""
     table = schema.cooperation_events
+    return schema.items.c.id.in_(sa.select(table.c.item_id).where(*_kind_terms(kind, status)))
+
+
+def _kind_terms(kind: str | None, status: str | None) -> list[ColumnElement[bool]]:
+    """An event row of this type and status (either may be None)."""
+    table = schema.cooperation_events
     terms: list[ColumnElement[bool]] = []
     if kind:
         terms.append(table.c.type == kind)
     if status:
         terms.append(table.c.status == status)
-    return schema.items.c.id.in_(sa.select(table.c.item_id).where(*terms))
+    return terms
 
 
 # -- reads: the map and the cooperation API, grouped in SQL under the access policy ----
@@ -258,17 +265,12 @@ def reports(
     each with its identity: its story (or version) and the stage's key, the unit that
     `ortaq.cooperation.graph.aggregate` counts once. `narrower` conditions on the items
     run before the policy (e.g. only versions with a party of some country)."""
-    items, table, links = schema.items, schema.cooperation_events, schema.story_items
+    table, links = schema.cooperation_events, schema.story_items
     reading = viewer if isinstance(viewer, Reading) else store.reading(viewer)
     senders = possible_senders(reading)
     first = [senders] if senders is not None else []
-    visible = store.visible_items(
-        reading,
-        current_only=True,
-        where=[*first, reporting(query.type, query.status), *narrower],
-        columns=[items.c.id],
-    )
-    readable = visible.where(visible.selected_columns.access == "full").subquery("readable")
+    where = [*first, reporting(query.type, query.status), *narrower]
+    readable = _readable(store, reading, where).subquery("readable")
     story = sa.func.coalesce(
         "s" + sa.cast(links.c.story_id, sa.String), "i" + sa.cast(table.c.item_id, sa.String)
     )
@@ -295,13 +297,19 @@ def reports(
     return selected.where(*_conditions(query)).subquery("reports")
 
 
+def _readable(
+    store: Store, reading: Reading, where: Sequence[ColumnElement[bool]]
+) -> sa.Select[Any]:
+    """The ids of the current versions the viewer may read in full (the one policy)."""
+    visible = store.visible_items(
+        reading, current_only=True, where=where, columns=[schema.items.c.id]
+    )
+    return visible.where(visible.selected_columns.access == "full")
+
+
 def _conditions(query: EventQuery) -> list[ColumnElement[bool]]:
     table, pairs = schema.cooperation_events, schema.cooperation_pairs
-    terms: list[ColumnElement[bool]] = []
-    if query.type:
-        terms.append(table.c.type == query.type)
-    if query.status:
-        terms.append(table.c.status == query.status)
+    terms = _kind_terms(query.type, query.status)
     if query.since:
         terms.append(sa.func.coalesce(table.c.event_when, "") >= query.since)
     if query.until:
@@ -416,15 +424,6 @@ def country_arcs(store: Store, viewer: ViewerLike | Reading, query: EventQuery) 
         return _arcs(conn, reports(store, viewer, query))
 
 
-def party_links(
-    store: Store, viewer: ViewerLike | Reading, query: EventQuery, limit: int = 300
-) -> list[Link]:
-    """The organisations' network: pairs of parties of readable events, on different
-    sides, not both countries (those are the map's arcs); the busiest `limit` pairs."""
-    with store.engine.connect() as conn:
-        return _links(conn, reports(store, viewer, query), limit)
-
-
 def event_page(
     store: Store, viewer: ViewerLike | Reading, query: EventQuery, limit: int, offset: int = 0
 ) -> tuple[int, list[list[tuple[int, int]]]]:
@@ -482,10 +481,7 @@ def _links(conn: sa.Connection, found: Source, limit: int) -> list[Link]:
     pairs, joined = _pairs(found)
     counted = sa.func.count(sa.distinct(found.c.identity)).label("count")
     ends = (pairs.c.one_party, pairs.c.other_party)
-    described = [sa.func.max(c) for c in (pairs.c.one_name, pairs.c.one_kind, pairs.c.one_country)]
-    described += [
-        sa.func.max(c) for c in (pairs.c.other_name, pairs.c.other_kind, pairs.c.other_country)
-    ]
+    described = _described_ends(pairs)
     not_two_countries = sa.or_(
         sa.func.coalesce(pairs.c.one_kind, "") != "country",
         sa.func.coalesce(pairs.c.other_kind, "") != "country",
@@ -557,10 +553,7 @@ def _describe(conn: sa.Connection, found: Source, edges: dict[tuple[str, str], R
     """Each edge's reporting versions and its two parties (name, kind, country)."""
     pairs, joined = _pairs(found)
     ends = (pairs.c.one_party, pairs.c.other_party)
-    described = [sa.func.max(c) for c in (pairs.c.one_name, pairs.c.one_kind, pairs.c.one_country)]
-    described += [
-        sa.func.max(c) for c in (pairs.c.other_name, pairs.c.other_kind, pairs.c.other_country)
-    ]
+    described = _described_ends(pairs)
     statement = sa.select(*ends, sa.func.count(sa.distinct(found.c.item_id)), *described)
     for row in conn.execute(statement.select_from(joined).group_by(*ends)):
         edge = edges.get((row[0], row[1]))
@@ -568,6 +561,12 @@ def _describe(conn: sa.Connection, found: Source, edges: dict[tuple[str, str], R
             edge["sources"] = int(row[2])
             edge["source_node"] = _node(row[0], *row[3:6])
             edge["target_node"] = _node(row[1], *row[6:9])
+
+
+def _described_ends(pairs: sa.TableClause) -> list[ColumnElement[Any]]:
+    """Name, kind and country of a pair's two parties, one of each per group."""
+    ends = ("one", "other")
+    return [sa.func.max(pairs.c[f"{end}_{f}"]) for end in ends for f in ("name", "kind", "country")]
 
 
 def _node(party_id: str, name: str | None, kind: str | None, country: str | None) -> Row:
@@ -671,8 +670,9 @@ def newest_events(
     while True:
         walked, going_on = _walk(store, reading, query, below, batch)
         events = _whole_events(store, reading, query, walked)
-        for version_id in sorted({r.item_id for r in walked}, reverse=True):
-            for report in sorted((r for r in walked if r.item_id == version_id), key=_n):
+        newest_first = sorted(walked, key=lambda r: (-r.item_id, r.n))
+        for version_id, reports in itertools.groupby(newest_first, key=lambda r: r.item_id):
+            for report in reports:
                 identity, reports_of = events[(report.item_id, report.n)]
                 if identity in shown or (before is not None and reports_of[0][0] >= before):
                     continue  # met already, or shown on an earlier page
@@ -685,10 +685,6 @@ def newest_events(
         below = going_on
 
 
-def _n(report: _Report) -> int:
-    return report.n
-
-
 def _walk(
     store: Store, reading: Reading, query: EventQuery, below: int | None, batch: int
 ) -> tuple[list[_Report], int | None]:
@@ -698,8 +694,7 @@ def _walk(
     checks them by id: as one policy query ordered by id, PostgreSQL gathered every
     readable version first (1.4 s at a million)."""
     items, table = schema.items, schema.cooperation_events
-    kinds = [table.c.type == query.type] if query.type else []
-    kinds += [table.c.status == query.status] if query.status else []
+    kinds = _kind_terms(query.type, query.status)
     if below is not None:
         kinds.append(table.c.item_id < below)
     newest = (
@@ -713,11 +708,8 @@ def _walk(
         candidates = list(conn.execute(newest).scalars())
     if not candidates:
         return [], None
-    visible = store.visible_items(
-        reading, current_only=True, where=[items.c.id.in_(candidates)], columns=[items.c.id]
-    )
-    chosen = visible.where(visible.selected_columns.access == "full")
     with store.engine.connect() as conn:
+        chosen = _readable(store, reading, [items.c.id.in_(candidates)])
         ids = sorted((row.id for row in conn.execute(chosen)), reverse=True)
     going_on = min(candidates) if len(candidates) == batch else None
     return (_reports_of(store, query, ids) if ids else []), going_on
@@ -754,11 +746,8 @@ def _whole_events(
     others = [i for i in members if i not in {r.item_id for r in walked}]
     readable: list[int] = []
     if others:
-        visible = store.visible_items(
-            reading, current_only=True, where=[items.c.id.in_(others)], columns=[items.c.id]
-        )
-        chosen = visible.where(visible.selected_columns.access == "full")
         with store.engine.connect() as conn:
+            chosen = _readable(store, reading, [items.c.id.in_(others)])
             readable = [row.id for row in conn.execute(chosen)]
     every = walked + _reports_of(store, query, readable)
     # a report without a year joins its story's earliest occurrence that has one
